@@ -1,0 +1,55 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace boxoffice::config {
+
+struct HostPort {
+  std::string host;
+  std::uint16_t port = 0;
+
+  std::string to_string() const;
+  bool operator==(const HostPort& other) const { return host == other.host && port == other.port; }
+};
+
+enum class DatabaseKind { sqlite, postgresql };
+
+struct DatabaseTarget {
+  DatabaseKind kind = DatabaseKind::sqlite;
+  std::string url;             // as the operator wrote it (shown in logs, password masked)
+  std::string connect_string;  // what SOCI's backend receives
+  std::string sqlite_path;     // sqlite only
+};
+
+enum class Command { serve, migrate, seed_demo };
+
+// The whole, validated configuration of one process. Built once at start; never mutated.
+struct Config {
+  Command command = Command::serve;
+  HostPort listen{"127.0.0.1", 8080};
+  DatabaseTarget database;
+  std::optional<std::string> admin_key;
+  std::chrono::milliseconds hold_ttl{std::chrono::minutes(5)};
+  std::chrono::milliseconds token_ttl{std::chrono::minutes(10)};
+  std::chrono::milliseconds queue_idle_timeout{std::chrono::minutes(2)};
+  std::int64_t queue_max_active = 100;
+  std::int64_t max_charge = 10'000'000;
+  std::int64_t max_balance = 1'000'000'000;
+  std::int64_t max_body_bytes = 1'048'576;
+  std::int64_t node_id = 1;
+  std::optional<HostPort> cluster_listen;
+  std::vector<HostPort> peers;
+  std::string log_level = "info";
+  std::int64_t http_threads = 64;
+  std::int64_t db_pool_size = 8;
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(5)};
+  std::chrono::milliseconds entity_idle_timeout{std::chrono::minutes(10)};
+
+  bool clustered() const { return cluster_listen.has_value(); }
+};
+
+}  // namespace boxoffice::config

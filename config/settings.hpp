@@ -1,0 +1,43 @@
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace boxoffice::config {
+
+// Every setting of `boxoffice serve`: its flag (without "--"), environment variable, default
+// (empty: none) and help. The TOML file uses the flag names as keys.
+struct SettingSpec {
+  std::string_view key;
+  std::string_view env;
+  std::string_view default_value;
+  std::string_view help;
+};
+
+inline constexpr std::array<SettingSpec, 18> kSettings{{
+    {"listen", "BOXOFFICE_LISTEN", "127.0.0.1:8080", "HTTP listen address HOST:PORT"},
+    {"database", "BOXOFFICE_DATABASE", "sqlite:var/boxoffice.db",
+     "sqlite:PATH (embedded) or postgresql://user@host:port/dbname"},
+    {"admin-key", "BOXOFFICE_ADMIN_KEY", "", "key for the admin API (none: admin API closed)"},
+    {"hold-ttl", "BOXOFFICE_HOLD_TTL", "5m", "how long a seat hold lasts (1500ms, 2s, 5m, 1h)"},
+    {"token-ttl", "BOXOFFICE_TOKEN_TTL", "10m", "how long an ACTIVE queue token lasts"},
+    {"queue-max-active", "BOXOFFICE_QUEUE_MAX_ACTIVE", "100", "at most this many ACTIVE tokens"},
+    {"queue-idle-timeout", "BOXOFFICE_QUEUE_IDLE_TIMEOUT", "2m",
+     "a WAITING token nobody looked at for this long expires"},
+    {"max-charge", "BOXOFFICE_MAX_CHARGE", "10000000", "largest single charge, in won"},
+    {"max-balance", "BOXOFFICE_MAX_BALANCE", "1000000000", "largest wallet balance, in won"},
+    {"max-body-bytes", "BOXOFFICE_MAX_BODY_BYTES", "1048576", "largest accepted request body"},
+    {"node-id", "BOXOFFICE_NODE_ID", "1", "unique positive id of this node in a cluster"},
+    {"cluster-listen", "BOXOFFICE_CLUSTER_LISTEN", "", "cluster address HOST:PORT (none: single node)"},
+    {"peers", "BOXOFFICE_PEERS", "", "the other nodes' cluster addresses HOST:PORT,..."},
+    {"log-level", "BOXOFFICE_LOG_LEVEL", "info", "trace, debug, info, warn, error or off"},
+    {"http-threads", "BOXOFFICE_HTTP_THREADS", "64",
+     "HTTP worker threads (>= concurrent keep-alive clients)"},
+    {"db-pool-size", "BOXOFFICE_DB_POOL_SIZE", "8", "database connections (storage worker threads)"},
+    {"request-timeout", "BOXOFFICE_REQUEST_TIMEOUT", "5s",
+     "longest wait for an answer inside the server before 503 UNAVAILABLE"},
+    {"entity-idle-timeout", "BOXOFFICE_ENTITY_IDLE_TIMEOUT", "10m",
+     "an entity actor idle this long is passivated (memory stays bounded)"},
+}};
+
+}  // namespace boxoffice::config

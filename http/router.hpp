@@ -1,0 +1,48 @@
+#pragma once
+
+#include <functional>
+#include <httplib.h>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace boxoffice::http {
+
+// What a handler knows about its request beyond httplib's Request.
+struct RequestContext {
+  std::map<std::string, std::string> params;  // "{walletId}" segments by name
+  std::string request_id;
+  std::string route;  // the matched pattern, e.g. "/api/v1/wallets/{walletId}" (metrics label)
+
+  const std::string& param(const std::string& name) const { return params.at(name); }
+};
+
+using Handler =
+    std::function<void(const httplib::Request&, httplib::Response&, const RequestContext&)>;
+
+// Routes by literal segments and "{name}" placeholders; tells a wrong method (405, with the
+// allowed ones) from an unknown path (404).
+class Router {
+ public:
+  void add(std::string method, std::string pattern, Handler handler);
+
+  struct Match {
+    const Handler* handler = nullptr;       // null: no route for this method
+    std::string route;                      // pattern matched by path ("" when none)
+    std::vector<std::string> allowed;       // methods of that pattern (for 405)
+    std::map<std::string, std::string> params;
+  };
+  Match match(std::string_view method, std::string_view path) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace boxoffice::http

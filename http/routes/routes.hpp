@@ -1,0 +1,12 @@
+#pragma once
+
+#include "http/server.hpp"
+
+namespace boxoffice::http {
+
+// Each adds one feature's routes to the server's router.
+void add_ops_routes(Server& server);
+void add_admin_routes(Server& server);
+void add_concert_routes(Server& server);
+
+}  // namespace boxoffice::http

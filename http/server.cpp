@@ -1,0 +1,215 @@
+#include "http/server.hpp"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <random>
+#include <spdlog/spdlog.h>
+#include <stdexcept>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "http/problem.hpp"
+
+namespace boxoffice::http {
+
+using domain::ErrorCode;
+
+// httplib hard-codes a listen backlog of 5; its socket is protected, so re-listen.
+class Server::Listener : public httplib::Server {
+ public:
+  void set_backlog(int backlog) { ::listen(svr_sock_, backlog); }
+};
+
+namespace {
+
+constexpr const char* kRequestIdHeader = "X-Request-Id";
+
+bool valid_request_id(const std::string& id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (const char c : id)
+    if (c < 0x21 || c > 0x7e) return false;
+  return true;
+}
+
+std::string new_request_id() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(generator()));
+  return buffer;
+}
+
+std::string request_id_of(const httplib::Request& request) {
+  auto id = request.get_header_value(kRequestIdHeader);
+  return valid_request_id(id) ? id : new_request_id();
+}
+
+ErrorCode code_for_status(int status) {
+  switch (status) {
+    case 404: return ErrorCode::route_not_found;
+    case 405: return ErrorCode::method_not_allowed;
+    case 413: return ErrorCode::payload_too_large;
+    case 503: return ErrorCode::unavailable;
+    default: return status >= 500 ? ErrorCode::internal : ErrorCode::invalid_request;
+  }
+}
+
+std::uint16_t local_port_of(int fd, bool& connected) {
+  sockaddr_storage local{};
+  socklen_t length = sizeof local;
+  connected = false;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0) return 0;
+  sockaddr_storage peer{};
+  socklen_t peer_length = sizeof peer;
+  connected = ::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_length) == 0;
+  if (local.ss_family == AF_INET) return ntohs(reinterpret_cast<sockaddr_in*>(&local)->sin_port);
+  if (local.ss_family == AF_INET6)
+    return ntohs(reinterpret_cast<sockaddr_in6*>(&local)->sin6_port);
+  return 0;
+}
+
+}  // namespace
+
+Server::Server(Services services) : services_(std::move(services)), listener_(std::make_unique<Listener>()) {
+  const auto& config = services_.config;
+  const auto threads = static_cast<std::size_t>(config.http_threads);
+  listener_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  listener_->set_tcp_nodelay(true);
+  listener_->set_keep_alive_max_count(100000);
+  listener_->set_keep_alive_timeout(5);
+  listener_->set_read_timeout(5, 0);
+  listener_->set_write_timeout(5, 0);
+  listener_->set_payload_max_length(static_cast<std::size_t>(config.max_body_bytes));
+
+  const auto entry = [this](const httplib::Request& request, httplib::Response& response) {
+    dispatch(request, response);
+  };
+  listener_->Get(".*", entry);
+  listener_->Post(".*", entry);
+  listener_->Put(".*", entry);
+  listener_->Patch(".*", entry);
+  listener_->Delete(".*", entry);
+  listener_->Options(".*", entry);
+
+  // Errors httplib answers itself (bad request line, 413, ...) never reach dispatch().
+  listener_->set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& request, httplib::Response& response) {
+        if (response.has_header(kRequestIdHeader)) return httplib::Server::HandlerResponse::Unhandled;
+        const auto start = std::chrono::steady_clock::now();
+        const auto request_id = request_id_of(request);
+        write_problem(response, domain::make_error(code_for_status(response.status),
+                                                   response.status == 413
+                                                       ? "request body is over the limit"
+                                                       : "the request could not be read"));
+        response.set_header(kRequestIdHeader, request_id);
+        finish(request, response, "(unrouted)", request_id, start);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  listener_->set_exception_handler(
+      [](const httplib::Request& request, httplib::Response& response, std::exception_ptr error) {
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        spdlog::error("{} {}: unhandled exception: {}", request.method, request.path, what);
+        write_problem(response, domain::make_error(ErrorCode::internal, "internal error"));
+      });
+}
+
+Server::~Server() { stop(); }
+
+int Server::bind() {
+  const auto& listen = services_.config.listen;
+  const int port = listen.port == 0 ? listener_->bind_to_any_port(listen.host)
+                                    : (listener_->bind_to_port(listen.host, listen.port)
+                                           ? static_cast<int>(listen.port)
+                                           : -1);
+  if (port < 0)
+    throw std::runtime_error("cannot listen on " + listen.to_string() +
+                             " (address in use or not available)");
+  listener_->set_backlog(1024);
+  port_ = port;
+  return port;
+}
+
+void Server::run() { listener_->listen_after_bind(); }
+
+bool Server::is_running() const { return listener_->is_running(); }
+
+void Server::stop() {
+  if (stopping_.exchange(true)) return;
+  listener_->stop();
+  close_idle_connections();
+}
+
+// httplib keeps an idle keep-alive connection (and its worker) until the keep-alive timeout
+// even after stop(). Half-closing our accepted sockets ends idle ones at once, while a
+// request in flight still writes its answer.
+void Server::close_idle_connections() const {
+  if (port_ <= 0) return;
+  DIR* fds = ::opendir("/proc/self/fd");
+  if (!fds) return;
+  while (const dirent* entry = ::readdir(fds)) {
+    const int fd = std::atoi(entry->d_name);
+    if (fd <= 2 || fd == ::dirfd(fds)) continue;
+    struct stat info {};
+    if (::fstat(fd, &info) != 0 || !S_ISSOCK(info.st_mode)) continue;
+    bool connected = false;
+    if (local_port_of(fd, connected) == port_ && connected) ::shutdown(fd, SHUT_RD);
+  }
+  ::closedir(fds);
+}
+
+void Server::dispatch(const httplib::Request& request, httplib::Response& response) {
+  const auto start = std::chrono::steady_clock::now();
+  RequestContext context;
+  context.request_id = request_id_of(request);
+  response.set_header(kRequestIdHeader, context.request_id);
+  auto match = router_.match(request.method, request.path);
+  if (match.route.empty()) {
+    write_problem(response, domain::make_error(ErrorCode::route_not_found,
+                                               "no route for " + request.path));
+    finish(request, response, "(unknown)", context.request_id, start);
+    return;
+  }
+  context.route = match.route;
+  if (!match.handler) {
+    std::string allowed;
+    for (const auto& method : match.allowed) allowed += (allowed.empty() ? "" : ", ") + method;
+    response.set_header("Allow", allowed);
+    write_problem(response, domain::make_error(ErrorCode::method_not_allowed,
+                                               request.method + " is not allowed on " +
+                                                   match.route + " (allowed: " + allowed + ")"));
+    finish(request, response, context.route, context.request_id, start);
+    return;
+  }
+  context.params = std::move(match.params);
+  try {
+    (*match.handler)(request, response, context);
+  } catch (const std::exception& error) {
+    spdlog::error("{} {} [{}]: handler failed: {}", request.method, context.route,
+                  context.request_id, error.what());
+    write_problem(response, domain::make_error(ErrorCode::internal, "internal error"));
+  }
+  finish(request, response, context.route, context.request_id, start);
+}
+
+void Server::finish(const httplib::Request& request, const httplib::Response& response,
+                    const std::string& route, const std::string& request_id,
+                    std::chrono::steady_clock::time_point start) {
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  const int status = response.status < 0 ? 200 : response.status;
+  metrics_.record(request.method, route, status, elapsed);
+  const double millis = std::chrono::duration<double, std::milli>(elapsed).count();
+  if (status >= 500)
+    spdlog::warn("{} {} {} {} {:.2f}ms id={}", request.method, route, request.path, status,
+                 millis, request_id);
+  else
+    spdlog::info("{} {} {} {} {:.2f}ms id={}", request.method, route, request.path, status,
+                 millis, request_id);
+}
+
+}  // namespace boxoffice::http

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "domain/clock.hpp"
+#include "storage/worker_pool.hpp"
+
+namespace boxoffice::http {
+
+// What the HTTP front needs from the rest of the process; app/ fills it in.
+struct Services {
+  const config::Config& config;
+  storage::WorkerPool& storage;
+  const domain::Clock& clock;
+  // Each appends Prometheus text (gauges and counters of other components) to /metrics.
+  std::vector<std::function<void(std::string&)>> metric_sources;
+  // Extra readiness condition (e.g. the cluster listener is up); empty means none.
+  std::function<bool()> ready_check;
+};
+
+}  // namespace boxoffice::http

@@ -1,0 +1,153 @@
+// The versioned schema. Both dialects share the DDL below; only the auto-id column differs
+// (SQLite generates ids only for exactly INTEGER PRIMARY KEY).
+#include <string>
+
+#include "storage/migrations.hpp"
+
+namespace boxoffice::storage {
+namespace {
+
+const std::vector<std::string> kVersion1 = {
+    "CREATE TABLE users ("
+    " id $ID,"
+    " name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),"
+    " created_at_ms BIGINT NOT NULL)",
+
+    "CREATE TABLE wallets ("
+    " id $ID,"
+    " user_id BIGINT NOT NULL UNIQUE REFERENCES users(id),"
+    " balance BIGINT NOT NULL DEFAULT 0 CHECK (balance >= 0),"
+    " version BIGINT NOT NULL DEFAULT 0,"
+    " updated_at_ms BIGINT NOT NULL)",
+
+    "CREATE TABLE concerts ("
+    " id $ID,"
+    " title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 500),"
+    " created_at_ms BIGINT NOT NULL)",
+
+    "CREATE TABLE schedules ("
+    " id $ID,"
+    " concert_id BIGINT NOT NULL REFERENCES concerts(id),"
+    " starts_at_ms BIGINT NOT NULL,"
+    " booking_opens_at_ms BIGINT NOT NULL,"
+    " booking_closes_at_ms BIGINT NOT NULL,"
+    " seat_count INTEGER NOT NULL CHECK (seat_count BETWEEN 1 AND 100000),"
+    " seat_price BIGINT NOT NULL CHECK (seat_price >= 0),"
+    " version BIGINT NOT NULL DEFAULT 0,"
+    " created_at_ms BIGINT NOT NULL,"
+    " CHECK (booking_opens_at_ms < booking_closes_at_ms))",
+
+    "CREATE INDEX schedules_by_concert ON schedules(concert_id, starts_at_ms)",
+
+    // One row per seat; status/holder/held_until/reservation mirror the schedule actor's map.
+    "CREATE TABLE seats ("
+    " schedule_id BIGINT NOT NULL REFERENCES schedules(id),"
+    " seat_number INTEGER NOT NULL CHECK (seat_number >= 1),"
+    " price BIGINT NOT NULL CHECK (price >= 0),"
+    " status TEXT NOT NULL DEFAULT 'AVAILABLE' CHECK (status IN ('AVAILABLE', 'HELD', 'SOLD')),"
+    " holder_user_id BIGINT NULL REFERENCES users(id),"
+    " held_until_ms BIGINT NULL,"
+    " reservation_id BIGINT NULL,"
+    " version BIGINT NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (schedule_id, seat_number),"
+    " CHECK ((status = 'AVAILABLE') = (holder_user_id IS NULL)),"
+    " CHECK (status <> 'HELD' OR held_until_ms IS NOT NULL))",
+
+    "CREATE TABLE queue_tokens ("
+    " seq $ID,"
+    " token TEXT NOT NULL UNIQUE,"
+    " user_id BIGINT NOT NULL REFERENCES users(id),"
+    " status TEXT NOT NULL CHECK (status IN ('WAITING', 'ACTIVE', 'EXPIRED', 'COMPLETED')),"
+    " issued_at_ms BIGINT NOT NULL,"
+    " last_seen_at_ms BIGINT NOT NULL,"
+    " activated_at_ms BIGINT NULL,"
+    " expires_at_ms BIGINT NULL,"
+    " ended_at_ms BIGINT NULL,"
+    " version BIGINT NOT NULL DEFAULT 0,"
+    " CHECK (status <> 'ACTIVE' OR expires_at_ms IS NOT NULL))",
+
+    "CREATE UNIQUE INDEX queue_tokens_one_live_per_user ON queue_tokens(user_id)"
+    " WHERE status IN ('WAITING', 'ACTIVE')",
+
+    "CREATE INDEX queue_tokens_by_status ON queue_tokens(status, seq)",
+
+    "CREATE TABLE reservations ("
+    " id $ID,"
+    " schedule_id BIGINT NOT NULL,"
+    " seat_number INTEGER NOT NULL,"
+    " user_id BIGINT NOT NULL REFERENCES users(id),"
+    " price BIGINT NOT NULL CHECK (price >= 0),"
+    " status TEXT NOT NULL CHECK (status IN ('HELD', 'CONFIRMED', 'EXPIRED', 'CANCELLED')),"
+    " held_until_ms BIGINT NOT NULL,"
+    " created_at_ms BIGINT NOT NULL,"
+    " updated_at_ms BIGINT NOT NULL,"
+    " version BIGINT NOT NULL DEFAULT 0,"
+    " FOREIGN KEY (schedule_id, seat_number) REFERENCES seats(schedule_id, seat_number))",
+
+    "CREATE UNIQUE INDEX reservations_one_live_hold_per_seat"
+    " ON reservations(schedule_id, seat_number) WHERE status = 'HELD'",
+
+    "CREATE UNIQUE INDEX reservations_one_sale_per_seat"
+    " ON reservations(schedule_id, seat_number) WHERE status = 'CONFIRMED'",
+
+    "CREATE INDEX reservations_by_user ON reservations(user_id)",
+
+    "CREATE TABLE payments ("
+    " id $ID,"
+    " reservation_id BIGINT NOT NULL UNIQUE REFERENCES reservations(id),"
+    " user_id BIGINT NOT NULL REFERENCES users(id),"
+    " wallet_id BIGINT NOT NULL REFERENCES wallets(id),"
+    " schedule_id BIGINT NOT NULL,"
+    " seat_number INTEGER NOT NULL,"
+    " amount BIGINT NOT NULL CHECK (amount >= 0),"
+    " created_at_ms BIGINT NOT NULL,"
+    " UNIQUE (schedule_id, seat_number))",
+
+    // Every balance change, so that balance = sum(amount) can be audited.
+    "CREATE TABLE wallet_ledger ("
+    " id $ID,"
+    " wallet_id BIGINT NOT NULL REFERENCES wallets(id),"
+    " kind TEXT NOT NULL CHECK (kind IN ('CHARGE', 'PAYMENT')),"
+    " amount BIGINT NOT NULL,"
+    " balance_after BIGINT NOT NULL CHECK (balance_after >= 0),"
+    " payment_id BIGINT NULL REFERENCES payments(id),"
+    " created_at_ms BIGINT NOT NULL,"
+    " CHECK ((kind = 'CHARGE' AND amount > 0) OR (kind = 'PAYMENT' AND amount <= 0)))",
+
+    "CREATE INDEX wallet_ledger_by_wallet ON wallet_ledger(wallet_id)",
+
+    // Idempotency-Key records: scope is "wallet:<id>" or "user:<id>".
+    "CREATE TABLE idempotency_keys ("
+    " scope TEXT NOT NULL,"
+    " idem_key TEXT NOT NULL,"
+    " request_hash TEXT NOT NULL,"
+    " status_code INTEGER NOT NULL,"
+    " response_body TEXT NOT NULL,"
+    " created_at_ms BIGINT NOT NULL,"
+    " PRIMARY KEY (scope, idem_key))",
+
+    "CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at_ms)",
+};
+
+std::vector<Migration> render(config::DatabaseKind kind) {
+  const std::string id = kind == config::DatabaseKind::sqlite
+                             ? "INTEGER PRIMARY KEY AUTOINCREMENT"
+                             : "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY";
+  Migration first{1, "initial schema", {}};
+  for (std::string statement : kVersion1) {
+    for (auto at = statement.find("$ID"); at != std::string::npos; at = statement.find("$ID"))
+      statement.replace(at, 3, id);
+    first.statements.push_back(std::move(statement));
+  }
+  return {first};
+}
+
+}  // namespace
+
+const std::vector<Migration>& migrations_for(config::DatabaseKind kind) {
+  static const auto sqlite = render(config::DatabaseKind::sqlite);
+  static const auto postgresql = render(config::DatabaseKind::postgresql);
+  return kind == config::DatabaseKind::sqlite ? sqlite : postgresql;
+}
+
+}  // namespace boxoffice::storage

@@ -1,0 +1,40 @@
+#include "storage/session_factory.hpp"
+
+#include <filesystem>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <stdexcept>
+
+namespace boxoffice::storage {
+
+void configure_session(soci::session& session, DatabaseKind kind) {
+  if (kind == DatabaseKind::sqlite) {
+    session << "PRAGMA journal_mode=WAL";
+    session << "PRAGMA synchronous=FULL";
+    session << "PRAGMA foreign_keys=ON";
+    session << "PRAGMA busy_timeout=10000";
+  } else {
+    session << "SET client_min_messages = warning";
+  }
+}
+
+std::unique_ptr<soci::session> open_session(const DatabaseTarget& target) {
+  std::unique_ptr<soci::session> session;
+  if (target.kind == DatabaseKind::sqlite) {
+    const auto folder = std::filesystem::path(target.sqlite_path).parent_path();
+    if (!folder.empty()) {
+      std::error_code error;
+      std::filesystem::create_directories(folder, error);
+      if (error)
+        throw std::runtime_error("cannot create database folder " + folder.string() + ": " +
+                                 error.message());
+    }
+    session = std::make_unique<soci::session>(soci::sqlite3, target.connect_string);
+  } else {
+    session = std::make_unique<soci::session>(soci::postgresql, target.connect_string);
+  }
+  configure_session(*session, target.kind);
+  return session;
+}
+
+}  // namespace boxoffice::storage

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <memory>
+#include <soci/soci.h>
+
+#include "config/config.hpp"
+
+namespace boxoffice::storage {
+
+using config::DatabaseKind;
+using config::DatabaseTarget;
+
+// Opens one SOCI session on the target. SQLite: creates the folder, WAL, foreign keys,
+// FULL sync (an acknowledged write survives a crash), busy timeout. PostgreSQL: quiet notices.
+// Throws soci::soci_error (or std::runtime_error for a folder it cannot create).
+std::unique_ptr<soci::session> open_session(const DatabaseTarget& target);
+
+// Re-applies the per-connection settings after soci::session::reconnect().
+void configure_session(soci::session& session, DatabaseKind kind);
+
+}  // namespace boxoffice::storage
