@@ -6,6 +6,7 @@
 #include <random>
 #include <spdlog/spdlog.h>
 #include <stdexcept>
+#include <thread>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -54,17 +55,31 @@ ErrorCode code_for_status(int status) {
   }
 }
 
-std::uint16_t local_port_of(int fd, bool& connected) {
+std::string peer_key(const std::string& address, int port) {
+  return address + ":" + std::to_string(port);
+}
+
+// The local port of a connected socket and its peer as "addr:port"; port 0 if not one.
+std::uint16_t describe_socket(int fd, std::string& peer) {
   sockaddr_storage local{};
   socklen_t length = sizeof local;
-  connected = false;
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0) return 0;
-  sockaddr_storage peer{};
-  socklen_t peer_length = sizeof peer;
-  connected = ::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_length) == 0;
-  if (local.ss_family == AF_INET) return ntohs(reinterpret_cast<sockaddr_in*>(&local)->sin_port);
-  if (local.ss_family == AF_INET6)
+  sockaddr_storage remote{};
+  socklen_t remote_length = sizeof remote;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&remote), &remote_length) != 0) return 0;
+  char address[INET6_ADDRSTRLEN] = {0};
+  if (local.ss_family == AF_INET) {
+    const auto* in = reinterpret_cast<sockaddr_in*>(&remote);
+    ::inet_ntop(AF_INET, &in->sin_addr, address, sizeof address);
+    peer = peer_key(address, ntohs(in->sin_port));
+    return ntohs(reinterpret_cast<sockaddr_in*>(&local)->sin_port);
+  }
+  if (local.ss_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<sockaddr_in6*>(&remote);
+    ::inet_ntop(AF_INET6, &in6->sin6_addr, address, sizeof address);
+    peer = peer_key(address, ntohs(in6->sin6_port));
     return ntohs(reinterpret_cast<sockaddr_in6*>(&local)->sin6_port);
+  }
   return 0;
 }
 
@@ -105,6 +120,12 @@ Server::Server(Services services) : services_(std::move(services)), listener_(st
         finish(request, response, "(unrouted)", request_id, start);
         return httplib::Server::HandlerResponse::Handled;
       }));
+  // Runs after the answer is written: the connection is idle again.
+  listener_->set_logger([this](const httplib::Request& request, const httplib::Response&) {
+    std::lock_guard<std::mutex> lock(busy_mutex_);
+    const auto it = busy_connections_.find(peer_key(request.remote_addr, request.remote_port));
+    if (it != busy_connections_.end()) busy_connections_.erase(it);
+  });
   listener_->set_exception_handler(
       [](const httplib::Request& request, httplib::Response& response, std::exception_ptr error) {
         std::string what = "unknown exception";
@@ -135,19 +156,28 @@ int Server::bind() {
   return port;
 }
 
-void Server::run() { listener_->listen_after_bind(); }
+void Server::run() {
+  run_entered_ = true;
+  if (!stopping_) listener_->listen_after_bind();
+  run_done_ = true;
+}
 
 bool Server::is_running() const { return listener_->is_running(); }
 
 void Server::stop() {
   if (stopping_.exchange(true)) return;
+  // httplib ignores stop() until its loop runs; a stop that comes between bind() and the
+  // loop's start must wait for it (run() itself returns at once if it has not begun).
+  if (run_entered_)
+    while (!listener_->is_running() && !run_done_) std::this_thread::yield();
   listener_->stop();
   close_idle_connections();
 }
 
 // httplib keeps an idle keep-alive connection (and its worker) until the keep-alive timeout
-// even after stop(). Half-closing our accepted sockets ends idle ones at once, while a
-// request in flight still writes its answer.
+// even after stop(). Half-closing an idle accepted socket ends it at once. A busy one is left
+// alone: httplib peeks the read side before writing, so it would drop that answer; it closes
+// by itself after answering because the server is stopped.
 void Server::close_idle_connections() const {
   if (port_ <= 0) return;
   DIR* fds = ::opendir("/proc/self/fd");
@@ -157,14 +187,20 @@ void Server::close_idle_connections() const {
     if (fd <= 2 || fd == ::dirfd(fds)) continue;
     struct stat info {};
     if (::fstat(fd, &info) != 0 || !S_ISSOCK(info.st_mode)) continue;
-    bool connected = false;
-    if (local_port_of(fd, connected) == port_ && connected) ::shutdown(fd, SHUT_RD);
+    std::string peer;
+    if (describe_socket(fd, peer) != port_) continue;
+    std::lock_guard<std::mutex> lock(busy_mutex_);
+    if (!busy_connections_.count(peer)) ::shutdown(fd, SHUT_RD);
   }
   ::closedir(fds);
 }
 
 void Server::dispatch(const httplib::Request& request, httplib::Response& response) {
   const auto start = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(busy_mutex_);
+    busy_connections_.insert(peer_key(request.remote_addr, request.remote_port));
+  }
   RequestContext context;
   context.request_id = request_id_of(request);
   response.set_header(kRequestIdHeader, context.request_id);
@@ -187,6 +223,8 @@ void Server::dispatch(const httplib::Request& request, httplib::Response& respon
     return;
   }
   context.params = std::move(match.params);
+  spdlog::debug("{} {} {} started id={}", request.method, context.route, request.path,
+                context.request_id);
   try {
     (*match.handler)(request, response, context);
   } catch (const std::exception& error) {

@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "http/http_metrics.hpp"
@@ -48,6 +50,11 @@ class Server {
   std::unique_ptr<Listener> listener_;
   int port_ = -1;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> run_entered_{false};
+  // Connections (peer "addr:port") between dispatch and the end of writing their answer.
+  mutable std::mutex busy_mutex_;
+  std::multiset<std::string> busy_connections_;
+  std::atomic<bool> run_done_{false};
 };
 
 }  // namespace boxoffice::http

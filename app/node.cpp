@@ -1,0 +1,70 @@
+#include "app/node.hpp"
+
+#include <spdlog/spdlog.h>
+#include <stdexcept>
+
+#include "actors/runtime.hpp"
+#include "domain/clock.hpp"
+#include "http/routes/routes.hpp"
+#include "http/server.hpp"
+#include "storage/migrations.hpp"
+#include "storage/session_factory.hpp"
+#include "storage/sql_error.hpp"
+#include "storage/worker_pool.hpp"
+
+namespace boxoffice::app {
+namespace {
+
+void migrate_or_throw(const config::Config& config) {
+  try {
+    auto session = storage::open_session(config.database);
+    const auto report = storage::migrate(*session, config.database.kind);
+    for (const int version : report.applied) spdlog::info("applied schema migration {}", version);
+  } catch (const std::exception& error) {
+    throw std::runtime_error("database " + config.database.url + ": " + storage::describe(error));
+  }
+}
+
+}  // namespace
+
+struct Node::Parts {
+  explicit Parts(const config::Config& configuration)
+      : config((migrate_or_throw(configuration), configuration)),
+        storage(config.database, static_cast<std::size_t>(config.db_pool_size)),
+        server(http::Services{config, storage, clock, {}, {}}) {
+    http::add_ops_routes(server);
+    http::add_admin_routes(server);
+    http::add_concert_routes(server);
+  }
+
+  const config::Config config;
+  domain::SystemClock clock;
+  storage::WorkerPool storage;
+  actors::Runtime runtime;
+  http::Server server;
+};
+
+Node::Node(const config::Config& config) : parts_(std::make_unique<Parts>(config)) {}
+
+Node::~Node() {
+  stop();
+  parts_->storage.stop();
+}
+
+int Node::bind() { return parts_->server.bind(); }
+
+void Node::run() {
+  spdlog::info("boxoffice listening on http://{}:{} (database {}, node {})",
+               parts_->config.listen.host, parts_->server.port(),
+               parts_->config.database.kind == config::DatabaseKind::sqlite ? "sqlite" : "postgresql",
+               parts_->config.node_id);
+  parts_->server.run();
+}
+
+void Node::stop() { parts_->server.stop(); }
+
+bool Node::is_running() const { return parts_->server.is_running(); }
+
+int Node::port() const { return parts_->server.port(); }
+
+}  // namespace boxoffice::app

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <memory>
+
+#include "config/config.hpp"
+
+namespace boxoffice::app {
+
+// One boxoffice process's services, assembled: storage workers, the actor runtime and the
+// HTTP front. `boxoffice serve` runs one; tests run one in-process on a free port.
+class Node {
+ public:
+  // Applies pending migrations first; throws std::runtime_error naming what failed.
+  explicit Node(const config::Config& config);
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  int bind();  // binds --listen; returns the port
+  void run();  // serves until stop(); returns once requests in flight are answered
+  void stop();
+  bool is_running() const;
+  int port() const;
+
+ private:
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace boxoffice::app

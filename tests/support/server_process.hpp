@@ -1,0 +1,53 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace boxoffice::testing {
+
+// The real `boxoffice` executable (path compiled in by CMake).
+std::string boxoffice_binary();
+
+// A `boxoffice serve` child process. start() returns once the child logged the address it
+// listens on (read from its stderr pipe), so no test sleeps to wait for it.
+class ServerProcess {
+ public:
+  explicit ServerProcess(std::vector<std::string> args);
+  ~ServerProcess();  // kills the child if it still runs
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // Throws std::runtime_error with the child's output when it exits or stays silent.
+  void start(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+
+  // Waits until the child's output matches `pattern`; false on timeout or exit.
+  bool wait_for_output(const std::string& pattern, std::chrono::milliseconds timeout);
+  void signal(int signal_number);
+  // Waits for the exit; returns the exit status, 128 + signal when killed, -1 on timeout.
+  int wait_exit(std::chrono::milliseconds timeout);
+  bool running() const { return pid_ > 0; }
+  const std::string& output() const { return output_; }
+
+ private:
+  void drain(std::chrono::milliseconds timeout);
+
+  std::vector<std::string> args_;
+  pid_t pid_ = -1;
+  int stderr_fd_ = -1;
+  int port_ = 0;
+  std::string output_;
+};
+
+// Runs the binary to completion; returns exit status and captured stdout+stderr.
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+CommandResult run_boxoffice(const std::vector<std::string>& args,
+                            const std::vector<std::string>& env = {});
+
+}  // namespace boxoffice::testing
