@@ -1,6 +1,7 @@
 #include "config/loader.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <map>
@@ -25,8 +26,23 @@ class BadValue : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The value as it can be shown on one line: control characters escaped as \xHH.
+std::string printable(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned char>(c));
+      out += escaped;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 std::string describe(const std::string& key, const RawValue& raw, std::string_view expected) {
-  std::string message = "invalid value \"" + raw.text + "\" for --" + key;
+  std::string message = "invalid value \"" + printable(raw.text) + "\" for --" + key;
   if (!raw.source.empty()) message += " (from " + raw.source + ")";
   return message + ": expected " + std::string(expected);
 }

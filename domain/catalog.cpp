@@ -3,8 +3,16 @@
 namespace boxoffice::domain {
 namespace {
 
+// Characters as the database's length() counts them: UTF-8 code points.
+std::size_t code_points(const std::string& text) {
+  std::size_t count = 0;
+  for (const char c : text)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+  return count;
+}
+
 Result<Done> text_rule(const std::string& value, const char* field, std::size_t max) {
-  if (value.empty() || value.size() > max)
+  if (value.empty() || code_points(value) > max)
     return make_error(ErrorCode::invalid_request, std::string(field) + " must be 1 to " +
                                                       std::to_string(max) + " characters");
   for (const char c : value)

@@ -179,3 +179,18 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace boxoffice::domain
+
+namespace boxoffice::domain {
+
+BOOST_AUTO_TEST_SUITE(catalog_text_length)
+
+BOOST_AUTO_TEST_CASE(limits_count_characters_not_utf8_bytes) {
+  std::string korean;
+  for (int i = 0; i < 200; ++i) korean += "\xea\xb9\x80";  // U+AE40, 3 bytes each
+  BOOST_TEST(validate_user_name(korean).ok());
+  BOOST_TEST(!validate_user_name(korean + "\xea\xb9\x80").ok());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace boxoffice::domain
