@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 #include <stdexcept>
 
+#include "actors/gateway.hpp"
 #include "actors/runtime.hpp"
+#include "app/actor_metrics.hpp"
 #include "domain/clock.hpp"
 #include "http/routes/routes.hpp"
 #include "http/server.hpp"
@@ -31,16 +33,24 @@ struct Node::Parts {
   explicit Parts(const config::Config& configuration)
       : config((migrate_or_throw(configuration), configuration)),
         storage(config.database, static_cast<std::size_t>(config.db_pool_size)),
-        server(http::Services{config, storage, clock, {}, {}}) {
+        runtime(config, storage, clock),
+        gateway(runtime),
+        server(http::Services{config, storage, clock, gateway, {metrics_source()}, {}}) {
     http::add_ops_routes(server);
     http::add_admin_routes(server);
     http::add_concert_routes(server);
+    http::add_wallet_routes(server);
+  }
+
+  std::function<void(std::string&)> metrics_source() {
+    return [this](std::string& out) { render_actor_metrics(runtime.stats(), out); };
   }
 
   const config::Config config;
   domain::SystemClock clock;
   storage::WorkerPool storage;
   actors::Runtime runtime;
+  actors::Gateway gateway;
   http::Server server;
 };
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/gateway.hpp"
 #include "config/config.hpp"
 #include "domain/clock.hpp"
 #include "storage/worker_pool.hpp"
@@ -15,6 +16,7 @@ struct Services {
   const config::Config& config;
   storage::WorkerPool& storage;
   const domain::Clock& clock;
+  actors::Gateway& actors;
   // Each appends Prometheus text (gauges and counters of other components) to /metrics.
   std::vector<std::function<void(std::string&)>> metric_sources;
   // Extra readiness condition (e.g. the cluster listener is up); empty means none.

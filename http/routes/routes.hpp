@@ -8,5 +8,6 @@ namespace boxoffice::http {
 void add_ops_routes(Server& server);
 void add_admin_routes(Server& server);
 void add_concert_routes(Server& server);
+void add_wallet_routes(Server& server);
 
 }  // namespace boxoffice::http

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <atomic>
+#include <caf/all.hpp>
+#include <chrono>
+
+#include "config/config.hpp"
+#include "domain/clock.hpp"
+#include "storage/worker_pool.hpp"
+
+namespace boxoffice::actors {
+
+// Counters other components read for /metrics.
+struct ActorStats {
+  std::atomic<std::int64_t> entities_live{0};
+  std::atomic<std::int64_t> entities_spawned{0};
+  std::atomic<std::int64_t> entities_passivated{0};
+  std::atomic<std::int64_t> charges_applied{0};
+  std::atomic<std::int64_t> charge_batches{0};
+  std::atomic<std::int64_t> version_conflicts{0};
+};
+
+// What every entity actor of this node shares. Outlives the actor system's actors.
+struct EntityContext {
+  const config::Config& config;
+  storage::WorkerPool& storage;
+  const domain::Clock& clock;
+  ActorStats& stats;
+  caf::actor router;  // set once the router is spawned
+};
+
+}  // namespace boxoffice::actors

@@ -1,0 +1,62 @@
+#include "actors/gateway.hpp"
+
+#include <future>
+
+#include "actors/entity_key.hpp"
+#include "actors/messages.hpp"
+#include "actors/router.hpp"
+#include "actors/runtime.hpp"
+
+namespace boxoffice::actors {
+namespace {
+
+template <class Reply>
+class TypedSlot final : public ReplySlot {
+ public:
+  explicit TypedSlot(std::chrono::milliseconds timeout) : timeout_(timeout) {}
+
+  std::future<domain::Result<Reply>> future() { return promise_->get_future(); }
+
+  void ask(caf::event_based_actor* self, const caf::actor& entity, caf::message request) override {
+    auto promise = promise_;
+    self->request(entity, timeout_, std::move(request))
+        .then([promise](Reply& reply) { promise->set_value(std::move(reply)); },
+              [promise](caf::error& error) { promise->set_value(to_domain_error(error)); });
+  }
+
+  void fail(const domain::Error& error) override { promise_->set_value(error); }
+
+ private:
+  std::chrono::milliseconds timeout_;
+  std::shared_ptr<std::promise<domain::Result<Reply>>> promise_ =
+      std::make_shared<std::promise<domain::Result<Reply>>>();
+};
+
+template <class Reply>
+domain::Result<Reply> ask(Runtime& runtime, const std::string& key, caf::message request) {
+  const auto timeout = runtime.context().config.request_timeout;
+  auto slot = std::make_shared<TypedSlot<Reply>>(timeout);
+  auto answer = slot->future();
+  caf::anon_send(runtime.router(), route_atom::value, key, std::move(request), std::shared_ptr<ReplySlot>(slot));
+  // The slot's own request times out at `timeout`; the margin covers the router's queue.
+  if (answer.wait_for(timeout + std::chrono::milliseconds(500)) != std::future_status::ready)
+    return domain::make_error(domain::ErrorCode::unavailable, "the owning actor did not answer in time");
+  return answer.get();
+}
+
+}  // namespace
+
+Gateway::Gateway(Runtime& runtime) : runtime_(runtime) {}
+
+domain::Result<domain::BalanceView> Gateway::wallet_balance(domain::Id wallet, domain::Id user) {
+  return ask<domain::BalanceView>(runtime_, entity_key(EntityKind::wallet, wallet),
+                                  caf::make_message(caf::get_atom::value, user));
+}
+
+domain::Result<domain::ChargeReceipt> Gateway::charge(domain::Id wallet, domain::Id user, domain::Won amount,
+                                                      const std::string& idempotency_key) {
+  return ask<domain::ChargeReceipt>(runtime_, entity_key(EntityKind::wallet, wallet),
+                                    caf::make_message(charge_atom::value, ChargeCommand{user, amount, idempotency_key}));
+}
+
+}  // namespace boxoffice::actors

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include "domain/result.hpp"
+#include "domain/wallet.hpp"
+
+namespace boxoffice::actors {
+
+class Runtime;
+
+// What the HTTP front may ask of the actors, as plain calls: each sends one request to the
+// owning entity actor through the router and waits (bounded by --request-timeout; past it
+// the answer is UNAVAILABLE). No CAF type leaks out of here.
+class Gateway {
+ public:
+  explicit Gateway(Runtime& runtime);
+
+  domain::Result<domain::BalanceView> wallet_balance(domain::Id wallet, domain::Id user);
+  domain::Result<domain::ChargeReceipt> charge(domain::Id wallet, domain::Id user, domain::Won amount,
+                                               const std::string& idempotency_key);
+
+ private:
+  Runtime& runtime_;
+};
+
+}  // namespace boxoffice::actors

@@ -1,0 +1,225 @@
+#include "actors/wallet_actor.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "actors/entity_key.hpp"
+#include "actors/storage_bridge.hpp"
+#include "storage/sql_error.hpp"
+#include "storage/wallet_repository.hpp"
+
+namespace boxoffice::actors {
+
+using domain::ErrorCode;
+using storage::ChargeOutcome;
+
+namespace {
+
+constexpr std::size_t kMaxBatch = 512;
+constexpr int kMaxAttempts = 3;
+
+caf::behavior ready(WalletActor* self, EntityContext* context);
+
+domain::WalletLimits limits_of(const EntityContext* context) {
+  return domain::WalletLimits{context->config.max_charge, context->config.max_balance};
+}
+
+domain::Error storage_failure(const std::exception_ptr& error, const char* what) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    spdlog::error("{} failed: {}", what, storage::describe(e));
+  }
+  return domain::make_error(ErrorCode::unavailable, "the database is not available");
+}
+
+// USER_NOT_FOUND or WALLET_OWNER_MISMATCH for a user that does not own the wallet.
+void answer_not_owner(WalletActor* self, EntityContext* context, caf::response_promise promise, domain::Id user) {
+  const auto wallet = self->state.wallet;
+  const auto kind = context->config.database.kind;
+  run_storage<bool>(
+      self, context->storage,
+      [kind, user](soci::session& session) { return storage::WalletRepository(session, kind).user_exists(user); },
+      [wallet, user, promise](StorageOutcome<bool> outcome) mutable {
+        if (!outcome.value) {
+          promise.deliver(to_caf_error(storage_failure(outcome.error, "user lookup")));
+        } else if (!*outcome.value) {
+          promise.deliver(to_caf_error(domain::make_error(ErrorCode::user_not_found,
+                                                          "user " + std::to_string(user) + " does not exist")));
+        } else {
+          promise.deliver(to_caf_error(domain::check_owner(wallet, user).error()));
+        }
+      });
+}
+
+void reload_then(WalletActor* self, EntityContext* context, std::function<void()> next) {
+  const auto id = self->state.wallet.id;
+  const auto kind = context->config.database.kind;
+  run_storage<std::optional<domain::Wallet>>(
+      self, context->storage,
+      [kind, id](soci::session& session) { return storage::WalletRepository(session, kind).load(id); },
+      [self, next](StorageOutcome<std::optional<domain::Wallet>> outcome) {
+        if (outcome.value && *outcome.value) self->state.wallet = **outcome.value;
+        next();
+      });
+}
+
+void write_next_batch(WalletActor* self, EntityContext* context);
+
+void finish_batch(WalletActor* self, EntityContext* context, std::vector<QueuedCharge> batch,
+                  StorageOutcome<storage::ChargeBatch> outcome) {
+  auto& state = self->state;
+  const bool conflict = outcome.value && outcome.value->version_conflict;
+  if (!outcome.value || conflict) {
+    // Nothing was written. Reload what the database holds and try again (a bounded number
+    // of times): another writer (a second owner during a cluster move) got there first.
+    if (conflict) ++context->stats.version_conflicts;
+    const auto failure = outcome.value ? domain::make_error(ErrorCode::unavailable, "the wallet changed concurrently; retry")
+                                       : storage_failure(outcome.error, "charge batch");
+    for (auto it = batch.rbegin(); it != batch.rend(); ++it) {
+      if (++it->attempts >= kMaxAttempts) it->promise.deliver(to_caf_error(failure));
+      else state.queued.push_front(std::move(*it));
+    }
+    reload_then(self, context, [self, context] {
+      self->state.writing = false;
+      write_next_batch(self, context);
+    });
+    return;
+  }
+  state.wallet = outcome.value->wallet;
+  ++context->stats.charge_batches;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const auto& result = outcome.value->outcomes[i];
+    auto& promise = batch[i].promise;
+    switch (result.kind) {
+      case ChargeOutcome::Kind::applied:
+        ++context->stats.charges_applied;
+        promise.deliver(result.receipt);
+        break;
+      case ChargeOutcome::Kind::replayed: promise.deliver(result.receipt); break;
+      case ChargeOutcome::Kind::limit_exceeded:
+        promise.deliver(to_caf_error(domain::make_error(
+            ErrorCode::balance_limit_exceeded,
+            "the balance would pass the limit of " + std::to_string(context->config.max_balance))));
+        break;
+      case ChargeOutcome::Kind::key_reused:
+        promise.deliver(to_caf_error(domain::make_error(
+            ErrorCode::idempotency_key_reused, "Idempotency-Key was used for a different charge of this wallet")));
+        break;
+    }
+  }
+  state.writing = false;
+  write_next_batch(self, context);
+}
+
+void write_next_batch(WalletActor* self, EntityContext* context) {
+  auto& state = self->state;
+  if (state.writing) return;
+  if (state.queued.empty()) {
+    if (state.stopping) self->quit();
+    return;
+  }
+  std::vector<QueuedCharge> batch;
+  std::vector<storage::PendingCharge> pending;
+  while (!state.queued.empty() && batch.size() < kMaxBatch) {
+    auto& next = state.queued.front();
+    pending.push_back({next.command.user, next.command.amount, next.command.idempotency_key});
+    batch.push_back(std::move(next));
+    state.queued.pop_front();
+  }
+  state.writing = true;
+  const auto start = state.wallet;
+  const auto limits = limits_of(context);
+  const auto now = context->clock.now_ms();
+  const auto kind = context->config.database.kind;
+  auto shared_batch = std::make_shared<std::vector<QueuedCharge>>(std::move(batch));
+  run_storage<storage::ChargeBatch>(
+      self, context->storage,
+      [kind, start, pending = std::move(pending), limits, now](soci::session& session) {
+        return storage::WalletRepository(session, kind).apply_charges(start, pending, limits, now);
+      },
+      [self, context, shared_batch](StorageOutcome<storage::ChargeBatch> outcome) {
+        finish_batch(self, context, std::move(*shared_batch), std::move(outcome));
+      });
+}
+
+void request_passivation(WalletActor* self, EntityContext* context) {
+  const auto key = entity_key(EntityKind::wallet, self->state.wallet.id);
+  self->request(context->router, caf::infinite, passivate_atom::value, key)
+      .then(
+          [self](bool forgotten) {
+            if (!forgotten) return;
+            self->state.stopping = true;
+            if (!self->state.writing && self->state.queued.empty()) self->quit();
+          },
+          [](caf::error&) {});
+}
+
+caf::behavior missing(WalletActor* self, EntityContext* context) {
+  self->set_default_handler(caf::print_and_drop);
+  const auto not_found = [self] {
+    return to_caf_error(domain::make_error(ErrorCode::wallet_not_found,
+                                           "wallet " + std::to_string(self->state.wallet.id) + " does not exist"));
+  };
+  request_passivation(self, context);
+  return {
+      [=](caf::get_atom, domain::Id) -> caf::result<domain::BalanceView> { return not_found(); },
+      [=](charge_atom, const ChargeCommand&) -> caf::result<domain::ChargeReceipt> { return not_found(); },
+      [](continue_atom, const Continuation& next) { next.run(); },
+  };
+}
+
+caf::behavior ready(WalletActor* self, EntityContext* context) {
+  self->set_default_handler(caf::print_and_drop);
+  return {
+      [=](caf::get_atom, domain::Id user) -> caf::result<domain::BalanceView> {
+        const auto& wallet = self->state.wallet;
+        if (wallet.owner == user) return domain::BalanceView{wallet.id, user, wallet.balance};
+        auto promise = self->make_response_promise();
+        answer_not_owner(self, context, promise, user);
+        return promise;
+      },
+      [=](charge_atom, ChargeCommand& command) -> caf::result<domain::ChargeReceipt> {
+        auto promise = self->make_response_promise();
+        if (self->state.wallet.owner != command.user) {
+          answer_not_owner(self, context, promise, command.user);
+          return promise;
+        }
+        self->state.queued.push_back(QueuedCharge{std::move(command), promise, 0});
+        write_next_batch(self, context);
+        return promise;
+      },
+      [](continue_atom, const Continuation& next) { next.run(); },
+      caf::after(context->config.entity_idle_timeout) >>
+          [=] {
+            if (!self->state.writing && self->state.queued.empty() && !self->state.stopping)
+              request_passivation(self, context);
+          },
+  };
+}
+
+}  // namespace
+
+caf::behavior wallet_actor(WalletActor* self, EntityContext* context, domain::Id wallet_id) {
+  self->state.wallet.id = wallet_id;
+  self->set_default_handler(caf::skip);  // requests wait in the mailbox until loaded
+  const auto kind = context->config.database.kind;
+  run_storage<std::optional<domain::Wallet>>(
+      self, context->storage,
+      [kind, wallet_id](soci::session& session) { return storage::WalletRepository(session, kind).load(wallet_id); },
+      [self, context](StorageOutcome<std::optional<domain::Wallet>> outcome) {
+        if (outcome.value && *outcome.value) {
+          self->state.wallet = **outcome.value;
+          self->become(ready(self, context));
+        } else if (outcome.value) {
+          self->become(missing(self, context));
+        } else {
+          storage_failure(outcome.error, "wallet load");
+          self->quit(caf::sec::runtime_error);  // requests fail over to a fresh actor
+        }
+      });
+  return {
+      [](continue_atom, const Continuation& next) { next.run(); },
+  };
+}
+
+}  // namespace boxoffice::actors

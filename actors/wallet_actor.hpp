@@ -1,0 +1,36 @@
+#pragma once
+
+#include <caf/all.hpp>
+#include <deque>
+#include <optional>
+
+#include "actors/entity_context.hpp"
+#include "actors/messages.hpp"
+#include "domain/wallet.hpp"
+
+namespace boxoffice::actors {
+
+struct QueuedCharge {
+  ChargeCommand command;
+  caf::response_promise promise;
+  int attempts = 0;
+};
+
+struct WalletActorState {
+  domain::Wallet wallet;
+  std::deque<QueuedCharge> queued;  // charges waiting for the next write
+  bool writing = false;             // a batch transaction is in flight
+  bool stopping = false;            // the router forgot us: quit once the write is done
+  static inline const char* name = "wallet";
+};
+
+using WalletActor = caf::stateful_actor<WalletActorState>;
+
+// The single writer of one wallet. Loads it, answers balance reads from memory, and
+// commits charges in batches: while one transaction is in flight the charges that arrive
+// queue up and go together in the next one; each is answered only after its commit.
+//   (get_atom, user)               -> BalanceView
+//   (charge_atom, ChargeCommand)   -> ChargeReceipt
+caf::behavior wallet_actor(WalletActor* self, EntityContext* context, domain::Id wallet_id);
+
+}  // namespace boxoffice::actors

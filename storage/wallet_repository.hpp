@@ -1,0 +1,58 @@
+#pragma once
+
+#include <optional>
+#include <soci/soci.h>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "domain/wallet.hpp"
+
+namespace boxoffice::storage {
+
+// A validated charge waiting for its wallet's next write.
+struct PendingCharge {
+  domain::Id user = 0;
+  domain::Won amount = 0;
+  std::string idempotency_key;  // empty: none
+};
+
+struct ChargeOutcome {
+  enum class Kind { applied, replayed, key_reused, limit_exceeded };
+  Kind kind = Kind::applied;
+  domain::ChargeReceipt receipt;  // applied and replayed
+};
+
+struct ChargeBatch {
+  bool version_conflict = false;  // another writer changed the wallet: nothing was written
+  domain::Wallet wallet;          // as committed
+  std::vector<ChargeOutcome> outcomes;  // one per charge, in order
+};
+
+class WalletRepository {
+ public:
+  WalletRepository(soci::session& session, config::DatabaseKind kind) : session_(session), kind_(kind) {}
+
+  std::optional<domain::Wallet> load(domain::Id wallet);
+  bool user_exists(domain::Id user);
+
+  // Applies the charges in order in one transaction, starting from `start` (the state the
+  // actor holds): each keyed charge first looks up its Idempotency-Key (a replay or a
+  // reuse applies nothing), each applied charge writes a ledger entry and its key's record,
+  // and the wallet row is updated once, only if its version is still start.version.
+  ChargeBatch apply_charges(const domain::Wallet& start, const std::vector<PendingCharge>& charges,
+                            const domain::WalletLimits& limits, domain::TimeMs now);
+
+  // Deletes Idempotency-Key records created before `cutoff`; returns how many.
+  long long purge_idempotency_keys(domain::TimeMs cutoff);
+
+ private:
+  soci::session& session_;
+  config::DatabaseKind kind_;
+};
+
+std::string wallet_scope(domain::Id wallet);
+std::string encode_receipt(const domain::ChargeReceipt& receipt);
+domain::ChargeReceipt decode_charge_receipt(const std::string& text);
+
+}  // namespace boxoffice::storage
