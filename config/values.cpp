@@ -1,5 +1,6 @@
 #include "config/values.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <limits>
 
@@ -73,6 +74,106 @@ std::optional<std::vector<HostPort>> parse_host_port_list(std::string_view text)
   return out;
 }
 
+namespace {
+
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    int value = 0;
+    const auto [end, ec] = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
+    if (ec != std::errc() || end != text.data() + i + 3) return std::nullopt;
+    out.push_back(static_cast<char>(value));
+    i += 2;
+  }
+  return out;
+}
+
+// A libpq keyword=value pair, the value single-quoted with \ and ' escaped.
+std::string keyword(const std::string& name, const std::string& value) {
+  std::string quoted;
+  for (const char c : value) {
+    if (c == '\\' || c == '\'') quoted.push_back('\\');
+    quoted.push_back(c);
+  }
+  return name + "='" + quoted + "' ";
+}
+
+// postgresql://[user[:password]@][host][:port][/dbname][?key=value&...] in libpq's
+// keyword=value form (SOCI's backend mangles URIs that carry parameters).
+std::optional<std::string> libpq_keywords(std::string_view rest) {
+  std::string out;
+  std::string_view query;
+  if (const auto question = rest.find('?'); question != std::string_view::npos) {
+    query = rest.substr(question + 1);
+    rest = rest.substr(0, question);
+  }
+  std::string_view authority = rest;
+  std::string_view path;
+  if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
+    authority = rest.substr(0, slash);
+    path = rest.substr(slash + 1);
+  }
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+    const auto userinfo = authority.substr(0, at);
+    authority = authority.substr(at + 1);
+    const auto colon = userinfo.find(':');
+    const auto user = percent_decode(userinfo.substr(0, colon));
+    if (!user) return std::nullopt;
+    if (!user->empty()) out += keyword("user", *user);
+    if (colon != std::string_view::npos) {
+      const auto password = percent_decode(userinfo.substr(colon + 1));
+      if (!password) return std::nullopt;
+      out += keyword("password", *password);
+    }
+  }
+  std::string_view host = authority;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    host = authority.substr(1, close - 1);
+    authority = authority.substr(close + 1);
+    if (!authority.empty() && authority.front() != ':') return std::nullopt;
+    if (!authority.empty()) {
+      if (!parse_count(authority.substr(1), 1, 65535)) return std::nullopt;
+      out += keyword("port", std::string(authority.substr(1)));
+    }
+  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    if (!parse_count(authority.substr(colon + 1), 1, 65535)) return std::nullopt;
+    out += keyword("port", std::string(authority.substr(colon + 1)));
+  }
+  const auto decoded_host = percent_decode(host);
+  if (!decoded_host) return std::nullopt;
+  if (!decoded_host->empty()) out += keyword("host", *decoded_host);
+  const auto dbname = percent_decode(path);
+  if (!dbname) return std::nullopt;
+  if (!dbname->empty()) out += keyword("dbname", *dbname);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto pair = query.substr(0, amp);
+    const auto equals = pair.find('=');
+    if (equals == std::string_view::npos || equals == 0) return std::nullopt;
+    const auto name = percent_decode(pair.substr(0, equals));
+    const auto value = percent_decode(pair.substr(equals + 1));
+    if (!name || !value) return std::nullopt;
+    for (const char c : *name)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return std::nullopt;
+    out += keyword(*name, *value);
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  if (out.empty()) return std::nullopt;
+  out.pop_back();
+  return out;
+}
+
+}  // namespace
+
 std::optional<DatabaseTarget> parse_database_url(std::string_view text) {
   constexpr std::string_view kSqlite = "sqlite:";
   if (text.substr(0, kSqlite.size()) == kSqlite) {
@@ -89,10 +190,12 @@ std::optional<DatabaseTarget> parse_database_url(std::string_view text) {
   for (const std::string_view scheme : {"postgresql://", "postgres://"}) {
     if (text.substr(0, scheme.size()) == scheme) {
       if (text.size() == scheme.size()) return std::nullopt;
+      auto keywords = libpq_keywords(text.substr(scheme.size()));
+      if (!keywords) return std::nullopt;
       DatabaseTarget target;
       target.kind = DatabaseKind::postgresql;
       target.url = std::string(text);
-      target.connect_string = std::string(text);  // libpq understands the URI form itself
+      target.connect_string = std::move(*keywords);
       return target;
     }
   }

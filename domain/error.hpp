@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -37,6 +38,8 @@ enum class ErrorCode : std::uint8_t {
 
 // The stable machine-readable name, e.g. "SEAT_UNAVAILABLE".
 std::string_view code_name(ErrorCode code);
+
+inline std::ostream& operator<<(std::ostream& out, ErrorCode code) { return out << code_name(code); }
 
 struct Error {
   ErrorCode code = ErrorCode::internal;

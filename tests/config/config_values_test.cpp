@@ -164,17 +164,31 @@ BOOST_AUTO_TEST_CASE(reads_an_absolute_sqlite_path) {
   BOOST_TEST(target->sqlite_path == "/tmp/box.db");
 }
 
-BOOST_AUTO_TEST_CASE(reads_postgresql_urls_with_either_scheme) {
-  for (const std::string url : {"postgresql://u@h:5432/db", "postgres://u@h:5432/db",
-                                "postgresql://u:secret@db.internal/boxoffice"}) {
+BOOST_AUTO_TEST_CASE(reads_postgresql_urls_with_either_scheme_into_libpq_keywords) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"postgresql://u@h:5432/db", "user='u' port='5432' host='h' dbname='db'"},
+      {"postgres://u@h:5432/db", "user='u' port='5432' host='h' dbname='db'"},
+      {"postgresql://u:secret@db.internal/boxoffice", "user='u' password='secret' host='db.internal' dbname='boxoffice'"},
+      {"postgresql://u:p%40ss%27w@[::1]:6543/my%20db?options=-csearch_path%3Dx&sslmode=disable",
+       "user='u' password='p@ss\\'w' port='6543' host='::1' dbname='my db' options='-csearch_path=x' sslmode='disable'"},
+  };
+  for (const auto& [url, keywords] : cases) {
     BOOST_TEST_CONTEXT(url) {
       const auto target = parse_database_url(url);
       BOOST_TEST_REQUIRE(target.has_value());
       BOOST_TEST((target->kind == DatabaseKind::postgresql));
       BOOST_TEST(target->url == url);
-      BOOST_TEST(target->connect_string == url);
+      BOOST_TEST(target->connect_string == keywords);
       BOOST_TEST(target->sqlite_path.empty());
     }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(refuses_malformed_postgresql_urls) {
+  for (const std::string url : {"postgresql://u@h:notaport/db", "postgresql://u@h/db?novalue",
+                                "postgresql://u@h/db?bad%zz=1", "postgresql://u@[::1/db",
+                                "postgresql://u@h:70000/db"}) {
+    BOOST_TEST_CONTEXT(url) { BOOST_TEST(!parse_database_url(url).has_value()); }
   }
 }
 

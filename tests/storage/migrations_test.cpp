@@ -112,12 +112,14 @@ BOOST_AUTO_TEST_CASE(schema_constraints_refuse_what_no_bug_may_write) {
   // one sale per seat
   BOOST_CHECK_EXCEPTION(reserve(2, "CONFIRMED"), std::exception,
                         [](const std::exception& e) { return classify(e) == SqlFailure::unique_violation; });
+  // (PostgreSQL spends an id on a refused insert: look the sale's id up.)
   sql << "INSERT INTO payments(reservation_id, user_id, wallet_id, schedule_id, seat_number, amount,"
-         " created_at_ms) VALUES(2, 1, 1, 1, 1, 100, 0)";
+         " created_at_ms) SELECT id, 1, 1, 1, 1, 100, 0 FROM reservations WHERE status = 'CONFIRMED'";
   // one payment per reservation
   BOOST_TEST(violates(sql,
                       "INSERT INTO payments(reservation_id, user_id, wallet_id, schedule_id, seat_number,"
-                      " amount, created_at_ms) VALUES(2, 1, 1, 1, 2, 100, 0)",
+                      " amount, created_at_ms) SELECT id, 1, 1, 1, 2, 100, 0 FROM reservations"
+                      " WHERE status = 'CONFIRMED'",
                       SqlFailure::unique_violation));
   // one live token per user
   sql << "INSERT INTO queue_tokens(token, user_id, status, issued_at_ms, last_seen_at_ms, version)"
