@@ -1,5 +1,6 @@
 #include "app/node.hpp"
 
+#include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 #include <stdexcept>
 
@@ -15,6 +16,13 @@
 #include "storage/worker_pool.hpp"
 
 namespace boxoffice::app {
+
+void announce_line(const std::string& line) {
+  auto logger = spdlog::default_logger();
+  if (logger->level() == spdlog::level::off) return;
+  logger->log(std::max(spdlog::level::info, logger->level()), line);
+}
+
 namespace {
 
 void migrate_or_throw(const config::Config& config) {
@@ -64,7 +72,7 @@ Node::~Node() {
 int Node::bind() { return parts_->server.bind(); }
 
 void Node::run() {
-  spdlog::info("boxoffice listening on http://{}:{} (database {}, node {})",
+  announce("boxoffice listening on http://{}:{} (database {}, node {})",
                parts_->config.listen.host, parts_->server.port(),
                parts_->config.database.kind == config::DatabaseKind::sqlite ? "sqlite" : "postgresql",
                parts_->config.node_id);

@@ -1,10 +1,19 @@
 #pragma once
 
 #include <memory>
+#include <spdlog/fmt/fmt.h>
+#include <string>
 
 #include "config/config.hpp"
 
 namespace boxoffice::app {
+
+// Lifecycle lines (listening, stopping, stopped) show at any log level but "off".
+void announce_line(const std::string& line);
+template <class... Args>
+void announce(const char* format, Args&&... args) {
+  announce_line(fmt::format(format, std::forward<Args>(args)...));
+}
 
 // One boxoffice process's services, assembled: storage workers, the actor runtime and the
 // HTTP front. `boxoffice serve` runs one; tests run one in-process on a free port.

@@ -19,12 +19,12 @@ int run_serve(const config::Config& config) {
     return 1;
   }
   signals.start([&node](int signal) {
-    spdlog::info("received signal {}: stopping; finishing requests in flight", signal);
+    announce("received signal {}: stopping; finishing requests in flight", signal);
     node->stop();
   });
   node->run();
   node.reset();
-  spdlog::info("stopped");
+  announce("stopped");
   return 0;
 }
 

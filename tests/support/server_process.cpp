@@ -1,5 +1,6 @@
 #include "support/server_process.hpp"
 
+#include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
@@ -39,7 +40,29 @@ ServerProcess::~ServerProcess() {
     int status = 0;
     ::waitpid(pid_, &status, 0);
   }
-  if (stderr_fd_ >= 0) ::close(stderr_fd_);
+  if (reader_.joinable()) reader_.join();
+  if (output_fd_ >= 0) ::close(output_fd_);
+}
+
+void ServerProcess::read_output() {
+  char buffer[4096];
+  while (true) {
+    const ssize_t n = ::read(output_fd_, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (n <= 0) {
+      output_closed_ = true;
+      grew_.notify_all();
+      return;
+    }
+    output_.append(buffer, static_cast<std::size_t>(n));
+    grew_.notify_all();
+  }
+}
+
+std::string ServerProcess::output() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return output_;
 }
 
 void ServerProcess::start(std::chrono::milliseconds timeout) {
@@ -56,44 +79,29 @@ void ServerProcess::start(std::chrono::milliseconds timeout) {
     std::_Exit(127);
   }
   ::close(pipe_fds[1]);
-  stderr_fd_ = pipe_fds[0];
-  ::fcntl(stderr_fd_, F_SETFL, O_NONBLOCK);
+  output_fd_ = pipe_fds[0];
+  reader_ = std::thread([this] { read_output(); });
   const std::regex listening("listening on http://[^ ]+:([0-9]+)");
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    drain(std::chrono::milliseconds(100));
-    std::smatch match;
-    if (std::regex_search(output_, match, listening)) {
-      port_ = std::stoi(match[1]);
-      return;
-    }
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      drain(std::chrono::milliseconds(0));
-      throw std::runtime_error("boxoffice exited with " + std::to_string(decode_status(status)) +
-                               " before listening:\n" + output_);
-    }
+  std::unique_lock<std::mutex> lock(mutex_);
+  std::smatch match;
+  const bool found = grew_.wait_for(lock, timeout, [&] {
+    return std::regex_search(output_, match, listening) || output_closed_;
+  });
+  if (found && !output_closed_) {
+    port_ = std::stoi(match[1]);
+    return;
   }
-  throw std::runtime_error("boxoffice did not report listening in time:\n" + output_);
-}
-
-void ServerProcess::drain(std::chrono::milliseconds timeout) {
-  pollfd poll_fd{stderr_fd_, POLLIN, 0};
-  if (::poll(&poll_fd, 1, static_cast<int>(timeout.count())) <= 0) return;
-  char buffer[4096];
-  ssize_t n = 0;
-  while ((n = ::read(stderr_fd_, buffer, sizeof buffer)) > 0) output_.append(buffer, static_cast<std::size_t>(n));
+  const std::string seen = output_;
+  lock.unlock();
+  throw std::runtime_error(std::string("boxoffice ") + (found ? "exited" : "did not report listening in time") +
+                           " before listening:\n" + seen);
 }
 
 bool ServerProcess::wait_for_output(const std::string& pattern, std::chrono::milliseconds timeout) {
   const std::regex wanted(pattern);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (pid_ > 0 && std::chrono::steady_clock::now() < deadline) {
-    if (std::regex_search(output_, wanted)) return true;
-    drain(std::chrono::milliseconds(50));
-  }
-  return std::regex_search(output_, wanted);
+  std::unique_lock<std::mutex> lock(mutex_);
+  return grew_.wait_for(lock, timeout, [&] { return std::regex_search(output_, wanted) || output_closed_; }) &&
+         std::regex_search(output_, wanted);
 }
 
 void ServerProcess::signal(int signal_number) {
@@ -101,19 +109,16 @@ void ServerProcess::signal(int signal_number) {
 }
 
 int ServerProcess::wait_exit(std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (pid_ > 0) {
-    int status = 0;
-    const pid_t done = ::waitpid(pid_, &status, WNOHANG);
-    if (done == pid_) {
-      pid_ = -1;
-      drain(std::chrono::milliseconds(0));
-      return decode_status(status);
-    }
-    if (std::chrono::steady_clock::now() >= deadline) return -1;
-    drain(std::chrono::milliseconds(20));  // keeps the pipe from filling while we wait
+  if (pid_ <= 0) return -1;
+  // The child closes its end of the pipe when it exits; then reap it.
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (!grew_.wait_for(lock, timeout, [&] { return output_closed_; })) return -1;
   }
-  return -1;
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return decode_status(status);
 }
 
 CommandResult run_boxoffice(const std::vector<std::string>& args, const std::vector<std::string>& env) {

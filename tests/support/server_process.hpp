@@ -1,7 +1,10 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <sys/types.h>
 #include <vector>
 
@@ -30,16 +33,20 @@ class ServerProcess {
   // Waits for the exit; returns the exit status, 128 + signal when killed, -1 on timeout.
   int wait_exit(std::chrono::milliseconds timeout);
   bool running() const { return pid_ > 0; }
-  const std::string& output() const { return output_; }
+  std::string output() const;
 
  private:
-  void drain(std::chrono::milliseconds timeout);
+  void read_output();  // runs on reader_: the child never blocks on a full pipe
 
   std::vector<std::string> args_;
   pid_t pid_ = -1;
-  int stderr_fd_ = -1;
+  int output_fd_ = -1;
   int port_ = 0;
+  mutable std::mutex mutex_;
+  std::condition_variable grew_;
   std::string output_;
+  bool output_closed_ = false;
+  std::thread reader_;
 };
 
 // Runs the binary to completion; returns exit status and captured stdout+stderr.
