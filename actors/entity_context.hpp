@@ -18,6 +18,10 @@ struct ActorStats {
   std::atomic<std::int64_t> charges_applied{0};
   std::atomic<std::int64_t> charge_batches{0};
   std::atomic<std::int64_t> version_conflicts{0};
+  std::atomic<std::int64_t> queue_waiting{0};
+  std::atomic<std::int64_t> queue_active{0};
+  std::atomic<std::int64_t> queue_admitted{0};
+  std::atomic<std::int64_t> queue_expired{0};
 };
 
 // What every entity actor of this node shares. Outlives the actor system's actors.

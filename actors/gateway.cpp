@@ -4,6 +4,7 @@
 
 #include "actors/entity_key.hpp"
 #include "actors/messages.hpp"
+#include "actors/queue_actor.hpp"
 #include "actors/router.hpp"
 #include "actors/runtime.hpp"
 
@@ -57,6 +58,34 @@ domain::Result<domain::ChargeReceipt> Gateway::charge(domain::Id wallet, domain:
                                                       const std::string& idempotency_key) {
   return ask<domain::ChargeReceipt>(runtime_, entity_key(EntityKind::wallet, wallet),
                                     caf::make_message(charge_atom::value, ChargeCommand{user, amount, idempotency_key}));
+}
+
+}  // namespace boxoffice::actors
+
+namespace boxoffice::actors {
+namespace {
+
+domain::Result<domain::TokenView> as_view(domain::Result<TokenReply> reply) {
+  if (!reply.ok()) return reply.error();
+  return to_view(reply.value());
+}
+
+}  // namespace
+
+domain::Result<domain::TokenView> Gateway::issue_token(domain::Id user) {
+  return as_view(ask<TokenReply>(runtime_, kQueueKey, caf::make_message(issue_atom::value, user)));
+}
+
+domain::Result<domain::TokenView> Gateway::look_at_token(const std::string& token) {
+  return as_view(ask<TokenReply>(runtime_, kQueueKey, caf::make_message(caf::get_atom::value, token)));
+}
+
+domain::Result<domain::TokenView> Gateway::check_token(const std::string& token) {
+  return as_view(ask<TokenReply>(runtime_, kQueueKey, caf::make_message(check_atom::value, token)));
+}
+
+void Gateway::token_completed(const std::string& token) {
+  ask<bool>(runtime_, kQueueKey, caf::make_message(complete_atom::value, token));
 }
 
 }  // namespace boxoffice::actors

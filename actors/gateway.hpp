@@ -3,6 +3,7 @@
 #include <chrono>
 #include <memory>
 
+#include "domain/queue_token.hpp"
 #include "domain/result.hpp"
 #include "domain/wallet.hpp"
 
@@ -20,6 +21,12 @@ class Gateway {
   domain::Result<domain::BalanceView> wallet_balance(domain::Id wallet, domain::Id user);
   domain::Result<domain::ChargeReceipt> charge(domain::Id wallet, domain::Id user, domain::Won amount,
                                                const std::string& idempotency_key);
+
+  // Waiting room. issue_token: created == true for a new token (201).
+  domain::Result<domain::TokenView> issue_token(domain::Id user);
+  domain::Result<domain::TokenView> look_at_token(const std::string& token);  // GET me
+  domain::Result<domain::TokenView> check_token(const std::string& token);    // booking gate
+  void token_completed(const std::string& token);                             // after a payment
 
  private:
   Runtime& runtime_;

@@ -25,7 +25,36 @@ domain::Error to_domain_error(const caf::error& error) {
   return domain::make_error(ErrorCode::unavailable, "actor failure: " + caf::to_string(error));
 }
 
+TokenReply to_reply(const domain::TokenView& view) {
+  TokenReply reply;
+  reply.token = view.token;
+  reply.user = view.user;
+  reply.status = static_cast<std::int32_t>(view.status);
+  reply.position = view.position.value_or(-1);
+  reply.estimated_wait_seconds = view.estimated_wait_seconds.value_or(-1);
+  reply.issued_at = view.issued_at;
+  reply.expires_at = view.expires_at.value_or(0);
+  reply.remaining_seconds = view.remaining_seconds.value_or(-1);
+  reply.created = view.created;
+  return reply;
+}
+
+domain::TokenView to_view(const TokenReply& reply) {
+  domain::TokenView view;
+  view.token = reply.token;
+  view.user = reply.user;
+  view.status = static_cast<domain::TokenStatus>(reply.status);
+  if (reply.position >= 0) view.position = reply.position;
+  if (reply.estimated_wait_seconds >= 0) view.estimated_wait_seconds = reply.estimated_wait_seconds;
+  view.issued_at = reply.issued_at;
+  if (reply.expires_at != 0) view.expires_at = reply.expires_at;
+  if (reply.remaining_seconds >= 0) view.remaining_seconds = reply.remaining_seconds;
+  view.created = reply.created;
+  return view;
+}
+
 void register_message_types(caf::actor_system_config& config) {
+  config.add_message_type<TokenReply>("TokenReply");
   config.add_message_type<ChargeCommand>("ChargeCommand");
   config.add_message_type<domain::ChargeReceipt>("ChargeReceipt");
   config.add_message_type<domain::BalanceView>("BalanceView");

@@ -4,6 +4,7 @@
 #include <caf/io/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/queue_actor.hpp"
 #include "actors/router.hpp"
 #include "actors/wallet_actor.hpp"
 
@@ -15,6 +16,7 @@ caf::actor spawn_entity(caf::event_based_actor* router, EntityContext* context, 
   const auto kind = key.substr(0, colon);
   const auto id = key.substr(colon + 1);
   if (kind == "wallet") return router->spawn(wallet_actor, context, std::stoll(id));
+  if (key == kQueueKey) return router->spawn(queue_actor, context);
   return caf::actor{};
 }
 

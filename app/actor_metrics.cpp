@@ -20,6 +20,10 @@ void render_actor_metrics(const actors::ActorStats& stats, std::string& out) {
          stats.charge_batches);
   metric(out, "boxoffice_version_conflicts_total", "counter",
          "Writes refused because another writer changed the row first.", stats.version_conflicts);
+  metric(out, "boxoffice_queue_waiting", "gauge", "Queue tokens WAITING.", stats.queue_waiting);
+  metric(out, "boxoffice_queue_active", "gauge", "Queue tokens ACTIVE.", stats.queue_active);
+  metric(out, "boxoffice_queue_admitted_total", "counter", "Queue tokens admitted to ACTIVE.", stats.queue_admitted);
+  metric(out, "boxoffice_queue_expired_total", "counter", "Queue tokens expired (ttl or idle).", stats.queue_expired);
 }
 
 }  // namespace boxoffice::app

@@ -48,6 +48,7 @@ struct Node::Parts {
     http::add_admin_routes(server);
     http::add_concert_routes(server);
     http::add_wallet_routes(server);
+    http::add_queue_routes(server);
   }
 
   std::function<void(std::string&)> metrics_source() {

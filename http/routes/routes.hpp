@@ -9,5 +9,6 @@ void add_ops_routes(Server& server);
 void add_admin_routes(Server& server);
 void add_concert_routes(Server& server);
 void add_wallet_routes(Server& server);
+void add_queue_routes(Server& server);
 
 }  // namespace boxoffice::http

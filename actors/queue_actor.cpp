@@ -1,0 +1,217 @@
+#include "actors/queue_actor.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "actors/storage_bridge.hpp"
+#include "storage/queue_repository.hpp"
+#include "storage/sql_error.hpp"
+
+namespace boxoffice::actors {
+
+using domain::ErrorCode;
+
+namespace {
+
+domain::QueuePolicy policy_of(const EntityContext* context) {
+  const auto& config = context->config;
+  return domain::QueuePolicy{config.queue_max_active, config.token_ttl.count(), config.queue_idle_timeout.count()};
+}
+
+caf::error token_invalid() {
+  return to_caf_error(domain::make_error(ErrorCode::token_invalid, "the queue token is not known"));
+}
+
+void publish_stats(QueueActor* self, EntityContext* context) {
+  const auto& room = *self->state.room;
+  context->stats.queue_waiting = room.waiting_count();
+  context->stats.queue_active = room.active_count();
+  context->stats.queue_admitted = room.admitted_total();
+  context->stats.queue_expired = room.expired_total();
+}
+
+void flush(QueueActor* self, EntityContext* context);
+
+void schedule_timer(QueueActor* self) {
+  auto& state = self->state;
+  const auto next = state.room->next_deadline();
+  if (!next || (state.timer_at != 0 && state.timer_at <= *next)) return;
+  state.timer_at = *next;
+  const auto generation = ++state.timer_generation;
+  const auto now = domain::SystemClock().now_ms();
+  const auto delay = std::chrono::milliseconds(std::max<domain::TimeMs>(0, *next - now) + 1);
+  self->delayed_send(self, delay, tick_atom::value, generation);
+}
+
+void reload(QueueActor* self, EntityContext* context, std::function<void()> then) {
+  const auto kind = context->config.database.kind;
+  run_storage<storage::StoredQueue>(
+      self, context->storage, [kind](soci::session& session) { return storage::QueueRepository(session, kind).load_live(); },
+      [self, context, then](StorageOutcome<storage::StoredQueue> outcome) {
+        if (!outcome.value) {
+          try {
+            std::rethrow_exception(outcome.error);
+          } catch (const std::exception& error) {
+            spdlog::error("queue load failed: {}", storage::describe(error));
+          }
+          self->quit(caf::sec::runtime_error);  // the router starts a fresh one on the next request
+          return;
+        }
+        self->state.room->restore(outcome.value->live, outcome.value->last_seq, context->clock.now_ms());
+        then();
+      });
+}
+
+void flush(QueueActor* self, EntityContext* context) {
+  auto& state = self->state;
+  publish_stats(self, context);
+  schedule_timer(self);
+  if (state.writing) return;
+  auto changes = state.room->take_changes();
+  auto replies = std::move(state.replies_after_commit);
+  state.replies_after_commit.clear();
+  const auto deliver = [self, context](std::vector<std::pair<caf::response_promise, std::string>>& replies) {
+    const auto now = context->clock.now_ms();
+    for (auto& [promise, token] : replies) {
+      const auto* entry = self->state.room->find(token);
+      if (!entry) {
+        promise.deliver(to_caf_error(domain::make_error(ErrorCode::unavailable, "the token was lost; retry")));
+        continue;
+      }
+      auto view = self->state.room->view(*entry, now);
+      view.created = true;
+      promise.deliver(to_reply(view));
+    }
+  };
+  if (changes.empty()) {
+    deliver(replies);
+    return;
+  }
+  state.writing = true;
+  const auto kind = context->config.database.kind;
+  auto pending = std::make_shared<std::vector<std::pair<caf::response_promise, std::string>>>(std::move(replies));
+  run_storage<int>(
+      self, context->storage,
+      [kind, changes = std::move(changes)](soci::session& session) {
+        return storage::QueueRepository(session, kind).apply(changes);
+      },
+      [self, context, pending, deliver](StorageOutcome<int> outcome) mutable {
+        self->state.writing = false;
+        if (!outcome.value) {
+          try {
+            std::rethrow_exception(outcome.error);
+          } catch (const std::exception& error) {
+            spdlog::error("queue write failed: {}", storage::describe(error));
+          }
+          for (auto& [promise, token] : *pending)
+            promise.deliver(to_caf_error(domain::make_error(ErrorCode::unavailable, "the database is not available")));
+          // Memory ran ahead of the database: start over from what is stored.
+          reload(self, context, [self, context] { flush(self, context); });
+          return;
+        }
+        if (*outcome.value > 0) spdlog::debug("queue: {} transitions already made by payments", *outcome.value);
+        deliver(*pending);
+        flush(self, context);
+      });
+}
+
+// Issues a token for a user known to exist.
+void issue_for(QueueActor* self, EntityContext* context, domain::Id user, caf::response_promise promise) {
+  auto& room = *self->state.room;
+  const auto now = context->clock.now_ms();
+  room.advance(now);
+  if (const auto* live = room.live_token_of(user)) {
+    room.touch(live->token, now);
+    promise.deliver(to_reply(room.view(*live, now)));
+    flush(self, context);
+    return;
+  }
+  const auto& token = room.issue(user, domain::new_token_text(), now);
+  self->state.replies_after_commit.emplace_back(std::move(promise), token.token);
+  flush(self, context);
+}
+
+void answer_from_storage(QueueActor* self, EntityContext* context, const std::string& token,
+                         caf::response_promise promise) {
+  const auto kind = context->config.database.kind;
+  run_storage<std::optional<domain::QueueToken>>(
+      self, context->storage,
+      [kind, token](soci::session& session) { return storage::QueueRepository(session, kind).find(token); },
+      [self, context, promise](StorageOutcome<std::optional<domain::QueueToken>> outcome) mutable {
+        if (!outcome.value) {
+          promise.deliver(to_caf_error(domain::make_error(ErrorCode::unavailable, "the database is not available")));
+        } else if (!*outcome.value) {
+          promise.deliver(token_invalid());
+        } else {
+          promise.deliver(to_reply(self->state.room->view(**outcome.value, context->clock.now_ms())));
+        }
+      });
+}
+
+caf::behavior serving(QueueActor* self, EntityContext* context) {
+  self->set_default_handler(caf::print_and_drop);
+  const auto read = [self, context](const std::string& token, bool look) -> caf::result<TokenReply> {
+    auto& room = *self->state.room;
+    const auto now = context->clock.now_ms();
+    if (!domain::plausible_token_text(token)) return token_invalid();
+    room.advance(now);
+    if (const auto* entry = room.find(token)) {
+      if (look) room.touch(token, now);
+      auto reply = to_reply(room.view(*entry, now));
+      flush(self, context);
+      return reply;
+    }
+    flush(self, context);
+    auto promise = self->make_response_promise();
+    answer_from_storage(self, context, token, promise);
+    return promise;
+  };
+  return {
+      [=](issue_atom, domain::Id user) -> caf::result<TokenReply> {
+        auto promise = self->make_response_promise();
+        const auto kind = context->config.database.kind;
+        run_storage<bool>(
+            self, context->storage,
+            [kind, user](soci::session& session) { return storage::QueueRepository(session, kind).user_exists(user); },
+            [self, context, user, promise](StorageOutcome<bool> outcome) mutable {
+              if (!outcome.value)
+                promise.deliver(to_caf_error(domain::make_error(ErrorCode::unavailable, "the database is not available")));
+              else if (!*outcome.value)
+                promise.deliver(to_caf_error(domain::make_error(ErrorCode::user_not_found,
+                                                                "user " + std::to_string(user) + " does not exist")));
+              else
+                issue_for(self, context, user, promise);
+            });
+        return promise;
+      },
+      [=](caf::get_atom, const std::string& token) { return read(token, true); },
+      [=](check_atom, const std::string& token) { return read(token, false); },
+      [=](complete_atom, const std::string& token) -> bool {
+        const bool done = self->state.room->complete(token, context->clock.now_ms());
+        flush(self, context);
+        return done;
+      },
+      [=](tick_atom, std::uint64_t generation) {
+        if (generation != self->state.timer_generation) return;
+        self->state.timer_at = 0;
+        self->state.room->advance(context->clock.now_ms());
+        flush(self, context);
+      },
+      [](continue_atom, const Continuation& next) { next.run(); },
+  };
+}
+
+}  // namespace
+
+caf::behavior queue_actor(QueueActor* self, EntityContext* context) {
+  self->state.room = std::make_unique<domain::WaitingRoom>(policy_of(context));
+  self->set_default_handler(caf::skip);  // requests wait until the line is loaded
+  reload(self, context, [self, context] {
+    self->become(serving(self, context));
+    flush(self, context);  // expiries found at load time
+  });
+  return {
+      [](continue_atom, const Continuation& next) { next.run(); },
+  };
+}
+
+}  // namespace boxoffice::actors

@@ -1,0 +1,187 @@
+#include "domain/waiting_room.hpp"
+
+namespace boxoffice::domain {
+namespace {
+
+constexpr std::size_t kEndedKept = 100'000;
+constexpr TimeMs kRateWindow = 60'000;
+constexpr std::size_t kRateSamples = 2'000;
+
+}  // namespace
+
+void WaitingRoom::restore(const std::vector<QueueToken>& live, std::int64_t last_seq, TimeMs now) {
+  *this = WaitingRoom(policy_);
+  last_seq_ = last_seq;
+  for (auto token : live) {
+    if (token.status == TokenStatus::waiting) token.last_seen_at = now;
+    add_live(std::move(token));
+  }
+  advance(now);
+}
+
+void WaitingRoom::add_live(QueueToken token) {
+  live_by_user_[token.user] = token.token;
+  if (token.status == TokenStatus::waiting) {
+    waiting_.insert(token.seq);
+    by_seq_[token.seq] = token.token;
+    idle_deadlines_.emplace(token.last_seen_at + policy_.idle_timeout, token.token);
+  } else {
+    ++active_count_;
+    active_deadlines_.emplace(token.expires_at, token.token);
+  }
+  live_.emplace(token.token, std::move(token));
+}
+
+const QueueToken& WaitingRoom::issue(Id user, std::string text, TimeMs now) {
+  advance(now);
+  QueueToken token;
+  token.token = std::move(text);
+  token.user = user;
+  token.seq = ++last_seq_;
+  token.issued_at = now;
+  token.last_seen_at = now;
+  if (waiting_.empty() && active_count_ < policy_.max_active) {
+    token.status = TokenStatus::active;
+    token.activated_at = now;
+    token.expires_at = now + policy_.token_ttl;
+    ++admitted_total_;
+    admissions_.push_back(now);
+  }
+  changes_.push_back(QueueChange{true, token.status, token});
+  const std::string key = token.token;
+  add_live(std::move(token));
+  return live_.at(key);
+}
+
+void WaitingRoom::transition(QueueToken& token, TokenStatus to, TimeMs now) {
+  const TokenStatus from = token.status;
+  token.status = to;
+  if (to == TokenStatus::active) {
+    token.activated_at = now;
+    token.expires_at = now + policy_.token_ttl;
+  } else {
+    token.ended_at = now;
+  }
+  changes_.push_back(QueueChange{false, from, token});
+}
+
+void WaitingRoom::end(QueueToken& token, TokenStatus to, TimeMs now) {
+  if (token.status == TokenStatus::waiting) {
+    waiting_.erase(token.seq);
+    by_seq_.erase(token.seq);
+    idle_deadlines_.erase({token.last_seen_at + policy_.idle_timeout, token.token});
+  } else {
+    --active_count_;
+    active_deadlines_.erase({token.expires_at, token.token});
+  }
+  if (to == TokenStatus::expired) ++expired_total_;
+  transition(token, to, now);
+  live_by_user_.erase(token.user);
+  auto node = live_.extract(token.token);
+  remember_ended(node.mapped());
+}
+
+void WaitingRoom::remember_ended(const QueueToken& token) {
+  ended_[token.token] = token;
+  ended_order_.push_back(token.token);
+  if (ended_order_.size() > kEndedKept) {
+    ended_.erase(ended_order_.front());
+    ended_order_.pop_front();
+  }
+}
+
+void WaitingRoom::admit(TimeMs now) {
+  while (active_count_ < policy_.max_active && !waiting_.empty()) {
+    const std::int64_t seq = *waiting_.begin();
+    auto& token = live_.at(by_seq_.at(seq));
+    waiting_.erase(seq);
+    by_seq_.erase(seq);
+    idle_deadlines_.erase({token.last_seen_at + policy_.idle_timeout, token.token});
+    transition(token, TokenStatus::active, now);
+    ++active_count_;
+    active_deadlines_.emplace(token.expires_at, token.token);
+    ++admitted_total_;
+    admissions_.push_back(now);
+  }
+  while (admissions_.size() > kRateSamples || (!admissions_.empty() && admissions_.front() < now - kRateWindow))
+    admissions_.pop_front();
+}
+
+void WaitingRoom::advance(TimeMs now) {
+  while (!active_deadlines_.empty() && active_deadlines_.begin()->first <= now) {
+    const std::string key = active_deadlines_.begin()->second;
+    end(live_.at(key), TokenStatus::expired, now);
+  }
+  while (!idle_deadlines_.empty() && idle_deadlines_.begin()->first <= now) {
+    const std::string key = idle_deadlines_.begin()->second;
+    end(live_.at(key), TokenStatus::expired, now);
+  }
+  admit(now);
+}
+
+bool WaitingRoom::complete(const std::string& token, TimeMs now) {
+  const auto it = live_.find(token);
+  if (it == live_.end() || it->second.status != TokenStatus::active) return false;
+  end(it->second, TokenStatus::completed, now);
+  changes_.pop_back();  // the payment's own transaction already wrote COMPLETED
+  admit(now);
+  return true;
+}
+
+void WaitingRoom::touch(const std::string& token, TimeMs now) {
+  const auto it = live_.find(token);
+  if (it == live_.end() || it->second.status != TokenStatus::waiting) return;
+  auto& entry = it->second;
+  idle_deadlines_.erase({entry.last_seen_at + policy_.idle_timeout, entry.token});
+  entry.last_seen_at = now;
+  idle_deadlines_.emplace(entry.last_seen_at + policy_.idle_timeout, entry.token);
+}
+
+const QueueToken* WaitingRoom::find(const std::string& token) const {
+  if (const auto it = live_.find(token); it != live_.end()) return &it->second;
+  if (const auto it = ended_.find(token); it != ended_.end()) return &it->second;
+  return nullptr;
+}
+
+const QueueToken* WaitingRoom::live_token_of(Id user) const {
+  const auto it = live_by_user_.find(user);
+  return it == live_by_user_.end() ? nullptr : &live_.at(it->second);
+}
+
+std::optional<std::int64_t> WaitingRoom::estimated_wait(std::int64_t position, TimeMs now) const {
+  if (admissions_.size() < 2) return std::nullopt;
+  const TimeMs span = now - admissions_.front();
+  if (span <= 0) return std::nullopt;
+  const double per_second = static_cast<double>(admissions_.size()) * 1000.0 / static_cast<double>(span);
+  return static_cast<std::int64_t>(static_cast<double>(position) / per_second + 0.999);
+}
+
+TokenView WaitingRoom::view(const QueueToken& token, TimeMs now) const {
+  TokenView view;
+  view.token = token.token;
+  view.user = token.user;
+  view.status = token.status;
+  view.issued_at = token.issued_at;
+  if (token.status == TokenStatus::active && token.expires_at <= now) view.status = TokenStatus::expired;
+  if (view.status == TokenStatus::waiting) {
+    const auto position = static_cast<std::int64_t>(waiting_.order_of_key(token.seq)) + 1;
+    view.position = position;
+    view.estimated_wait_seconds = estimated_wait(position, now);
+  } else if (view.status == TokenStatus::active) {
+    view.position = 0;
+    view.estimated_wait_seconds = 0;
+    view.expires_at = token.expires_at;
+    view.remaining_seconds = (token.expires_at - now + 999) / 1000;
+  }
+  return view;
+}
+
+std::optional<TimeMs> WaitingRoom::next_deadline() const {
+  std::optional<TimeMs> next;
+  if (!active_deadlines_.empty()) next = active_deadlines_.begin()->first;
+  if (!idle_deadlines_.empty() && (!next || idle_deadlines_.begin()->first < *next))
+    next = idle_deadlines_.begin()->first;
+  return next;
+}
+
+}  // namespace boxoffice::domain

@@ -1,0 +1,93 @@
+#pragma once
+
+#include <deque>
+#include <ext/pb_ds/assoc_container.hpp>
+#include <ext/pb_ds/tree_policy.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "domain/queue_token.hpp"
+
+namespace boxoffice::domain {
+
+struct QueuePolicy {
+  std::int64_t max_active = 100;
+  TimeMs token_ttl = 600'000;
+  TimeMs idle_timeout = 120'000;
+};
+
+// One change the database must learn, in the order it happened.
+struct QueueChange {
+  bool inserted = false;  // a new token; else a status transition
+  TokenStatus from = TokenStatus::waiting;
+  QueueToken token;       // the state after the change
+};
+
+// The waiting room: issue order, continuous admission while fewer than max_active tokens
+// are ACTIVE, ACTIVE expiry after token_ttl, WAITING expiry after idle_timeout without a
+// look. Pure: time comes in as arguments. Positions cost O(log n) (an order-statistics
+// tree over the issue order of the WAITING tokens), never a scan of the line.
+class WaitingRoom {
+ public:
+  explicit WaitingRoom(QueuePolicy policy) : policy_(policy) {}
+
+  // Replaces the state with stored live tokens. ACTIVE ones past their expiry expire now;
+  // WAITING ones count as seen at `now` (a restart must not expire people who were polling).
+  void restore(const std::vector<QueueToken>& live, std::int64_t last_seq, TimeMs now);
+
+  // A new token for a user without a live one: ACTIVE at once if there is room and nobody
+  // waits, else WAITING at the end of the line.
+  const QueueToken& issue(Id user, std::string text, TimeMs now);
+
+  // Expires what is due at `now` and admits while there is room.
+  void advance(TimeMs now);
+  // A payment completed this ACTIVE token (already committed); frees its place at once.
+  bool complete(const std::string& token, TimeMs now);
+  // A client looked at the token (GET me, or a re-issue): resets its idle clock.
+  void touch(const std::string& token, TimeMs now);
+
+  const QueueToken* find(const std::string& token) const;
+  const QueueToken* live_token_of(Id user) const;
+  TokenView view(const QueueToken& token, TimeMs now) const;
+  std::optional<TimeMs> next_deadline() const;
+
+  std::int64_t waiting_count() const { return static_cast<std::int64_t>(waiting_.size()); }
+  std::int64_t active_count() const { return active_count_; }
+  std::int64_t admitted_total() const { return admitted_total_; }
+  std::int64_t expired_total() const { return expired_total_; }
+
+  std::vector<QueueChange> take_changes() { return std::exchange(changes_, {}); }
+
+ private:
+  using OrderTree = __gnu_pbds::tree<std::int64_t, __gnu_pbds::null_type, std::less<std::int64_t>,
+                                     __gnu_pbds::rb_tree_tag, __gnu_pbds::tree_order_statistics_node_update>;
+
+  void add_live(QueueToken token);
+  void transition(QueueToken& token, TokenStatus to, TimeMs now);
+  void end(QueueToken& token, TokenStatus to, TimeMs now);
+  void admit(TimeMs now);
+  void remember_ended(const QueueToken& token);
+  std::optional<std::int64_t> estimated_wait(std::int64_t position, TimeMs now) const;
+
+  QueuePolicy policy_;
+  std::int64_t last_seq_ = 0;
+  std::unordered_map<std::string, QueueToken> live_;
+  std::unordered_map<Id, std::string> live_by_user_;
+  OrderTree waiting_;                                       // seqs of WAITING tokens
+  std::unordered_map<std::int64_t, std::string> by_seq_;    // seq -> token, WAITING only
+  std::set<std::pair<TimeMs, std::string>> active_deadlines_;
+  std::set<std::pair<TimeMs, std::string>> idle_deadlines_;
+  std::int64_t active_count_ = 0;
+  std::unordered_map<std::string, QueueToken> ended_;       // recent, bounded
+  std::deque<std::string> ended_order_;
+  std::deque<TimeMs> admissions_;                           // recent admission times
+  std::int64_t admitted_total_ = 0;
+  std::int64_t expired_total_ = 0;
+  std::vector<QueueChange> changes_;
+};
+
+}  // namespace boxoffice::domain

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <httplib.h>
+
+#include "actors/gateway.hpp"
+#include "domain/result.hpp"
+
+namespace boxoffice::http {
+
+// The bearer token of a request: TOKEN_INVALID when missing or malformed.
+domain::Result<std::string> bearer_token(const httplib::Request& request);
+
+// The gate of every booking route: 401 TOKEN_INVALID (no, malformed or unknown token),
+// 403 TOKEN_NOT_ACTIVE (WAITING, EXPIRED or COMPLETED), else the ACTIVE token.
+domain::Result<domain::TokenView> require_active_token(actors::Gateway& actors, const httplib::Request& request);
+
+// The same gate without the ACTIVE requirement (reservation reads take any known token).
+domain::Result<domain::TokenView> require_known_token(actors::Gateway& actors, const httplib::Request& request);
+
+}  // namespace boxoffice::http
