@@ -22,6 +22,15 @@ struct ActorStats {
   std::atomic<std::int64_t> queue_active{0};
   std::atomic<std::int64_t> queue_admitted{0};
   std::atomic<std::int64_t> queue_expired{0};
+  std::atomic<std::int64_t> holds_active{0};
+  std::atomic<std::int64_t> holds_created{0};
+  std::atomic<std::int64_t> holds_expired{0};
+  std::atomic<std::int64_t> holds_cancelled{0};
+  std::atomic<std::int64_t> hold_batches{0};
+  std::atomic<std::int64_t> seats_sold{0};
+  std::atomic<std::int64_t> payments{0};
+  std::atomic<std::int64_t> payments_amount{0};
+  std::atomic<std::int64_t> hold_to_payment_ms_sum{0};
 };
 
 // What every entity actor of this node shares. Outlives the actor system's actors.

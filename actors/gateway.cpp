@@ -89,3 +89,55 @@ void Gateway::token_completed(const std::string& token) {
 }
 
 }  // namespace boxoffice::actors
+
+namespace boxoffice::actors {
+
+domain::Result<Gateway::SeatMapView> Gateway::seat_map(domain::Id schedule) {
+  auto reply = ask<SeatMapReply>(runtime_, entity_key(EntityKind::schedule, schedule), caf::make_message(seats_atom::value));
+  if (!reply.ok()) return reply.error();
+  SeatMapView view{reply->schedule, reply->concert, {}};
+  view.seats.reserve(reply->seats.size());
+  for (const auto& entry : reply->seats) {
+    domain::Seat seat;
+    seat.number = entry.number;
+    seat.price = entry.price;
+    seat.status = static_cast<domain::SeatStatus>(entry.status);
+    view.seats.push_back(seat);
+  }
+  return view;
+}
+
+domain::Result<Gateway::ScheduleView> Gateway::schedule_summary(domain::Id schedule) {
+  auto reply =
+      ask<ScheduleSummary>(runtime_, entity_key(EntityKind::schedule, schedule), caf::make_message(summary_atom::value));
+  if (!reply.ok()) return reply.error();
+  ScheduleView view;
+  view.schedule.id = reply->schedule;
+  view.schedule.spec = domain::ScheduleSpec{reply->concert, reply->starts_at, reply->opens_at, reply->closes_at,
+                                            static_cast<std::int32_t>(reply->total_seats), 0};
+  view.available_seats = reply->available_seats;
+  view.bookable = reply->bookable;
+  return view;
+}
+
+domain::Result<domain::HoldView> Gateway::hold(domain::Id schedule, std::int32_t seat, domain::Id user) {
+  return ask<domain::HoldView>(runtime_, entity_key(EntityKind::schedule, schedule),
+                               caf::make_message(hold_atom::value, seat, user));
+}
+
+domain::Result<domain::HoldView> Gateway::cancel(domain::Id schedule, domain::Id reservation, domain::Id user) {
+  return ask<domain::HoldView>(runtime_, entity_key(EntityKind::schedule, schedule),
+                               caf::make_message(cancel_atom::value, reservation, user));
+}
+
+domain::Result<domain::PaymentReceipt> Gateway::pay(domain::Id schedule, domain::Id reservation, domain::Id user,
+                                                    domain::Id wallet, const std::string& token,
+                                                    const std::string& idempotency_key) {
+  auto receipt = ask<domain::PaymentReceipt>(
+      runtime_, entity_key(EntityKind::schedule, schedule),
+      caf::make_message(pay_atom::value, PayRequest{reservation, user, wallet, token, idempotency_key}));
+  if (receipt.ok()) token_completed(token);  // frees the place in the line at once
+  return receipt;
+}
+
+}  // namespace boxoffice::actors

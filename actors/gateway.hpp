@@ -2,8 +2,11 @@
 
 #include <chrono>
 #include <memory>
+#include <vector>
 
+#include "domain/payment.hpp"
 #include "domain/queue_token.hpp"
+#include "domain/seat_map.hpp"
 #include "domain/result.hpp"
 #include "domain/wallet.hpp"
 
@@ -27,6 +30,25 @@ class Gateway {
   domain::Result<domain::TokenView> look_at_token(const std::string& token);  // GET me
   domain::Result<domain::TokenView> check_token(const std::string& token);    // booking gate
   void token_completed(const std::string& token);                             // after a payment
+
+  // Schedules: seat maps and summaries from the schedule actor's memory.
+  struct SeatMapView {
+    domain::Id schedule = 0;
+    domain::Id concert = 0;
+    std::vector<domain::Seat> seats;  // number, price, status (as clients see it)
+  };
+  struct ScheduleView {
+    domain::Schedule schedule;
+    std::int64_t available_seats = 0;
+    bool bookable = false;
+  };
+  domain::Result<SeatMapView> seat_map(domain::Id schedule);
+  domain::Result<ScheduleView> schedule_summary(domain::Id schedule);
+  domain::Result<domain::HoldView> hold(domain::Id schedule, std::int32_t seat, domain::Id user);
+  domain::Result<domain::HoldView> cancel(domain::Id schedule, domain::Id reservation, domain::Id user);
+  domain::Result<domain::PaymentReceipt> pay(domain::Id schedule, domain::Id reservation, domain::Id user,
+                                             domain::Id wallet, const std::string& token,
+                                             const std::string& idempotency_key);
 
  private:
   Runtime& runtime_;

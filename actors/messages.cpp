@@ -55,6 +55,13 @@ domain::TokenView to_view(const TokenReply& reply) {
 
 void register_message_types(caf::actor_system_config& config) {
   config.add_message_type<TokenReply>("TokenReply");
+  config.add_message_type<PayRequest>("PayRequest");
+  config.add_message_type<SeatEntry>("SeatEntry");
+  config.add_message_type<SeatMapReply>("SeatMapReply");
+  config.add_message_type<ScheduleSummary>("ScheduleSummary");
+  config.add_message_type<domain::HoldView>("HoldView");
+  config.add_message_type<domain::PaymentOrder>("PaymentOrder");
+  config.add_message_type<domain::PaymentReceipt>("PaymentReceipt");
   config.add_message_type<ChargeCommand>("ChargeCommand");
   config.add_message_type<domain::ChargeReceipt>("ChargeReceipt");
   config.add_message_type<domain::BalanceView>("BalanceView");

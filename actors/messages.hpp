@@ -6,9 +6,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "domain/error.hpp"
+#include "domain/payment.hpp"
 #include "domain/queue_token.hpp"
+#include "domain/seat_map.hpp"
 #include "domain/wallet.hpp"
 
 namespace boxoffice::actors {
@@ -21,6 +24,14 @@ using issue_atom = caf::atom_constant<caf::atom("issue")>;
 using check_atom = caf::atom_constant<caf::atom("check")>;
 using complete_atom = caf::atom_constant<caf::atom("complete")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using forward_atom = caf::atom_constant<caf::atom("forward")>;
+using hold_atom = caf::atom_constant<caf::atom("hold")>;
+using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
+using pay_atom = caf::atom_constant<caf::atom("pay")>;
+using debit_atom = caf::atom_constant<caf::atom("debit")>;
+using seats_atom = caf::atom_constant<caf::atom("seats")>;
+using summary_atom = caf::atom_constant<caf::atom("summary")>;
+using expire_atom = caf::atom_constant<caf::atom("expire")>;
 
 // Work to finish inside an actor after a storage job (see storage_bridge.hpp).
 struct Continuation {
@@ -61,6 +72,59 @@ typename Inspector::result_type inspect(Inspector& f, TokenReply& x) {
 TokenReply to_reply(const domain::TokenView& view);
 domain::TokenView to_view(const TokenReply& reply);
 
+// A payment as the HTTP front asks the schedule actor for it.
+struct PayRequest {
+  domain::Id reservation = 0;
+  domain::Id user = 0;
+  domain::Id wallet = 0;
+  std::string token;
+  std::string idempotency_key;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, PayRequest& x) {
+  return f(caf::meta::type_name("PayRequest"), x.reservation, x.user, x.wallet, x.token, x.idempotency_key);
+}
+
+struct SeatEntry {
+  std::int32_t number = 0;
+  domain::Won price = 0;
+  std::int32_t status = 0;  // domain::SeatStatus as clients see it (PAYING shows as HELD)
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SeatEntry& x) {
+  return f(caf::meta::type_name("SeatEntry"), x.number, x.price, x.status);
+}
+
+struct SeatMapReply {
+  domain::Id schedule = 0;
+  domain::Id concert = 0;
+  std::vector<SeatEntry> seats;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SeatMapReply& x) {
+  return f(caf::meta::type_name("SeatMapReply"), x.schedule, x.concert, x.seats);
+}
+
+struct ScheduleSummary {
+  domain::Id schedule = 0;
+  domain::Id concert = 0;
+  domain::TimeMs starts_at = 0;
+  domain::TimeMs opens_at = 0;
+  domain::TimeMs closes_at = 0;
+  std::int64_t total_seats = 0;
+  std::int64_t available_seats = 0;
+  bool bookable = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ScheduleSummary& x) {
+  return f(caf::meta::type_name("ScheduleSummary"), x.schedule, x.concert, x.starts_at, x.opens_at, x.closes_at,
+           x.total_seats, x.available_seats, x.bookable);
+}
+
 // The error category of domain errors inside CAF; the code is the ErrorCode, the context
 // message carries the detail text.
 caf::error to_caf_error(const domain::Error& error);
@@ -76,6 +140,24 @@ namespace boxoffice::domain {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ChargeReceipt& x) {
   return f(caf::meta::type_name("ChargeReceipt"), x.wallet, x.user, x.balance, x.charged);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, HoldView& x) {
+  return f(caf::meta::type_name("HoldView"), x.reservation, x.schedule, x.concert, x.seat, x.user, x.price,
+           x.held_until, x.created);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, PaymentOrder& x) {
+  return f(caf::meta::type_name("PaymentOrder"), x.reservation, x.user, x.wallet, x.schedule, x.seat, x.price, x.token,
+           x.idempotency_key);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, PaymentReceipt& x) {
+  return f(caf::meta::type_name("PaymentReceipt"), x.payment, x.reservation, x.user, x.schedule, x.seat, x.amount,
+           x.balance, x.paid_at);
 }
 
 template <class Inspector>

@@ -20,21 +20,34 @@ caf::behavior router_actor(caf::event_based_actor* self, EntityContext* context,
       }
     }
   });
+  // The actor for a key, spawned on first use; an invalid handle for an unknown kind.
+  const auto entity_for = [=](const std::string& key) -> caf::actor {
+    auto it = entities->find(key);
+    if (it != entities->end()) return it->second;
+    auto entity = factory(self, key);
+    if (!entity) return entity;
+    self->monitor(entity);
+    entities->emplace(key, entity);
+    ++context->stats.entities_live;
+    ++context->stats.entities_spawned;
+    return entity;
+  };
   return {
       [=](route_atom, const std::string& key, caf::message& request, std::shared_ptr<ReplySlot>& slot) {
-        auto it = entities->find(key);
-        if (it == entities->end()) {
-          auto entity = factory(self, key);
-          if (!entity) {
-            slot->fail(domain::make_error(domain::ErrorCode::internal, "no actor kind for " + key));
-            return;
-          }
-          self->monitor(entity);
-          it = entities->emplace(key, std::move(entity)).first;
-          ++context->stats.entities_live;
-          ++context->stats.entities_spawned;
+        auto entity = entity_for(key);
+        if (!entity) {
+          slot->fail(domain::make_error(domain::ErrorCode::internal, "no actor kind for " + key));
+          return;
         }
-        slot->ask(self, it->second, std::move(request));
+        slot->ask(self, entity, std::move(request));
+      },
+      // From one entity actor to another: the target answers the original requester.
+      [=](forward_atom, const std::string& key, caf::message& request) -> caf::result<caf::message> {
+        auto entity = entity_for(key);
+        if (!entity) return caf::make_error(caf::sec::invalid_argument, "no actor kind for " + key);
+        auto promise = self->make_response_promise();
+        promise.delegate(entity, std::move(request));
+        return promise;
       },
       [=](passivate_atom, const std::string& key) -> bool {
         auto it = entities->find(key);

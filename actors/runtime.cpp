@@ -6,6 +6,7 @@
 #include "actors/messages.hpp"
 #include "actors/queue_actor.hpp"
 #include "actors/router.hpp"
+#include "actors/schedule_actor.hpp"
 #include "actors/wallet_actor.hpp"
 
 namespace boxoffice::actors {
@@ -16,6 +17,7 @@ caf::actor spawn_entity(caf::event_based_actor* router, EntityContext* context, 
   const auto kind = key.substr(0, colon);
   const auto id = key.substr(colon + 1);
   if (kind == "wallet") return router->spawn(wallet_actor, context, std::stoll(id));
+  if (kind == "schedule") return router->spawn(schedule_actor, context, std::stoll(id));
   if (key == kQueueKey) return router->spawn(queue_actor, context);
   return caf::actor{};
 }

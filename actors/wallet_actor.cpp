@@ -4,6 +4,7 @@
 
 #include "actors/entity_key.hpp"
 #include "actors/storage_bridge.hpp"
+#include "storage/payment_repository.hpp"
 #include "storage/sql_error.hpp"
 #include "storage/wallet_repository.hpp"
 
@@ -111,9 +112,102 @@ void finish_batch(WalletActor* self, EntityContext* context, std::vector<QueuedC
   write_next_batch(self, context);
 }
 
+caf::error payment_error(ErrorCode code, const std::string& detail) {
+  return to_caf_error(domain::make_error(code, detail));
+}
+
+void finish_payment(WalletActor* self, EntityContext* context, QueuedPayment job,
+                    StorageOutcome<storage::PaymentOutcome> outcome) {
+  using Kind = storage::PaymentOutcome::Kind;
+  auto& state = self->state;
+  if (!outcome.value) {
+    ErrorCode code = ErrorCode::unavailable;
+    std::string detail = "the database is not available";
+    try {
+      std::rethrow_exception(outcome.error);
+    } catch (const std::exception& error) {
+      // A unique violation: the reservation was paid (or the seat sold) by someone else.
+      if (storage::classify(error) == storage::SqlFailure::unique_violation) {
+        code = ErrorCode::reservation_expired;
+        detail = "the reservation was already paid";
+      } else {
+        spdlog::error("payment failed: {}", storage::describe(error));
+      }
+    }
+    job.promise.deliver(payment_error(code, detail));
+    reload_then(self, context, [self, context] {
+      self->state.writing = false;
+      write_next_batch(self, context);
+    });
+    return;
+  }
+  auto& result = *outcome.value;
+  switch (result.kind) {
+    case Kind::paid:
+      state.wallet = result.wallet;
+      job.promise.deliver(result.receipt);
+      break;
+    case Kind::replayed: job.promise.deliver(result.receipt); break;
+    case Kind::key_reused:
+      job.promise.deliver(payment_error(ErrorCode::idempotency_key_reused,
+                                        "Idempotency-Key was used for another payment of this user"));
+      break;
+    case Kind::insufficient_balance:
+      job.promise.deliver(payment_error(ErrorCode::insufficient_balance,
+                                        "balance " + std::to_string(state.wallet.balance) + " is below the price " +
+                                            std::to_string(job.order.price)));
+      break;
+    case Kind::reservation_expired:
+      job.promise.deliver(payment_error(ErrorCode::reservation_expired,
+                                        "reservation " + std::to_string(job.order.reservation) +
+                                            " is not a live hold any more"));
+      break;
+    case Kind::token_not_active:
+      job.promise.deliver(payment_error(ErrorCode::token_not_active, "the queue token is not ACTIVE any more"));
+      break;
+    case Kind::version_conflict:
+      ++context->stats.version_conflicts;
+      if (++job.attempts >= kMaxAttempts) {
+        job.promise.deliver(payment_error(ErrorCode::unavailable, "the wallet changed concurrently; retry"));
+      } else {
+        state.payments.push_front(std::move(job));
+      }
+      reload_then(self, context, [self, context] {
+        self->state.writing = false;
+        write_next_batch(self, context);
+      });
+      return;
+  }
+  state.writing = false;
+  write_next_batch(self, context);
+}
+
+void write_next_payment(WalletActor* self, EntityContext* context) {
+  auto& state = self->state;
+  auto job = std::make_shared<QueuedPayment>(std::move(state.payments.front()));
+  state.payments.pop_front();
+  state.writing = true;
+  const auto wallet = state.wallet;
+  const auto order = job->order;
+  const auto now = context->clock.now_ms();
+  const auto kind = context->config.database.kind;
+  run_storage<storage::PaymentOutcome>(
+      self, context->storage,
+      [kind, wallet, order, now](soci::session& session) {
+        return storage::PaymentRepository(session, kind).pay(wallet, order, now);
+      },
+      [self, context, job](StorageOutcome<storage::PaymentOutcome> outcome) {
+        finish_payment(self, context, std::move(*job), std::move(outcome));
+      });
+}
+
 void write_next_batch(WalletActor* self, EntityContext* context) {
   auto& state = self->state;
   if (state.writing) return;
+  if (!state.payments.empty()) {
+    write_next_payment(self, context);
+    return;
+  }
   if (state.queued.empty()) {
     if (state.stopping) self->quit();
     return;
@@ -149,7 +243,7 @@ void request_passivation(WalletActor* self, EntityContext* context) {
           [self](bool forgotten) {
             if (!forgotten) return;
             self->state.stopping = true;
-            if (!self->state.writing && self->state.queued.empty()) self->quit();
+            if (!self->state.writing && self->state.queued.empty() && self->state.payments.empty()) self->quit();
           },
           [](caf::error&) {});
 }
@@ -164,6 +258,7 @@ caf::behavior missing(WalletActor* self, EntityContext* context) {
   return {
       [=](caf::get_atom, domain::Id) -> caf::result<domain::BalanceView> { return not_found(); },
       [=](charge_atom, const ChargeCommand&) -> caf::result<domain::ChargeReceipt> { return not_found(); },
+      [=](debit_atom, const domain::PaymentOrder&) -> caf::result<domain::PaymentReceipt> { return not_found(); },
       [](continue_atom, const Continuation& next) { next.run(); },
   };
 }
@@ -188,10 +283,21 @@ caf::behavior ready(WalletActor* self, EntityContext* context) {
         write_next_batch(self, context);
         return promise;
       },
+      [=](debit_atom, domain::PaymentOrder& order) -> caf::result<domain::PaymentReceipt> {
+        auto promise = self->make_response_promise();
+        if (self->state.wallet.owner != order.user) {
+          answer_not_owner(self, context, promise, order.user);
+          return promise;
+        }
+        self->state.payments.push_back(QueuedPayment{std::move(order), promise, 0});
+        write_next_batch(self, context);
+        return promise;
+      },
       [](continue_atom, const Continuation& next) { next.run(); },
       caf::after(context->config.entity_idle_timeout) >>
           [=] {
-            if (!self->state.writing && self->state.queued.empty() && !self->state.stopping)
+            if (!self->state.writing && self->state.queued.empty() && self->state.payments.empty() &&
+                !self->state.stopping)
               request_passivation(self, context);
           },
   };

@@ -16,9 +16,16 @@ struct QueuedCharge {
   int attempts = 0;
 };
 
+struct QueuedPayment {
+  domain::PaymentOrder order;
+  caf::response_promise promise;
+  int attempts = 0;
+};
+
 struct WalletActorState {
   domain::Wallet wallet;
-  std::deque<QueuedCharge> queued;  // charges waiting for the next write
+  std::deque<QueuedCharge> queued;     // charges waiting for the next write
+  std::deque<QueuedPayment> payments;  // debits waiting: each is its own transaction
   bool writing = false;             // a batch transaction is in flight
   bool stopping = false;            // the router forgot us: quit once the write is done
   static inline const char* name = "wallet";
@@ -31,6 +38,7 @@ using WalletActor = caf::stateful_actor<WalletActorState>;
 // queue up and go together in the next one; each is answered only after its commit.
 //   (get_atom, user)               -> BalanceView
 //   (charge_atom, ChargeCommand)   -> ChargeReceipt
+//   (debit_atom, PaymentOrder)     -> PaymentReceipt (the whole payment transaction)
 caf::behavior wallet_actor(WalletActor* self, EntityContext* context, domain::Id wallet_id);
 
 }  // namespace boxoffice::actors

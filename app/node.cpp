@@ -49,6 +49,9 @@ struct Node::Parts {
     http::add_concert_routes(server);
     http::add_wallet_routes(server);
     http::add_queue_routes(server);
+    http::add_schedule_routes(server);
+    http::add_reservation_routes(server);
+    http::add_payment_routes(server);
   }
 
   std::function<void(std::string&)> metrics_source() {

@@ -10,5 +10,8 @@ void add_admin_routes(Server& server);
 void add_concert_routes(Server& server);
 void add_wallet_routes(Server& server);
 void add_queue_routes(Server& server);
+void add_schedule_routes(Server& server);
+void add_reservation_routes(Server& server);
+void add_payment_routes(Server& server);
 
 }  // namespace boxoffice::http

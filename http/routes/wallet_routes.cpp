@@ -1,4 +1,5 @@
 // Wallets: balance query and charge (Idempotency-Key aware).
+#include "http/idempotency_header.hpp"
 #include "http/json_input.hpp"
 #include "http/replies.hpp"
 #include "http/routes/routes.hpp"
@@ -14,15 +15,6 @@ domain::Result<domain::Id> wallet_of(const RequestContext& context) {
   const auto id = parse_id(context.param("walletId"));
   if (!id) return make_error(ErrorCode::invalid_request, "walletId must be a positive integer");
   return *id;
-}
-
-// The optional Idempotency-Key header ("" when absent).
-domain::Result<std::string> idempotency_key_of(const httplib::Request& request) {
-  if (!request.has_header("Idempotency-Key")) return std::string();
-  auto key = request.get_header_value("Idempotency-Key");
-  if (!domain::valid_idempotency_key(key))
-    return make_error(ErrorCode::invalid_request, "Idempotency-Key must be 1 to 128 printable ASCII characters");
-  return key;
 }
 
 }  // namespace

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <caf/all.hpp>
+#include <deque>
+#include <map>
+#include <unordered_map>
+#include <vector>
+
+#include "actors/entity_context.hpp"
+#include "actors/messages.hpp"
+#include "domain/seat_map.hpp"
+
+namespace boxoffice::actors {
+
+struct QueuedHold {
+  std::int32_t seat = 0;
+  domain::Id user = 0;
+  caf::response_promise promise;
+};
+
+struct QueuedRelease {
+  std::int32_t seat = 0;
+  domain::Id reservation = 0;
+  bool cancelled = false;
+  std::optional<caf::response_promise> promise;  // cancel requests are answered after commit
+};
+
+struct ScheduleActorState {
+  domain::SeatMap map;
+  std::deque<QueuedHold> holds;              // decided in memory, waiting for the next write
+  std::deque<QueuedRelease> releases;        // passed or cancelled holds waiting for the next write
+  std::unordered_map<std::int32_t, domain::Id> pending_holder;  // seat -> user of a queued/in-flight hold
+  // Repeats of a pending hold by the same user: answered with it (200) once it commits.
+  std::unordered_map<std::int32_t, std::vector<caf::response_promise>> hold_followers;
+  std::map<std::pair<domain::Id, std::string>, std::vector<caf::response_promise>> payments_in_flight;
+  std::unordered_map<domain::Id, domain::TimeMs> held_at;  // reservation -> hold time (hold->payment latency)
+  bool writing = false;
+  bool stopping = false;
+  static inline const char* name = "schedule";
+};
+
+using ScheduleActor = caf::stateful_actor<ScheduleActorState>;
+
+// The single writer of one schedule's seats. Reads (seat map, summary) come from memory.
+// Holds are decided in memory at once (a seat with a pending hold is unavailable to
+// others) and committed together: what arrives while one write is in flight goes in the
+// next transaction, each answered only after its commit. Payment marks the seat PAYING
+// and hands the transaction to the user's wallet actor.
+//   (seats_atom)                      -> SeatMapReply
+//   (summary_atom)                    -> ScheduleSummary
+//   (hold_atom, seat, user)           -> HoldView
+//   (cancel_atom, reservation, user)  -> HoldView (of the cancelled hold)
+//   (pay_atom, PayRequest)            -> PaymentReceipt
+caf::behavior schedule_actor(ScheduleActor* self, EntityContext* context, domain::Id schedule);
+
+}  // namespace boxoffice::actors

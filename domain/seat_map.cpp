@@ -1,0 +1,119 @@
+#include "domain/seat_map.hpp"
+
+namespace boxoffice::domain {
+
+const char* seat_status_name(SeatStatus status) {
+  switch (status) {
+    case SeatStatus::available: return "AVAILABLE";
+    case SeatStatus::held:
+    case SeatStatus::paying: return "HELD";
+    case SeatStatus::sold: return "SOLD";
+  }
+  return "HELD";
+}
+
+SeatMap::SeatMap(Schedule schedule, std::vector<Seat> seats) : schedule_(std::move(schedule)), seats_(std::move(seats)) {}
+
+bool SeatMap::bookable(TimeMs now) const {
+  return now >= schedule_.spec.booking_opens_at && now < schedule_.spec.booking_closes_at;
+}
+
+SeatStatus SeatMap::effective_status(const Seat& seat, TimeMs now) const {
+  if (seat.status == SeatStatus::held && seat.held_until <= now) return SeatStatus::available;
+  return seat.status;
+}
+
+std::int64_t SeatMap::available_count(TimeMs now) const {
+  std::int64_t count = 0;
+  for (const auto& seat : seats_)
+    if (effective_status(seat, now) == SeatStatus::available) ++count;
+  return count;
+}
+
+Seat* SeatMap::find(std::int32_t number) {
+  if (number < 1 || static_cast<std::size_t>(number) > seats_.size()) return nullptr;
+  return &seats_[static_cast<std::size_t>(number) - 1];
+}
+
+const Seat* SeatMap::find(std::int32_t number) const { return const_cast<SeatMap*>(this)->find(number); }
+
+const Seat* SeatMap::find_reservation(Id reservation) const {
+  for (const auto& seat : seats_)
+    if (seat.reservation == reservation && seat.status != SeatStatus::available) return &seat;
+  return nullptr;
+}
+
+Result<HoldDecision> SeatMap::decide_hold(std::int32_t number, Id user, TimeMs now, Id pending_user) const {
+  const Seat* seat = find(number);
+  if (!seat)
+    return make_error(ErrorCode::seat_not_found, "schedule " + std::to_string(schedule_.id) + " has no seat " +
+                                                     std::to_string(number));
+  const auto status = effective_status(*seat, now);
+  if (status == SeatStatus::held && seat->holder == user) return HoldDecision{true, 0};
+  if (status != SeatStatus::available || (pending_user != 0 && pending_user != user))
+    return make_error(ErrorCode::seat_unavailable, "seat " + std::to_string(number) + " is held or sold");
+  if (!bookable(now))
+    return make_error(ErrorCode::schedule_not_bookable, "schedule " + std::to_string(schedule_.id) +
+                                                            " is not open for booking now");
+  HoldDecision decision;
+  if (seat->status == SeatStatus::held) decision.expired_reservation = seat->reservation;
+  return decision;
+}
+
+void SeatMap::apply_hold(std::int32_t number, Id user, Id reservation, TimeMs held_until) {
+  Seat* seat = find(number);
+  seat->status = SeatStatus::held;
+  seat->holder = user;
+  seat->reservation = reservation;
+  seat->held_until = held_until;
+  ++seat->version;
+}
+
+std::vector<std::int32_t> SeatMap::passed_holds(TimeMs now) const {
+  std::vector<std::int32_t> out;
+  for (const auto& seat : seats_)
+    if (seat.status == SeatStatus::held && seat.held_until <= now) out.push_back(seat.number);
+  return out;
+}
+
+void SeatMap::release(std::int32_t number) {
+  Seat* seat = find(number);
+  seat->status = SeatStatus::available;
+  seat->holder = 0;
+  seat->held_until = 0;
+  seat->reservation = 0;
+  ++seat->version;
+}
+
+Result<Seat> SeatMap::check_live_hold(Id reservation, Id user, TimeMs now) const {
+  const Seat* seat = find_reservation(reservation);
+  if (!seat || seat->status == SeatStatus::sold || seat->status == SeatStatus::paying ||
+      effective_status(*seat, now) != SeatStatus::held)
+    return make_error(ErrorCode::reservation_expired,
+                      "reservation " + std::to_string(reservation) + " is not a live hold any more");
+  if (seat->holder != user)
+    return make_error(ErrorCode::reservation_not_owned,
+                      "reservation " + std::to_string(reservation) + " was held by another user");
+  return *seat;
+}
+
+void SeatMap::mark_paying(std::int32_t number) { find(number)->status = SeatStatus::paying; }
+
+void SeatMap::payment_failed(std::int32_t number) {
+  Seat* seat = find(number);
+  if (seat->status == SeatStatus::paying) seat->status = SeatStatus::held;
+}
+
+void SeatMap::mark_sold(std::int32_t number) {
+  Seat* seat = find(number);
+  seat->status = SeatStatus::sold;
+  seat->held_until = 0;
+  ++seat->version;
+}
+
+HoldView SeatMap::hold_view(const Seat& seat, bool created) const {
+  return HoldView{seat.reservation, schedule_.id, schedule_.spec.concert_id, seat.number, seat.holder, seat.price,
+                  seat.held_until, created};
+}
+
+}  // namespace boxoffice::domain

@@ -1,0 +1,164 @@
+#include "storage/schedule_repository.hpp"
+
+#include "storage/write_transaction.hpp"
+
+namespace boxoffice::storage {
+namespace {
+
+long long affected(soci::session& session, const std::string& sql, const std::function<void(soci::statement&)>& bind) {
+  soci::statement statement(session);
+  statement.alloc();
+  bind(statement);
+  statement.prepare(sql);
+  statement.define_and_bind();
+  statement.execute(true);
+  return statement.get_affected_rows();
+}
+
+}  // namespace
+
+std::optional<domain::SeatMap> ScheduleRepository::load(domain::Id id) {
+  domain::Schedule schedule;
+  schedule.id = id;
+  int seat_count = 0;
+  long long concert = 0, starts = 0, opens = 0, closes = 0, price = 0;
+  session_ << "SELECT concert_id, starts_at_ms, booking_opens_at_ms, booking_closes_at_ms, seat_count, seat_price"
+              " FROM schedules WHERE id = :id",
+      soci::use(id), soci::into(concert), soci::into(starts), soci::into(opens), soci::into(closes),
+      soci::into(seat_count), soci::into(price);
+  if (!session_.got_data()) return std::nullopt;
+  schedule.spec = domain::ScheduleSpec{concert, starts, opens, closes, seat_count, price};
+  std::vector<domain::Seat> seats;
+  seats.reserve(static_cast<std::size_t>(seat_count));
+  int number = 0;
+  long long seat_price = 0, holder = 0, held_until = 0, reservation = 0, version = 0;
+  std::string status;
+  soci::statement rows =
+      (session_.prepare << "SELECT seat_number, price, status, COALESCE(holder_user_id, 0), COALESCE(held_until_ms, 0),"
+                           " COALESCE(reservation_id, 0), version FROM seats WHERE schedule_id = :id ORDER BY seat_number",
+       soci::use(id), soci::into(number), soci::into(seat_price), soci::into(status), soci::into(holder),
+       soci::into(held_until), soci::into(reservation), soci::into(version));
+  rows.execute();
+  while (rows.fetch()) {
+    domain::Seat seat;
+    seat.number = number;
+    seat.price = seat_price;
+    seat.status = status == "SOLD" ? domain::SeatStatus::sold
+                  : status == "HELD" ? domain::SeatStatus::held
+                                     : domain::SeatStatus::available;
+    seat.holder = holder;
+    seat.held_until = held_until;
+    seat.reservation = reservation;
+    seat.version = version;
+    seats.push_back(seat);
+  }
+  return domain::SeatMap(schedule, std::move(seats));
+}
+
+ScheduleWrite ScheduleRepository::write(domain::Id schedule, const std::vector<PendingRelease>& releases,
+                                        const std::vector<PendingHold>& holds, domain::TimeMs now) {
+  WriteTransaction transaction(session_, kind_);
+  ScheduleWrite result;
+  for (const auto& release : releases) {
+    const std::string status = release.cancelled ? "CANCELLED" : "EXPIRED";
+    affected(session_, "UPDATE reservations SET status = :status, updated_at_ms = :now, version = version + 1"
+                       " WHERE id = :id AND status = 'HELD'",
+             [&](soci::statement& s) {
+               s.exchange(soci::use(status));
+               s.exchange(soci::use(now));
+               s.exchange(soci::use(release.reservation));
+             });
+    const auto seats = affected(
+        session_,
+        "UPDATE seats SET status = 'AVAILABLE', holder_user_id = NULL, held_until_ms = NULL, reservation_id = NULL,"
+        " version = version + 1 WHERE schedule_id = :schedule AND seat_number = :seat AND version = :version"
+        " AND reservation_id = :reservation",
+        [&](soci::statement& s) {
+          s.exchange(soci::use(schedule));
+          s.exchange(soci::use(release.seat));
+          s.exchange(soci::use(release.seat_version));
+          s.exchange(soci::use(release.reservation));
+        });
+    if (seats != 1) {
+      result.version_conflict = true;
+      return result;
+    }
+  }
+  for (const auto& hold : holds) {
+    if (hold.expired_reservation != 0) {
+      affected(session_, "UPDATE reservations SET status = 'EXPIRED', updated_at_ms = :now, version = version + 1"
+                         " WHERE id = :id AND status = 'HELD'",
+               [&](soci::statement& s) {
+                 s.exchange(soci::use(now));
+                 s.exchange(soci::use(hold.expired_reservation));
+               });
+    }
+    long long reservation = 0;
+    session_ << "INSERT INTO reservations(schedule_id, seat_number, user_id, price, status, held_until_ms,"
+                " created_at_ms, updated_at_ms, version) VALUES(:schedule, :seat, :user, :price, 'HELD', :until,"
+                " :now, :now2, 0) RETURNING id",
+        soci::use(schedule), soci::use(hold.seat), soci::use(hold.user), soci::use(hold.price),
+        soci::use(hold.held_until), soci::use(now), soci::use(now), soci::into(reservation);
+    const auto seats = affected(
+        session_,
+        "UPDATE seats SET status = 'HELD', holder_user_id = :user, held_until_ms = :until, reservation_id = :reservation,"
+        " version = version + 1 WHERE schedule_id = :schedule AND seat_number = :seat AND version = :version",
+        [&](soci::statement& s) {
+          s.exchange(soci::use(hold.user));
+          s.exchange(soci::use(hold.held_until));
+          s.exchange(soci::use(reservation));
+          s.exchange(soci::use(schedule));
+          s.exchange(soci::use(hold.seat));
+          s.exchange(soci::use(hold.seat_version));
+        });
+    if (seats != 1) {
+      result.version_conflict = true;
+      result.reservations.clear();
+      return result;
+    }
+    result.reservations.push_back(reservation);
+  }
+  transaction.commit();
+  return result;
+}
+
+std::optional<ReservationRecord> ScheduleRepository::find_reservation(domain::Id id) {
+  ReservationRecord record;
+  record.id = id;
+  long long schedule = 0, concert = 0, user = 0, price = 0, until = 0;
+  int seat = 0;
+  session_ << "SELECT r.schedule_id, s.concert_id, r.seat_number, r.user_id, r.price, r.status, r.held_until_ms"
+              " FROM reservations r JOIN schedules s ON s.id = r.schedule_id WHERE r.id = :id",
+      soci::use(id), soci::into(schedule), soci::into(concert), soci::into(seat), soci::into(user), soci::into(price),
+      soci::into(record.status), soci::into(until);
+  if (!session_.got_data()) return std::nullopt;
+  record.schedule = schedule;
+  record.concert = concert;
+  record.seat = seat;
+  record.user = user;
+  record.price = price;
+  record.held_until = until;
+  return record;
+}
+
+std::optional<domain::Id> ScheduleRepository::wallet_of(domain::Id user) {
+  long long wallet = 0;
+  session_ << "SELECT id FROM wallets WHERE user_id = :user", soci::use(user), soci::into(wallet);
+  if (!session_.got_data()) return std::nullopt;
+  return wallet;
+}
+
+std::optional<std::vector<domain::Id>> ScheduleRepository::schedules_of(domain::Id concert) {
+  int found = 0;
+  session_ << "SELECT COUNT(*) FROM concerts WHERE id = :id", soci::use(concert), soci::into(found);
+  if (found == 0) return std::nullopt;
+  std::vector<domain::Id> ids;
+  long long id = 0;
+  soci::statement rows = (session_.prepare << "SELECT id FROM schedules WHERE concert_id = :id ORDER BY starts_at_ms, id",
+                          soci::use(concert), soci::into(id));
+  rows.execute();
+  while (rows.fetch()) ids.push_back(id);
+  return ids;
+}
+
+}  // namespace boxoffice::storage

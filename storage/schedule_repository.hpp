@@ -1,0 +1,67 @@
+#pragma once
+
+#include <optional>
+#include <soci/soci.h>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "domain/seat_map.hpp"
+
+namespace boxoffice::storage {
+
+// A hold to write: replaces `expired_reservation` (a passed hold) when it is not 0.
+struct PendingHold {
+  std::int32_t seat = 0;
+  domain::Id user = 0;
+  domain::Won price = 0;
+  domain::TimeMs held_until = 0;
+  std::int64_t seat_version = 0;
+  domain::Id expired_reservation = 0;
+};
+
+// A hold to end: EXPIRED (time passed) or CANCELLED (by its holder).
+struct PendingRelease {
+  std::int32_t seat = 0;
+  domain::Id reservation = 0;
+  std::int64_t seat_version = 0;
+  bool cancelled = false;
+};
+
+struct ScheduleWrite {
+  bool version_conflict = false;          // nothing was written: reload
+  std::vector<domain::Id> reservations;   // ids of the new holds, in order
+};
+
+struct ReservationRecord {
+  domain::Id id = 0;
+  domain::Id schedule = 0;
+  domain::Id concert = 0;
+  std::int32_t seat = 0;
+  domain::Id user = 0;
+  domain::Won price = 0;
+  std::string status;  // HELD, CONFIRMED, EXPIRED, CANCELLED (as stored)
+  domain::TimeMs held_until = 0;
+};
+
+class ScheduleRepository {
+ public:
+  ScheduleRepository(soci::session& session, config::DatabaseKind kind) : session_(session), kind_(kind) {}
+
+  std::optional<domain::SeatMap> load(domain::Id schedule);
+  // One transaction: releases first, then holds; every seat update is conditional on the
+  // seat version the actor holds.
+  ScheduleWrite write(domain::Id schedule, const std::vector<PendingRelease>& releases,
+                      const std::vector<PendingHold>& holds, domain::TimeMs now);
+
+  std::optional<ReservationRecord> find_reservation(domain::Id reservation);
+  std::optional<domain::Id> wallet_of(domain::Id user);
+  // nullopt: no such concert; else its schedule ids ordered by start.
+  std::optional<std::vector<domain::Id>> schedules_of(domain::Id concert);
+
+ private:
+  soci::session& session_;
+  config::DatabaseKind kind_;
+};
+
+}  // namespace boxoffice::storage
