@@ -1,13 +1,18 @@
 #include "http/token_gate.hpp"
 
+#include <cctype>
+
 namespace boxoffice::http {
 
 using domain::ErrorCode;
 
 domain::Result<std::string> bearer_token(const httplib::Request& request) {
   const auto header = request.get_header_value("Authorization");
-  constexpr std::string_view kScheme = "Bearer ";
-  if (header.size() <= kScheme.size() || header.compare(0, kScheme.size(), kScheme) != 0)
+  constexpr std::string_view kScheme = "bearer ";  // auth schemes are case-insensitive (RFC 9110)
+  bool scheme_matches = header.size() > kScheme.size();
+  for (std::size_t i = 0; scheme_matches && i < kScheme.size(); ++i)
+    scheme_matches = std::tolower(static_cast<unsigned char>(header[i])) == kScheme[i];
+  if (!scheme_matches)
     return domain::make_error(ErrorCode::token_invalid, "Authorization: Bearer <queue token> is required");
   auto token = header.substr(kScheme.size());
   if (!domain::plausible_token_text(token))
