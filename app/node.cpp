@@ -7,6 +7,7 @@
 #include "actors/gateway.hpp"
 #include "actors/runtime.hpp"
 #include "app/actor_metrics.hpp"
+#include "app/maintenance.hpp"
 #include "domain/clock.hpp"
 #include "http/routes/routes.hpp"
 #include "http/server.hpp"
@@ -63,6 +64,7 @@ struct Node::Parts {
   storage::WorkerPool storage;
   actors::Runtime runtime;
   actors::Gateway gateway;
+  Maintenance maintenance{storage, clock, std::chrono::hours(24), std::chrono::hours(1)};
   http::Server server;
 };
 

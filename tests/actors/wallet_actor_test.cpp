@@ -7,6 +7,7 @@
 #include "storage/catalog_repository.hpp"
 #include "storage/migrations.hpp"
 #include "storage/session_factory.hpp"
+#include "storage/wallet_repository.hpp"
 #include "storage/worker_pool.hpp"
 #include "support/test_database.hpp"
 #include "support/test_node.hpp"
@@ -135,3 +136,29 @@ BOOST_AUTO_TEST_CASE(an_unknown_wallet_is_not_found_and_its_actor_does_not_linge
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace boxoffice::actors
+
+namespace boxoffice::storage {
+
+BOOST_AUTO_TEST_SUITE(idempotency_retention)
+
+BOOST_AUTO_TEST_CASE(records_older_than_the_cutoff_are_purged_and_newer_ones_kept) {
+  const auto database = testing::fresh_database("purge");
+  auto session = open_session(database);
+  migrate(*session, database.kind);
+  const auto user = CatalogRepository(*session, database.kind).create_user("kim", 0);
+  WalletRepository wallets(*session, database.kind);
+  const domain::WalletLimits limits{1000, 100000};
+  auto wallet = *wallets.load(user.wallet_id);
+  wallet = wallets.apply_charges(wallet, {{user.id, 10, "old"}}, limits, 1'000).wallet;
+  wallet = wallets.apply_charges(wallet, {{user.id, 10, "new"}}, limits, 90'000'000).wallet;
+  BOOST_TEST(wallets.purge_idempotency_keys(90'000'000 - 86'400'000) == 1);
+  // The kept key still replays; the purged one is a new charge again.
+  BOOST_TEST(static_cast<int>(wallets.apply_charges(wallet, {{user.id, 10, "new"}}, limits, 90'000'001).outcomes[0].kind) ==
+             static_cast<int>(ChargeOutcome::Kind::replayed));
+  BOOST_TEST(static_cast<int>(wallets.apply_charges(wallet, {{user.id, 10, "old"}}, limits, 90'000'001).outcomes[0].kind) ==
+             static_cast<int>(ChargeOutcome::Kind::applied));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace boxoffice::storage
