@@ -53,6 +53,9 @@ std::string tame_overflowing_numbers(std::string_view text) {
 
 domain::Result<nlohmann::json> parse_object(std::string_view body) {
   if (body.empty()) return make_error(ErrorCode::invalid_request, "request body must be a JSON object");
+  // nlohmann stops at a NUL byte; whatever follows it must not be silently ignored.
+  if (body.find('\0') != std::string_view::npos)
+    return make_error(ErrorCode::invalid_request, "request body is not valid JSON (NUL byte)");
   auto parsed = nlohmann::json::parse(body, nullptr, false);
   if (parsed.is_discarded()) parsed = nlohmann::json::parse(tame_overflowing_numbers(body), nullptr, false);
   if (parsed.is_discarded())

@@ -45,6 +45,31 @@ std::string request_id_of(const httplib::Request& request) {
   return valid_request_id(id) ? id : new_request_id();
 }
 
+// The method as a metrics label and in logs: one of the known ones, else OTHER (bounded
+// cardinality, no quote or newline from a garbage request line).
+std::string known_method(const std::string& method) {
+  for (const char* known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
+    if (method == known) return method;
+  return "OTHER";
+}
+
+// A decoded path as one log line: control characters become \xHH.
+std::string printable(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
+      out += escaped;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 ErrorCode code_for_status(int status) {
   switch (status) {
     case 404: return ErrorCode::route_not_found;
@@ -120,6 +145,9 @@ Server::Server(Services services) : services_(std::move(services)), listener_(st
         finish(request, response, "(unrouted)", request_id, start);
         return httplib::Server::HandlerResponse::Handled;
       }));
+  // Before httplib reads a body: refuse what it would mishandle.
+  listener_->set_pre_routing_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& request, httplib::Response& response) { return screen(request, response); }));
   // Runs after the answer is written: the connection is idle again.
   listener_->set_logger([this](const httplib::Request& request, const httplib::Response&) {
     std::lock_guard<std::mutex> lock(busy_mutex_);
@@ -195,6 +223,57 @@ void Server::close_idle_connections() const {
   ::closedir(fds);
 }
 
+httplib::Server::HandlerResponse Server::screen(const httplib::Request& request, httplib::Response& response) {
+  const auto refuse = [&](ErrorCode code, const std::string& detail) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto request_id = request_id_of(request);
+    write_problem(response, domain::make_error(code, detail));
+    response.set_header(kRequestIdHeader, request_id);
+    finish(request, response, "(unrouted)", request_id, start);
+    return httplib::Server::HandlerResponse::Handled;
+  };
+  // httplib 0.11 applies the body limit to Content-Length bodies only: a chunked body has no
+  // bound, so it is refused (its chunk-size line then ends the connection).
+  const auto encoding = request.get_header_value("Transfer-Encoding");
+  if (encoding.find("chunked") != std::string::npos)
+    return refuse(ErrorCode::payload_too_large, "chunked request bodies are not accepted; send Content-Length");
+  if (request.has_header("Content-Length")) {
+    const auto length = request.get_header_value("Content-Length");
+    if (length.empty() || length.size() > 18 || length.find_first_not_of("0123456789") != std::string::npos)
+      return refuse(ErrorCode::invalid_request, "Content-Length must be a decimal number of bytes");
+  }
+  // httplib never reads a body on GET/HEAD/OPTIONS: its bytes would be parsed as the next
+  // request on the connection (request smuggling). End that connection instead.
+  if ((request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS") &&
+      request.get_header_value("Content-Length").find_first_not_of('0') != std::string::npos) {
+    drop_connection(request);
+    return refuse(ErrorCode::invalid_request, request.method + " requests take no body");
+  }
+  // Methods httplib has no route table for (TRACE, CONNECT): answer 404/405 like the others.
+  if (request.method == "TRACE" || request.method == "CONNECT") {
+    dispatch(request, response);
+    return httplib::Server::HandlerResponse::Handled;
+  }
+  return httplib::Server::HandlerResponse::Unhandled;
+}
+
+// Shuts both directions of the connection a request came on (found by its peer address):
+// httplib stops reading it at once, and nothing more is answered on it.
+void Server::drop_connection(const httplib::Request& request) const {
+  const auto wanted = peer_key(request.remote_addr, request.remote_port);
+  DIR* fds = ::opendir("/proc/self/fd");
+  if (!fds) return;
+  while (const dirent* entry = ::readdir(fds)) {
+    const int fd = std::atoi(entry->d_name);
+    if (fd <= 2 || fd == ::dirfd(fds)) continue;
+    struct stat info {};
+    if (::fstat(fd, &info) != 0 || !S_ISSOCK(info.st_mode)) continue;
+    std::string peer;
+    if (describe_socket(fd, peer) == port_ && peer == wanted) ::shutdown(fd, SHUT_RDWR);
+  }
+  ::closedir(fds);
+}
+
 void Server::dispatch(const httplib::Request& request, httplib::Response& response) {
   const auto start = std::chrono::steady_clock::now();
   {
@@ -223,7 +302,7 @@ void Server::dispatch(const httplib::Request& request, httplib::Response& respon
     return;
   }
   context.params = std::move(match.params);
-  spdlog::debug("{} {} {} started id={}", request.method, context.route, request.path,
+  spdlog::debug("{} {} {} started id={}", request.method, context.route, printable(request.path),
                 context.request_id);
   try {
     (*match.handler)(request, response, context);
@@ -240,14 +319,14 @@ void Server::finish(const httplib::Request& request, const httplib::Response& re
                     std::chrono::steady_clock::time_point start) {
   const auto elapsed = std::chrono::steady_clock::now() - start;
   const int status = response.status < 0 ? 200 : response.status;
-  metrics_.record(request.method, route, status, elapsed);
+  metrics_.record(known_method(request.method), route, status, elapsed);
   const double millis = std::chrono::duration<double, std::milli>(elapsed).count();
   if (status >= 500)
-    spdlog::warn("{} {} {} {} {:.2f}ms id={}", request.method, route, request.path, status,
-                 millis, request_id);
+    spdlog::warn("{} {} {} {} {:.2f}ms id={}", known_method(request.method), route, printable(request.path),
+                 status, millis, request_id);
   else
-    spdlog::info("{} {} {} {} {:.2f}ms id={}", request.method, route, request.path, status,
-                 millis, request_id);
+    spdlog::info("{} {} {} {} {:.2f}ms id={}", known_method(request.method), route, printable(request.path),
+                 status, millis, request_id);
 }
 
 }  // namespace boxoffice::http

@@ -6,6 +6,8 @@
 #include <set>
 #include <string>
 
+#include <httplib.h>
+
 #include "http/http_metrics.hpp"
 #include "http/router.hpp"
 #include "http/services.hpp"
@@ -38,11 +40,13 @@ class Server {
 
  private:
   class Listener;
+  httplib::Server::HandlerResponse screen(const httplib::Request& request, httplib::Response& response);
   void dispatch(const httplib::Request& request, httplib::Response& response);
   void finish(const httplib::Request& request, const httplib::Response& response,
               const std::string& route, const std::string& request_id,
               std::chrono::steady_clock::time_point start);
   void close_idle_connections() const;
+  void drop_connection(const httplib::Request& request) const;
 
   Services services_;
   Router router_;

@@ -84,8 +84,9 @@ BOOST_AUTO_TEST_CASE(parse_object_refuses_empty_and_invalid_json) {
       BOOST_TEST(refused_as_invalid_request(parsed));
     }
   }
-  // A NUL inside the text is not JSON either.
+  // A NUL after the object, and whatever follows it, is not JSON either.
   BOOST_TEST(refused_as_invalid_request(parse_object(std::string("{\"a\": 1}\0", 9))));
+  BOOST_TEST(refused_as_invalid_request(parse_object(std::string("{\"a\": 1}\0{\"b\": [", 16))));
 }
 
 BOOST_AUTO_TEST_CASE(parse_object_keeps_overflowing_numbers_for_the_field_rules) {

@@ -3,10 +3,14 @@
 // GET /healthz, /readyz, /metrics, /openapi.json and the X-Request-Id header, through a
 // whole node on a fresh database.
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <regex>
 #include <set>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -23,9 +27,16 @@ using boxoffice::testing::serve_config;
 using boxoffice::testing::TestNode;
 using nlohmann::json;
 
+// A keep-alive client that sends a request's head and body without waiting (no Nagle delay).
+std::unique_ptr<httplib::Client> fast_client(const TestNode& node) {
+  auto client = node.client();
+  client->set_tcp_nodelay(true);
+  return client;
+}
+
 struct OpsFixture {
   TestNode node{serve_config(fresh_database("ops_routes"))};
-  std::unique_ptr<httplib::Client> http = node.client();
+  std::unique_ptr<httplib::Client> http = fast_client(node);
 };
 
 bool starts_with(const std::string& text, const std::string& prefix) {
@@ -75,6 +86,36 @@ const std::map<std::string, std::set<std::string>>& contract_paths() {
   };
   return paths;
 }
+
+// Copies what the process logs at info and above while it lives.
+class CapturedLog {
+ public:
+  CapturedLog()
+      : sink_(std::make_shared<spdlog::sinks::ostream_sink_mt>(text_)),
+        logger_(spdlog::default_logger()),
+        level_(logger_->level()) {
+    sink_->set_pattern("%v");
+    logger_->sinks().push_back(sink_);
+    logger_->set_level(spdlog::level::info);
+  }
+  ~CapturedLog() {
+    auto& sinks = logger_->sinks();
+    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
+    logger_->set_level(level_);
+  }
+  CapturedLog(const CapturedLog&) = delete;
+  CapturedLog& operator=(const CapturedLog&) = delete;
+  std::string text() {
+    sink_->flush();
+    return text_.str();
+  }
+
+ private:
+  std::ostringstream text_;
+  std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink_;
+  std::shared_ptr<spdlog::logger> logger_;
+  spdlog::level::level_enum level_;
+};
 
 }  // namespace
 
@@ -215,8 +256,8 @@ BOOST_AUTO_TEST_CASE(openapi_describes_every_path_of_the_contract) {
 }
 
 BOOST_AUTO_TEST_CASE(request_id_is_echoed_when_valid) {
-  for (const std::string id :
-       {"abc-123", "7f3a9c1e-1d2b-4c5d-9e8f-0a1b2c3d4e5f", std::string(128, 'x'), "~!@#$%^&*()"}) {
+  for (const std::string& id : std::vector<std::string>{"abc-123", "7f3a9c1e-1d2b-4c5d-9e8f-0a1b2c3d4e5f",
+                                                        std::string(128, 'x'), "~!@#$%^&*()"}) {
     BOOST_TEST_CONTEXT("X-Request-Id " << id) {
       const auto result = http->Get("/healthz", httplib::Headers{{"X-Request-Id", id}});
       BOOST_TEST_REQUIRE(static_cast<bool>(result));
@@ -236,7 +277,7 @@ BOOST_AUTO_TEST_CASE(request_id_is_generated_when_missing_or_invalid) {
   BOOST_TEST(!second_id.empty());
   BOOST_TEST(first_id != second_id);
 
-  for (const std::string invalid : {std::string(129, 'x'), std::string("has space"),
+  for (const std::string& invalid : {std::string(129, 'x'), std::string("has space"),
                                     std::string("tab\there"), std::string("caf\xc3\xa9")}) {
     BOOST_TEST_CONTEXT("X-Request-Id " << invalid) {
       const auto result = http->Get("/healthz", httplib::Headers{{"X-Request-Id", invalid}});
@@ -274,7 +315,7 @@ BOOST_AUTO_TEST_CASE(request_id_on_error_answers) {
 
 BOOST_AUTO_TEST_CASE(request_id_on_payload_too_large) {
   TestNode small{serve_config(fresh_database("ops_routes_413"), {"--max-body-bytes", "1024"})};
-  auto client = small.client();
+  auto client = fast_client(small);
   const std::string body = R"({"name":")" + std::string(2000, 'a') + R"("})";
 
   const auto echoed = client->Post("/api/v1/admin/users",
@@ -285,13 +326,30 @@ BOOST_AUTO_TEST_CASE(request_id_on_payload_too_large) {
   BOOST_TEST(echoed->status == 413);
   BOOST_TEST(echoed->get_header_value("X-Request-Id") == "req-413");
 
-  auto second_client = small.client();
+  auto second_client = fast_client(small);
   const auto generated =
       second_client->Post("/api/v1/admin/users", admin_headers(), body, "application/json");
   BOOST_TEST_REQUIRE(static_cast<bool>(generated),
                      "no answer: " << httplib::to_string(generated.error()));
   BOOST_TEST(generated->status == 413);
   BOOST_TEST(!generated->get_header_value("X-Request-Id").empty());
+}
+
+BOOST_AUTO_TEST_CASE(request_paths_cannot_forge_log_lines) {
+  // The access log line of a request is one line: a path with an encoded CR LF must not
+  // start a line of its own that an operator (or a log shipper) takes for a real entry.
+  CapturedLog log;
+  const auto result = http->Get("/probe-path%0D%0Aforged-entry%20GET%20/healthz%20200");
+  BOOST_TEST_REQUIRE(static_cast<bool>(result));
+  BOOST_TEST(result->status == 404);
+  const auto text = log.text();
+  BOOST_TEST_REQUIRE(text.find("probe-path") != std::string::npos,
+                     "the request was not logged: " << text);
+  for (const auto& line : lines_of(text)) {
+    std::string trimmed = line;
+    if (!trimmed.empty() && trimmed.front() == '\r') trimmed.erase(0, 1);
+    BOOST_TEST(!starts_with(trimmed, "forged-entry"), "forged log line: " << line);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,595 @@
+#include <boost/test/unit_test.hpp>
+
+// Bad input of every kind is answered with the contract's problem+json, never a 500:
+// unknown paths, wrong methods, bodies over the limit, malformed JSON and plain garbage.
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <chrono>
+#include <cstdint>
+#include <netinet/in.h>
+#include <poll.h>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <vector>
+
+#include "support/test_database.hpp"
+#include "support/test_node.hpp"
+
+namespace {
+
+using boxoffice::testing::admin_headers;
+using boxoffice::testing::body_json;
+using boxoffice::testing::fresh_database;
+using boxoffice::testing::kAdminKey;
+using boxoffice::testing::serve_config;
+using boxoffice::testing::TestNode;
+using nlohmann::json;
+
+// A keep-alive client that sends a request's head and body without waiting (no Nagle delay).
+std::unique_ptr<httplib::Client> fast_client(const TestNode& node) {
+  auto client = node.client();
+  client->set_tcp_nodelay(true);
+  return client;
+}
+
+struct ErrorMappingFixture {
+  TestNode node{serve_config(fresh_database("error_mapping"))};
+  std::unique_ptr<httplib::Client> http = fast_client(node);
+};
+
+bool starts_with(const std::string& text, const std::string& prefix) {
+  return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+// What a raw exchange got back: the status line's code, the headers and the body.
+struct RawAnswer {
+  int status = 0;  // 0: no parsable answer
+  std::string headers;
+  std::string body;
+  std::string header(const std::string& name) const {
+    std::istringstream in(headers);
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      const auto colon = line.find(':');
+      if (colon == std::string::npos) continue;
+      std::string key = line.substr(0, colon);
+      for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string wanted = name;
+      for (auto& c : wanted) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (key != wanted) continue;
+      auto value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      return value;
+    }
+    return "";
+  }
+};
+
+// One TCP connection to the node on which exact bytes are written and answers read back,
+// for what httplib::Client would not send.
+class RawConnection {
+ public:
+  explicit RawConnection(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    BOOST_TEST_REQUIRE(fd_ >= 0);
+    timeval timeout{10, 0};  // a safety net only: every exchange below gets its answer at once
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    BOOST_TEST_REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0,
+                       "cannot connect to port " << port);
+  }
+  ~RawConnection() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  // True when bytes (or the close) are there to read within `timeout`.
+  bool readable_within(std::chrono::milliseconds timeout) {
+    if (!pending_.empty()) return true;
+    pollfd entry{fd_, POLLIN, 0};
+    return ::poll(&entry, 1, static_cast<int>(timeout.count())) > 0;
+  }
+
+  void write(const std::string& bytes) {
+    std::size_t sent = 0;
+    while (sent < bytes.size()) {
+      const auto n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) break;  // the server may answer and close before reading everything
+      sent += static_cast<std::size_t>(n);
+    }
+  }
+
+  // Reads one answer: its head, then Content-Length bytes of body (none for HEAD), or up to
+  // the close when there is no Content-Length. status 0 when nothing parsable came back.
+  RawAnswer read_answer(bool head_request = false) {
+    RawAnswer answer;
+    std::size_t end = std::string::npos;
+    while ((end = pending_.find("\r\n\r\n")) == std::string::npos)
+      if (!fill()) return answer;
+    const std::string head = pending_.substr(0, end);
+    static const std::regex status_line(R"(^HTTP/1\.[01] (\d{3}))");
+    std::smatch match;
+    if (!std::regex_search(head, match, status_line)) return answer;
+    answer.status = std::stoi(match[1]);
+    answer.headers = head;
+    pending_.erase(0, end + 4);
+    const auto length_text = answer.header("Content-Length");
+    if (head_request) return answer;
+    if (length_text.empty()) {
+      while (fill()) {
+      }
+      answer.body = std::move(pending_);
+      pending_.clear();
+      return answer;
+    }
+    const auto length = std::stoul(length_text);
+    while (pending_.size() < length)
+      if (!fill()) break;
+    answer.body = pending_.substr(0, length);
+    pending_.erase(0, std::min(length, pending_.size()));
+    return answer;
+  }
+
+ private:
+  bool fill() {
+    char buffer[4096];
+    const auto n = ::recv(fd_, buffer, sizeof buffer, 0);
+    if (n <= 0) return false;
+    pending_.append(buffer, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  int fd_;
+  std::string pending_;
+};
+
+// Sends these bytes on a new connection and reads the first answer.
+RawAnswer raw_exchange(int port, const std::string& request) {
+  RawConnection connection(port);
+  connection.write(request);
+  return connection.read_answer();
+}
+
+// The problem+json fields every error answer carries, with `status` matching the HTTP one.
+void expect_problem_body(int http_status, const std::string& content_type, const std::string& body,
+                         const std::string& code) {
+  BOOST_TEST(starts_with(content_type, "application/problem+json"), content_type);
+  const auto problem = json::parse(body, nullptr, false);
+  BOOST_TEST_REQUIRE(problem.is_object(), "not a JSON object: " << body);
+  BOOST_TEST((problem.contains("status") && problem.at("status") == http_status), body);
+  BOOST_TEST(problem.value("code", std::string()) == code, body);
+  BOOST_TEST((problem.contains("title") && problem.at("title").is_string() &&
+              !problem.at("title").get<std::string>().empty()),
+             body);
+  BOOST_TEST((problem.contains("detail") && problem.at("detail").is_string() &&
+              !problem.at("detail").get<std::string>().empty()),
+             body);
+}
+
+void expect_problem(const httplib::Result& result, int status, const std::string& code) {
+  BOOST_TEST_REQUIRE(static_cast<bool>(result), "no answer: " << httplib::to_string(result.error()));
+  BOOST_TEST(result->status == status, result->body);
+  expect_problem_body(result->status, result->get_header_value("Content-Type"), result->body, code);
+}
+
+void expect_problem(const RawAnswer& answer, int status, const std::string& code) {
+  BOOST_TEST_REQUIRE(answer.status != 0, "no parsable answer");
+  BOOST_TEST(answer.status == status, answer.headers << "\n" << answer.body);
+  expect_problem_body(answer.status, answer.header("Content-Type"), answer.body, code);
+}
+
+httplib::Result send(httplib::Client& client, const std::string& method, const std::string& path,
+                     const httplib::Headers& headers = {}, const std::string& body = "",
+                     const std::string& content_type = "application/json") {
+  httplib::Request request;
+  request.method = method;
+  request.path = path;
+  request.headers = headers;
+  request.body = body;
+  if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH")
+    request.set_header("Content-Type", content_type);
+  return client.send(request);
+}
+
+std::vector<std::string> allowed_methods(const std::string& allow) {
+  std::vector<std::string> methods;
+  std::string current;
+  for (const char c : allow + ",") {
+    if (c == ',') {
+      if (!current.empty()) methods.push_back(current);
+      current.clear();
+    } else if (c != ' ') {
+      current.push_back(c);
+    }
+  }
+  return methods;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+  for (const auto& x : list)
+    if (x == item) return true;
+  return false;
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(error_mapping, ErrorMappingFixture)
+
+// --- 404 ----------------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(unknown_paths_are_404_route_not_found) {
+  for (const std::string path :
+       {"/", "/nope", "/api", "/api/v1", "/api/v1/nope", "/api/v2/concerts", "/healthz/extra",
+        "/api/v1/concerts/1", "/api/v1/admin", "/api/v1/admin/concerts/1/schedules/2",
+        "/API/V1/CONCERTS", "/openapi.yaml", "/metrics.txt"}) {
+    BOOST_TEST_CONTEXT("GET " << path) {
+      expect_problem(http->Get(path.c_str(), admin_headers()), 404, "ROUTE_NOT_FOUND");
+    }
+  }
+  for (const std::string method : {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+    BOOST_TEST_CONTEXT(method << " /nope") {
+      expect_problem(send(*http, method, "/nope", admin_headers(), method == "OPTIONS" ? "" : "{}"),
+                     404, "ROUTE_NOT_FOUND");
+    }
+  }
+}
+
+// --- 405 ----------------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(wrong_method_is_405_with_allow) {
+  struct Case {
+    std::string method;
+    std::string path;
+    std::string allowed;
+  };
+  const std::vector<Case> cases = {
+      {"DELETE", "/healthz", "GET"},
+      {"POST", "/healthz", "GET"},
+      {"PUT", "/readyz", "GET"},
+      {"PATCH", "/metrics", "GET"},
+      {"POST", "/openapi.json", "GET"},
+      {"OPTIONS", "/healthz", "GET"},  // no body: see a_body_on_get_head_options_...
+      {"GET", "/api/v1/admin/users", "POST"},
+      {"DELETE", "/api/v1/admin/users", "POST"},
+      {"GET", "/api/v1/admin/concerts", "POST"},
+      {"PUT", "/api/v1/admin/concerts/1/schedules", "POST"},
+      {"GET", "/api/v1/admin/concerts/abc/schedules", "POST"},
+      {"POST", "/api/v1/admin/cluster", "GET"},
+      {"POST", "/api/v1/concerts", "GET"},
+      {"DELETE", "/api/v1/concerts", "GET"},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.method << " " << c.path) {
+      const bool with_body = c.method == "POST" || c.method == "PUT" || c.method == "PATCH";
+      const auto result = send(*http, c.method, c.path, admin_headers(), with_body ? "{}" : "");
+      expect_problem(result, 405, "METHOD_NOT_ALLOWED");
+      BOOST_TEST_REQUIRE(static_cast<bool>(result));
+      BOOST_TEST_REQUIRE(result->has_header("Allow"));
+      const auto allow = allowed_methods(result->get_header_value("Allow"));
+      BOOST_TEST(contains(allow, c.allowed), result->get_header_value("Allow"));
+      BOOST_TEST(!contains(allow, c.method), result->get_header_value("Allow"));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(head_on_a_post_only_route_is_405) {
+  const auto result = http->Head("/api/v1/admin/users", admin_headers());
+  BOOST_TEST_REQUIRE(static_cast<bool>(result));
+  BOOST_TEST(result->status == 405);
+  BOOST_TEST(contains(allowed_methods(result->get_header_value("Allow")), "POST"));
+}
+
+BOOST_AUTO_TEST_CASE(trace_on_a_known_path_is_405) {
+  // TRACE is an HTTP method like any other: a known path answers 405 with Allow, as for DELETE.
+  const auto answer = raw_exchange(
+      node.port(), "TRACE /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  expect_problem(answer, 405, "METHOD_NOT_ALLOWED");
+  BOOST_TEST(contains(allowed_methods(answer.header("Allow")), "GET"), answer.headers);
+}
+
+// --- 413 ----------------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(body_over_the_limit_is_413) {
+  TestNode small{serve_config(fresh_database("error_mapping_413"), {"--max-body-bytes", "1024"})};
+  auto client = fast_client(small);
+  const auto padded = [](std::size_t size) {  // a valid user body of exactly `size` bytes
+    std::string body = R"({"name":"kim"})";
+    body.insert(1, size - body.size(), ' ');
+    return body;
+  };
+
+  const auto at_limit = client->Post("/api/v1/admin/users", admin_headers(), padded(1024),
+                                     "application/json");
+  BOOST_TEST_REQUIRE(static_cast<bool>(at_limit));
+  BOOST_TEST(at_limit->status == 201, at_limit->body);
+
+  for (const std::size_t size : {std::size_t{1025}, std::size_t{4096}, std::size_t{200000}}) {
+    BOOST_TEST_CONTEXT("body of " << size << " bytes") {
+      auto fresh = fast_client(small);
+      expect_problem(fresh->Post("/api/v1/admin/users", admin_headers(), padded(size),
+                                 "application/json"),
+                     413, "PAYLOAD_TOO_LARGE");
+    }
+  }
+  // The limit applies before the key is looked at, and on any path.
+  expect_problem(fast_client(small)->Post("/api/v1/admin/concerts", padded(1025), "application/json"),
+                 413, "PAYLOAD_TOO_LARGE");
+  expect_problem(fast_client(small)->Post("/no/such/route", padded(1025), "application/json"), 413,
+                 "PAYLOAD_TOO_LARGE");
+
+  // The node keeps serving afterwards.
+  const auto health = fast_client(small)->Get("/healthz");
+  BOOST_TEST_REQUIRE(static_cast<bool>(health));
+  BOOST_TEST(health->status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(chunked_body_over_the_limit_is_413) {
+  TestNode small{serve_config(fresh_database("error_mapping_413c"), {"--max-body-bytes", "1024"})};
+  const std::string chunk(1500, ' ');
+  std::ostringstream request;
+  request << "POST /api/v1/admin/users HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+          << "X-Admin-Key: " << kAdminKey << "\r\nContent-Type: application/json\r\n"
+          << "Transfer-Encoding: chunked\r\n\r\n"
+          << std::hex << chunk.size() << "\r\n" << chunk << "\r\n"
+          << "e\r\n{\"name\":\"kim\"}\r\n0\r\n\r\n";
+  expect_problem(raw_exchange(small.port(), request.str()), 413, "PAYLOAD_TOO_LARGE");
+}
+
+BOOST_AUTO_TEST_CASE(chunked_bodies_are_refused_whatever_their_size) {
+  // httplib 0.11 cannot bound a chunked body, so the node refuses chunked framing outright
+  // (docs/http-front.md); clients send Content-Length.
+  TestNode small{serve_config(fresh_database("error_mapping_chunk"), {"--max-body-bytes", "1024"})};
+  std::ostringstream request;
+  request << "POST /api/v1/admin/users HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+          << "X-Admin-Key: " << kAdminKey << "\r\nContent-Type: application/json\r\n"
+          << "Transfer-Encoding: chunked\r\n\r\n"
+          << "8\r\n{\"name\":\r\n" << "6\r\n\"kim\"}\r\n0\r\n\r\n";
+  expect_problem(raw_exchange(small.port(), request.str()), 413, "PAYLOAD_TOO_LARGE");
+  BOOST_TEST(fast_client(small)->Get("/healthz")->status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(negative_content_length_is_400) {
+  // Content-Length is 1*DIGIT: "-5" is malformed framing (400), not a body over the limit.
+  const auto answer = raw_exchange(
+      node.port(),
+      "POST /api/v1/admin/users HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+      "X-Admin-Key: " + std::string(kAdminKey) + "\r\nContent-Length: -5\r\n\r\n{}");
+  expect_problem(answer, 400, "INVALID_REQUEST");
+}
+
+// --- request framing ----------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(a_body_on_get_head_options_does_not_leak_into_the_next_request) {
+  // HTTP/1.1 frames a body by Content-Length whatever the method. A server that answers a
+  // GET/HEAD/OPTIONS without reading its body must close the connection or skip the body; if
+  // it takes that body for the start of the next request, a body shaped like a request runs
+  // as one (request smuggling behind a proxy).
+  // The node refuses such a request by ending the connection: the bytes after the headers
+  // are never read as a request, so the smuggled GET below is never answered.
+  for (const std::string& method : {std::string("GET"), std::string("HEAD"), std::string("OPTIONS")}) {
+    BOOST_TEST_CONTEXT(method << " /healthz with a body shaped like a request") {
+      const std::string smuggled = "GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+      RawConnection connection(node.port());
+      connection.write(method + " /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " +
+                       std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled);
+      const auto first = connection.read_answer(method == "HEAD");
+      BOOST_TEST(first.status != 200, "the body-carrying " << method << " was answered 200");
+      const auto second = connection.read_answer();
+      BOOST_TEST(second.status == 0, "the body was run as a request:\n" << second.headers << "\n" << second.body);
+    }
+  }
+}
+
+// --- malformed JSON -----------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(malformed_json_is_400_invalid_request) {
+  const auto concert = http->Post("/api/v1/admin/concerts", admin_headers(),
+                                  R"({"title":"Gala"})", "application/json");
+  BOOST_TEST_REQUIRE(static_cast<bool>(concert));
+  BOOST_TEST_REQUIRE(concert->status == 201, concert->body);
+  const auto concert_id = body_json(concert).at("concertId").get<std::int64_t>();
+  const std::vector<std::string> paths = {
+      "/api/v1/admin/users", "/api/v1/admin/concerts",
+      "/api/v1/admin/concerts/" + std::to_string(concert_id) + "/schedules"};
+  const std::vector<std::string> bodies = {"{",  "[]",          "null",       "",
+                                           "\"x\"", "{\"name\": }", "{\"title\": }", "}",
+                                           "true", "42",          "{\"a\":1}}", "\xff\xfe"};
+  for (const auto& path : paths) {
+    for (const auto& body : bodies) {
+      BOOST_TEST_CONTEXT("POST " << path << " body \"" << body << "\"") {
+        expect_problem(http->Post(path.c_str(), admin_headers(), body, "application/json"), 400,
+                       "INVALID_REQUEST");
+      }
+    }
+  }
+  // A valid object followed by a NUL and more bytes is not JSON either.
+  const std::string nul_and_garbage("{\"name\":\"kim\"}\0{\"junk", 21);
+  expect_problem(http->Post("/api/v1/admin/users", admin_headers(), nul_and_garbage,
+                            "application/json"),
+                 400, "INVALID_REQUEST");
+}
+
+BOOST_AUTO_TEST_CASE(content_type_does_not_turn_bad_input_into_500) {
+  for (const std::string type : {"text/plain", "application/x-www-form-urlencoded",
+                                 "multipart/form-data; boundary=xyz", "", "garbage/;;;"}) {
+    BOOST_TEST_CONTEXT("Content-Type \"" << type << "\"") {
+      const auto result = send(*http, "POST", "/api/v1/admin/users", admin_headers(),
+                               "name=kim", type);
+      BOOST_TEST_REQUIRE(static_cast<bool>(result));
+      BOOST_TEST(result->status == 400, result->body);
+    }
+  }
+}
+
+// --- no 500 for anything ------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(assorted_garbage_never_gets_a_5xx) {
+  const auto concert = http->Post("/api/v1/admin/concerts", admin_headers(),
+                                  R"({"title":"Gala"})", "application/json");
+  BOOST_TEST_REQUIRE(static_cast<bool>(concert));
+  const auto concert_id = std::to_string(body_json(concert).at("concertId").get<std::int64_t>());
+
+  const std::vector<std::string> paths = {
+      "/api/v1/admin/users",
+      "/api/v1/admin/concerts",
+      "/api/v1/admin/concerts/" + concert_id + "/schedules",
+      "/api/v1/admin/concerts//schedules",
+      "/api/v1/admin/concerts/99999999999999999999/schedules",
+      "/api/v1/admin/concerts/-5/schedules",
+      "/api/v1/admin/concerts/%00/schedules",
+      "/api/v1/admin/concerts/%ff%fe/schedules",
+      "/api/v1/admin/concerts/1%2F2/schedules",
+      "/api/v1/admin/concerts/{concertId}/schedules",
+      "/api/v1/admin/cluster",
+      "/api/v1/concerts",
+      "/api/v1//concerts",
+      "//",
+      "/..",
+      "/api/v1/../../etc/passwd",
+      "/healthz?x=%zz",
+      "/api/v1/concerts?" + std::string(2000, 'q'),
+      "/" + std::string(3000, 'a'),
+  };
+  const std::vector<std::string> methods = {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
+
+  std::mt19937 random(20261224);  // fixed seed: the same garbage every run
+  const auto garbage = [&random](std::size_t size) {
+    std::string bytes(size, '\0');
+    for (auto& c : bytes) c = static_cast<char>(random() & 0xff);
+    return bytes;
+  };
+  const std::vector<std::string> structured = {
+      R"({"name": {"$gt": ""}})",
+      R"({"name": "x", "name": 5})",
+      R"({"title": "x"})" + std::string(100, ' '),
+      R"({"startsAt": 1e400, "seatCount": -1e400, "seatPrice": 1e-400})",
+      R"({"seatCount": 100000, "seatPrice": 9223372036854775807, "startsAt": "9999-12-31T23:59:59Z", "bookingOpensAt": "0000-01-01T00:00:00Z", "bookingClosesAt": "9999-12-31T23:59:59Z"})",
+      R"({"seatCount": 1, "seatPrice": 0, "startsAt": "1970-01-01T00:00:00Z", "bookingOpensAt": "1969-12-31T23:59:59.999Z", "bookingClosesAt": "1970-01-01T00:00:00.001+23:59"})",
+      std::string(500, '[') + std::string(500, ']'),
+      std::string(20000, '{'),
+      "{\"name\": \"" + std::string(50000, 'n') + "\"}",
+      "{\"name\": \"\\u0000\\ud83d\\ude00\"}",
+      R"({"title": "\ud800"})",
+  };
+
+  int requests = 0;
+  for (std::size_t round = 0; round < 300; ++round) {
+    const auto& path = paths[round % paths.size()];
+    const auto& method = methods[(round / paths.size()) % methods.size()];
+    std::string body;  // none on GET/OPTIONS (see a_body_on_get_head_options_...)
+    if (method != "GET" && method != "OPTIONS") {
+      switch (round % 4) {
+        case 0: body = garbage(1 + random() % 2048); break;
+        case 1: body = structured[round % structured.size()]; break;
+        case 2: body = ""; break;
+        default: body = garbage(random() % 64); break;
+      }
+    }
+    httplib::Headers headers = admin_headers();
+    if (round % 3 == 0) headers.emplace("X-Junk", std::string(4000, static_cast<char>('a' + round % 26)));
+    if (round % 5 == 0) {
+      auto id = garbage(40);  // any byte but the ones that end a header line
+      for (auto& c : id)
+        if (c == '\r' || c == '\n' || c == '\0') c = '?';
+      headers.emplace("X-Request-Id", id);
+    }
+    if (round % 7 == 0) headers.emplace("Idempotency-Key", std::string(300, 'k'));
+    const auto result = send(*http, method, path, headers, body,
+                             round % 6 == 0 ? "application/octet-stream" : "application/json");
+    BOOST_TEST_CONTEXT("#" << round << " " << method << " " << path.substr(0, 80)) {
+      if (!result) {
+        BOOST_TEST(false, "no answer: " << httplib::to_string(result.error()));
+        http = fast_client(node);
+        continue;
+      }
+      ++requests;
+      BOOST_TEST(result->status < 500, result->status << " " << result->body);
+      BOOST_TEST(result->status >= 200);
+      if (result->status >= 400 && method != "HEAD")
+        BOOST_TEST(starts_with(result->get_header_value("Content-Type"), "application/problem+json"),
+                   result->status << " " << result->get_header_value("Content-Type"));
+    }
+  }
+  BOOST_TEST(requests == 300);
+
+  // The node is still healthy.
+  const auto health = http->Get("/healthz");
+  BOOST_TEST_REQUIRE(static_cast<bool>(health));
+  BOOST_TEST(health->status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(raw_garbage_requests_never_get_a_5xx) {
+  const std::vector<std::string> requests = {
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      "GET /api/v1/admin/concerts//schedules HTTP/1.1\r\nConnection: close\r\n\r\n",
+      "GET /api/v1/admin/concerts/99999999999999999999/schedules HTTP/1.1\r\nConnection: close\r\n\r\n",
+      "POST /api/v1/admin/concerts/99999999999999999999/schedules HTTP/1.1\r\nConnection: close\r\n"
+      "X-Admin-Key: test-admin-key\r\nContent-Length: 2\r\n\r\n{}",
+      "POST /api/v1/admin/users HTTP/1.1\r\nConnection: close\r\nX-Admin-Key: test-admin-key\r\n"
+      "Content-Length: abc\r\n\r\n{}",
+      "POST /api/v1/admin/users HTTP/1.1\r\nConnection: close\r\nX-Admin-Key: test-admin-key\r\n"
+      "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+      "GET /api/v1/concerts?%%%%=%% HTTP/1.1\r\nConnection: close\r\n\r\n",
+      "GET /%2e%2e/%2e%2e/healthz HTTP/1.1\r\nConnection: close\r\n\r\n",
+      "GET /api/v1/concerts%00 HTTP/1.1\r\nConnection: close\r\n\r\n",
+      "GET /healthz%0d%0aX-Injected:%201 HTTP/1.1\r\nConnection: close\r\n\r\n",
+      "GET healthz HTTP/1.1\r\nConnection: close\r\n\r\n",
+      "GET * HTTP/1.1\r\nConnection: close\r\n\r\n",
+      "GET http://127.0.0.1/healthz HTTP/1.1\r\nConnection: close\r\n\r\n",
+      "GET /healthz HTTP/9.9\r\nConnection: close\r\n\r\n",
+      "GET /healthz\r\n\r\n",
+      "FOO /healthz HTTP/1.1\r\nConnection: close\r\n\r\n",
+      "get /healthz HTTP/1.1\r\nConnection: close\r\n\r\n",
+      "GET /healthz HTTP/1.1\r\nNo colon here\r\nConnection: close\r\n\r\n",
+      "GET /healthz HTTP/1.1\r\nX-Request-Id: " + std::string(4000, 'r') + "\r\nConnection: close\r\n\r\n",
+      std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 not really TLS\r\n\r\n", 30),
+  };
+  int answered = 0;
+  for (const auto& request : requests) {
+    BOOST_TEST_CONTEXT("request " << request.substr(0, request.find('\r'))) {
+      const auto answer = raw_exchange(node.port(), request);
+      if (answer.status != 0) {
+        ++answered;
+        BOOST_TEST(answer.status < 500, answer.headers << "\n" << answer.body);
+        if (answer.status >= 400)
+          BOOST_TEST(starts_with(answer.header("Content-Type"), "application/problem+json"),
+                     answer.headers);
+      }
+    }
+  }
+  BOOST_TEST(answered >= static_cast<int>(requests.size()) - 2);
+  const auto health = http->Get("/healthz");
+  BOOST_TEST_REQUIRE(static_cast<bool>(health));
+  BOOST_TEST(health->status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(garbage_methods_do_not_corrupt_metrics) {
+  // A request line httplib refuses still reaches the metrics: its method must not break the
+  // exposition format (nor add a series per garbage method).
+  for (const std::string method : {"G\"ET", "X{}Y", "A\\B"}) {
+    const auto answer = raw_exchange(
+        node.port(), method + " /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    BOOST_TEST(answer.status < 500);
+  }
+  const auto metrics = http->Get("/metrics");
+  BOOST_TEST_REQUIRE(static_cast<bool>(metrics));
+  const std::regex comment(R"(^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*$)");
+  const std::regex sample_line(
+      R"re(^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\"n])*",?)*\})? [-+]?([0-9.eE+-]+|Inf|NaN)$)re");
+  std::istringstream lines(metrics->body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    BOOST_TEST((std::regex_match(line, comment) || std::regex_match(line, sample_line)), line);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
