@@ -4,6 +4,7 @@
 
 #include "actors/entity_key.hpp"
 #include "actors/storage_bridge.hpp"
+#include "storage/payment_repository.hpp"
 #include "storage/schedule_repository.hpp"
 #include "storage/sql_error.hpp"
 
@@ -62,6 +63,7 @@ void release_if_passed(ScheduleActor* self, EntityContext* context, std::int32_t
   for (const auto& queued : state.releases)
     if (queued.reservation == reservation) return;
   state.releases.push_back(QueuedRelease{number, reservation, false, std::nullopt});
+  state.releasing.insert(reservation);
   write_next(self, context);
 }
 
@@ -90,6 +92,7 @@ void finish_write(ScheduleActor* self, EntityContext* context, std::vector<Queue
   auto& state = self->state;
   state.writing = false;
   for (const auto& hold : holds) state.pending_holder.erase(hold.seat);
+  for (const auto& release : releases) state.releasing.erase(release.reservation);
   if (!outcome.value || outcome.value->version_conflict) {
     // Nothing was written. Another writer changed a seat (a second owner during a cluster
     // move) or the database failed: reload, then decide the holds again.
@@ -208,8 +211,24 @@ void write_next(ScheduleActor* self, EntityContext* context) {
 
 // Payments in flight: by Idempotency-Key when there is one, else by reservation.
 std::pair<domain::Id, std::string> payment_key(const PayRequest& request) {
-  return {request.user, request.idempotency_key.empty() ? "reservation:" + std::to_string(request.reservation)
-                                                        : "key:" + request.idempotency_key};
+  return {request.user, "reservation:" + std::to_string(request.reservation) + ":key:" + request.idempotency_key};
+}
+
+// A keyed payment whose hold is gone may be the retry of one that succeeded: answer with
+// the recorded first answer if there is one, else with `refusal`.
+void replay_or_refuse(ScheduleActor* self, EntityContext* context, const PayRequest& request, caf::error refusal,
+                      caf::response_promise promise) {
+  const auto kind = context->config.database.kind;
+  run_storage<std::optional<domain::PaymentReceipt>>(
+      self, context->storage,
+      [kind, request](soci::session& session) {
+        return storage::PaymentRepository(session, kind).replay(request.user, request.idempotency_key,
+                                                                request.reservation);
+      },
+      [refusal, promise](StorageOutcome<std::optional<domain::PaymentReceipt>> outcome) mutable {
+        if (outcome.value && *outcome.value && (*outcome.value)->payment != 0) promise.deliver(**outcome.value);
+        else promise.deliver(refusal);
+      });
 }
 
 SeatMapReply seat_map_reply(const domain::SeatMap& map, domain::TimeMs now) {
@@ -228,9 +247,14 @@ SeatMapReply seat_map_reply(const domain::SeatMap& map, domain::TimeMs now) {
 void pay(ScheduleActor* self, EntityContext* context, PayRequest request, caf::response_promise promise) {
   auto& state = self->state;
   const auto now = context->clock.now_ms();
-  const auto seat = state.map.check_live_hold(request.reservation, request.user, now);
+  auto seat = state.map.check_live_hold(request.reservation, request.user, now);
+  if (seat.ok() && state.releasing.count(request.reservation))
+    seat = domain::make_error(ErrorCode::reservation_expired, "the reservation is being released");
   if (!seat.ok()) {
-    promise.deliver(to_caf_error(seat.error()));
+    if (!request.idempotency_key.empty() && seat.error().code == ErrorCode::reservation_expired)
+      replay_or_refuse(self, context, request, to_caf_error(seat.error()), promise);
+    else
+      promise.deliver(to_caf_error(seat.error()));
     return;
   }
   state.map.mark_paying(seat->number);
@@ -323,11 +347,11 @@ caf::behavior serving(ScheduleActor* self, EntityContext* context) {
         auto& state = self->state;
         const auto seat = state.map.check_live_hold(reservation, user, context->clock.now_ms());
         if (!seat.ok()) return to_caf_error(seat.error());
-        for (const auto& queued : state.releases)
-          if (queued.reservation == reservation)
-            return domain_error(ErrorCode::reservation_expired, "the reservation is being released");
+        if (state.releasing.count(reservation))
+          return domain_error(ErrorCode::reservation_expired, "the reservation is being released");
         auto promise = self->make_response_promise();
         state.releases.push_back(QueuedRelease{seat->number, reservation, true, promise});
+        state.releasing.insert(reservation);
         write_next(self, context);
         return promise;
       },

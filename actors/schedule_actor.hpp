@@ -4,6 +4,7 @@
 #include <deque>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "actors/entity_context.hpp"
@@ -33,6 +34,7 @@ struct ScheduleActorState {
   // Repeats of a pending hold by the same user: answered with it (200) once it commits.
   std::unordered_map<std::int32_t, std::vector<caf::response_promise>> hold_followers;
   std::map<std::pair<domain::Id, std::string>, std::vector<caf::response_promise>> payments_in_flight;
+  std::unordered_set<domain::Id> releasing;  // reservations in a queued or in-flight release
   std::unordered_map<domain::Id, domain::TimeMs> held_at;  // reservation -> hold time (hold->payment latency)
   bool writing = false;
   bool stopping = false;

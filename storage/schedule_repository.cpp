@@ -59,15 +59,8 @@ ScheduleWrite ScheduleRepository::write(domain::Id schedule, const std::vector<P
                                         const std::vector<PendingHold>& holds, domain::TimeMs now) {
   WriteTransaction transaction(session_, kind_);
   ScheduleWrite result;
+  // Lock order as in the payment transaction: the seat, then its reservation.
   for (const auto& release : releases) {
-    const std::string status = release.cancelled ? "CANCELLED" : "EXPIRED";
-    affected(session_, "UPDATE reservations SET status = :status, updated_at_ms = :now, version = version + 1"
-                       " WHERE id = :id AND status = 'HELD'",
-             [&](soci::statement& s) {
-               s.exchange(soci::use(status));
-               s.exchange(soci::use(now));
-               s.exchange(soci::use(release.reservation));
-             });
     const auto seats = affected(
         session_,
         "UPDATE seats SET status = 'AVAILABLE', holder_user_id = NULL, held_until_ms = NULL, reservation_id = NULL,"
@@ -83,6 +76,14 @@ ScheduleWrite ScheduleRepository::write(domain::Id schedule, const std::vector<P
       result.version_conflict = true;
       return result;
     }
+    const std::string status = release.cancelled ? "CANCELLED" : "EXPIRED";
+    affected(session_, "UPDATE reservations SET status = :status, updated_at_ms = :now, version = version + 1"
+                       " WHERE id = :id AND status = 'HELD'",
+             [&](soci::statement& s) {
+               s.exchange(soci::use(status));
+               s.exchange(soci::use(now));
+               s.exchange(soci::use(release.reservation));
+             });
   }
   for (const auto& hold : holds) {
     if (hold.expired_reservation != 0) {
