@@ -4,6 +4,7 @@
 #include <caf/all.hpp>
 #include <chrono>
 
+#include "actors/snapshot_board.hpp"
 #include "config/config.hpp"
 #include "domain/clock.hpp"
 #include "storage/worker_pool.hpp"
@@ -39,6 +40,7 @@ struct EntityContext {
   storage::WorkerPool& storage;
   const domain::Clock& clock;
   ActorStats& stats;
+  SnapshotBoard& board;
   caf::actor router;  // set once the router is spawned
 };
 

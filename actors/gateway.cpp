@@ -81,6 +81,21 @@ domain::Result<domain::TokenView> Gateway::look_at_token(const std::string& toke
 }
 
 domain::Result<domain::TokenView> Gateway::check_token(const std::string& token) {
+  // ACTIVE tokens are answered from the queue's published board; anything else (WAITING,
+  // ended, unknown, or past its expiry) asks the queue actor, which has the last word.
+  ActiveToken active;
+  const auto now = runtime_.context().clock.now_ms();
+  if (runtime_.board().active_token(token, active) && now < active.expires_at) {
+    domain::TokenView view;
+    view.token = token;
+    view.user = active.user;
+    view.status = domain::TokenStatus::active;
+    view.position = 0;
+    view.issued_at = active.issued_at;
+    view.expires_at = active.expires_at;
+    view.remaining_seconds = (active.expires_at - now + 999) / 1000;
+    return view;
+  }
   return as_view(ask<TokenReply>(runtime_, kQueueKey, caf::make_message(check_atom::value, token)));
 }
 
@@ -105,6 +120,11 @@ domain::Result<Gateway::SeatMapView> Gateway::seat_map(domain::Id schedule) {
     view.seats.push_back(seat);
   }
   return view;
+}
+
+std::shared_ptr<const SeatMapSnapshot> Gateway::seat_map_snapshot(domain::Id schedule, domain::TimeMs now) const {
+  auto snapshot = runtime_.board().seat_map(schedule);
+  return snapshot && snapshot->usable(now) ? snapshot : nullptr;
 }
 
 domain::Result<Gateway::ScheduleView> Gateway::schedule_summary(domain::Id schedule) {

@@ -7,6 +7,7 @@
 #include "domain/payment.hpp"
 #include "domain/queue_token.hpp"
 #include "domain/seat_map.hpp"
+#include "actors/snapshot_board.hpp"
 #include "domain/result.hpp"
 #include "domain/wallet.hpp"
 
@@ -43,6 +44,8 @@ class Gateway {
     bool bookable = false;
   };
   domain::Result<SeatMapView> seat_map(domain::Id schedule);
+  // The published seat map when it can answer a read at `now` (else null: ask seat_map()).
+  std::shared_ptr<const SeatMapSnapshot> seat_map_snapshot(domain::Id schedule, domain::TimeMs now) const;
   domain::Result<ScheduleView> schedule_summary(domain::Id schedule);
   domain::Result<domain::HoldView> hold(domain::Id schedule, std::int32_t seat, domain::Id user);
   domain::Result<domain::HoldView> cancel(domain::Id schedule, domain::Id reservation, domain::Id user);

@@ -57,8 +57,23 @@ void reload(QueueActor* self, EntityContext* context, std::function<void()> then
           return;
         }
         self->state.room->restore(outcome.value->live, outcome.value->last_seq, context->clock.now_ms());
+        context->board.clear_tokens();
+        for (const auto& token : outcome.value->live)
+          if (token.status == domain::TokenStatus::active)
+            context->board.token_active(token.token, ActiveToken{token.user, token.issued_at, token.expires_at});
         then();
       });
+}
+
+// Mirrors committed changes into the board the booking gate reads without a message.
+void publish_tokens(EntityContext* context, const std::vector<domain::QueueChange>& changes) {
+  for (const auto& change : changes) {
+    if (change.token.status == domain::TokenStatus::active)
+      context->board.token_active(change.token.token,
+                                  ActiveToken{change.token.user, change.token.issued_at, change.token.expires_at});
+    else if (!change.token.live())
+      context->board.token_ended(change.token.token);
+  }
 }
 
 void flush(QueueActor* self, EntityContext* context) {
@@ -89,12 +104,13 @@ void flush(QueueActor* self, EntityContext* context) {
   state.writing = true;
   const auto kind = context->config.database.kind;
   auto pending = std::make_shared<std::vector<std::pair<caf::response_promise, std::string>>>(std::move(replies));
+  auto committed = std::make_shared<std::vector<domain::QueueChange>>(changes);
   run_storage<int>(
       self, context->storage,
       [kind, changes = std::move(changes)](soci::session& session) {
         return storage::QueueRepository(session, kind).apply(changes);
       },
-      [self, context, pending, deliver](StorageOutcome<int> outcome) mutable {
+      [self, context, pending, deliver, committed](StorageOutcome<int> outcome) mutable {
         self->state.writing = false;
         if (!outcome.value) {
           try {
@@ -109,6 +125,7 @@ void flush(QueueActor* self, EntityContext* context) {
           return;
         }
         if (*outcome.value > 0) spdlog::debug("queue: {} transitions already made by payments", *outcome.value);
+        publish_tokens(context, *committed);
         deliver(*pending);
         flush(self, context);
       });
@@ -187,6 +204,7 @@ caf::behavior serving(QueueActor* self, EntityContext* context) {
       [=](check_atom, const std::string& token) { return read(token, false); },
       [=](complete_atom, const std::string& token) -> bool {
         const bool done = self->state.room->complete(token, context->clock.now_ms());
+        context->board.token_ended(token);
         flush(self, context);
         return done;
       },

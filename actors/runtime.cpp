@@ -34,7 +34,7 @@ struct Runtime::Impl {
   }
 
   Impl(const config::Config& configuration, storage::WorkerPool& storage, const domain::Clock& clock)
-      : context{configuration, storage, clock, stats, caf::actor{}} {
+      : context{configuration, storage, clock, stats, board, caf::actor{}} {
     context.router = system.spawn(router_actor, &context, [this](caf::event_based_actor* router, const std::string& key) {
       return spawn_entity(router, &context, key);
     });
@@ -43,11 +43,14 @@ struct Runtime::Impl {
   ~Impl() {
     caf::anon_send_exit(context.router, caf::exit_reason::user_shutdown);
     context.router = caf::actor{};
+    // Dying actors still touch the board and the stats: let them finish before those go.
+    system.await_all_actors_done();
   }
 
   caf::actor_system_config config;
   caf::actor_system system{configure(config)};
   ActorStats stats;
+  SnapshotBoard board;
   EntityContext context;
 };
 
@@ -60,5 +63,6 @@ caf::actor_system& Runtime::system() { return impl_->system; }
 const caf::actor& Runtime::router() const { return impl_->context.router; }
 EntityContext& Runtime::context() { return impl_->context; }
 ActorStats& Runtime::stats() { return impl_->stats; }
+SnapshotBoard& Runtime::board() { return impl_->board; }
 
 }  // namespace boxoffice::actors

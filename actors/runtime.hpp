@@ -24,6 +24,7 @@ class Runtime {
   const caf::actor& router() const;
   EntityContext& context();
   ActorStats& stats();
+  SnapshotBoard& board();
 
  private:
   struct Impl;

@@ -1,5 +1,6 @@
 #include "actors/schedule_actor.hpp"
 
+#include <limits>
 #include <spdlog/spdlog.h>
 
 #include "actors/entity_key.hpp"
@@ -36,6 +37,26 @@ void count_holds(ScheduleActor* self, EntityContext* context, std::int64_t delta
 }
 
 void write_next(ScheduleActor* self, EntityContext* context);
+
+// Publishes the committed seat map for reads that skip the mailbox.
+void publish(ScheduleActor* self, EntityContext* context) {
+  const auto& map = self->state.map;
+  auto snapshot = std::make_shared<SeatMapSnapshot>();
+  const auto& spec = map.schedule().spec;
+  snapshot->schedule = map.schedule().id;
+  snapshot->concert = spec.concert_id;
+  snapshot->opens_at = spec.booking_opens_at;
+  snapshot->closes_at = spec.booking_closes_at;
+  snapshot->stale_at = std::numeric_limits<domain::TimeMs>::max();
+  snapshot->owner = self->id();
+  snapshot->seats.reserve(map.seats().size());
+  for (auto seat : map.seats()) {
+    if (seat.status == domain::SeatStatus::held) snapshot->stale_at = std::min(snapshot->stale_at, seat.held_until);
+    if (seat.status == domain::SeatStatus::paying) seat.status = domain::SeatStatus::held;
+    snapshot->seats.push_back(seat);
+  }
+  context->board.publish_seat_map(std::move(snapshot));
+}
 
 template <class Answer>
 void answer_followers(ScheduleActor* self, std::int32_t seat, const Answer& answer) {
@@ -82,6 +103,7 @@ void reload(ScheduleActor* self, EntityContext* context, std::function<void()> t
         const auto before = self->state.map.seats().size();
         (void)before;
         self->state.map = std::move(**outcome.value);
+        publish(self, context);
         then();
       });
 }
@@ -156,6 +178,7 @@ void finish_write(ScheduleActor* self, EntityContext* context, std::vector<Queue
     holds[i].promise.deliver(state.map.hold_view(seat, true));
     answer_followers(self, hold.seat, state.map.hold_view(seat, false));
   }
+  publish(self, context);
   write_next(self, context);
 }
 
@@ -278,6 +301,7 @@ void pay(ScheduleActor* self, EntityContext* context, PayRequest request, caf::r
               state.map.mark_sold(number);
               count_holds(self, context, -1);
             }
+            publish(self, context);
             ++context->stats.seats_sold;
             ++context->stats.payments;
             context->stats.payments_amount += receipt.amount;
@@ -301,6 +325,10 @@ void pay(ScheduleActor* self, EntityContext* context, PayRequest request, caf::r
 
 caf::behavior serving(ScheduleActor* self, EntityContext* context) {
   self->set_default_handler(caf::print_and_drop);
+  publish(self, context);
+  self->attach_functor([context, schedule = self->state.map.schedule().id, owner = self->id()](const caf::error&) {
+    context->board.retire_seat_map(schedule, owner);
+  });
   // Holds that passed while the actor was away are released first.
   for (const auto number : self->state.map.passed_holds(context->clock.now_ms()))
     release_if_passed(self, context, number, self->state.map.find(number)->reservation);

@@ -1,4 +1,6 @@
 // Bookable dates of a concert and the seat map of one date (ACTIVE token required).
+#include <mutex>
+
 #include "domain/rfc3339.hpp"
 #include "http/json_input.hpp"
 #include "http/replies.hpp"
@@ -11,6 +13,20 @@ namespace boxoffice::http {
 
 using domain::ErrorCode;
 using domain::make_error;
+
+namespace {
+
+std::string render_seat_map(domain::Id schedule, domain::Id concert, const std::vector<domain::Seat>& seats) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& seat : seats)
+    list.push_back({{"seatNumber", seat.number},
+                    {"price", seat.price},
+                    {"status", domain::seat_status_name(seat.status)},
+                    {"available", seat.status == domain::SeatStatus::available}});
+  return nlohmann::json{{"scheduleId", schedule}, {"concertId", concert}, {"seats", list}}.dump();
+}
+
+}  // namespace
 
 void add_schedule_routes(Server& server) {
   Services& services = server.services();
@@ -58,15 +74,19 @@ void add_schedule_routes(Server& server) {
       write_problem(response, make_error(ErrorCode::invalid_request, "scheduleId must be a positive integer"));
       return;
     }
+    // Hot path: the schedule actor's published map, rendered once per version.
+    if (const auto snapshot = services.actors.seat_map_snapshot(*schedule, services.clock.now_ms())) {
+      std::call_once(snapshot->rendered, [&snapshot] {
+        snapshot->body = render_seat_map(snapshot->schedule, snapshot->concert, snapshot->seats);
+      });
+      response.status = 200;
+      response.set_content(snapshot->body, "application/json");
+      return;
+    }
     const auto map = services.actors.seat_map(*schedule);
     if (reply_if_error(response, map)) return;
-    nlohmann::json seats = nlohmann::json::array();
-    for (const auto& seat : map->seats)
-      seats.push_back({{"seatNumber", seat.number},
-                       {"price", seat.price},
-                       {"status", domain::seat_status_name(seat.status)},
-                       {"available", seat.status == domain::SeatStatus::available}});
-    reply_json(response, 200, {{"scheduleId", map->schedule}, {"concertId", map->concert}, {"seats", seats}});
+    response.status = 200;
+    response.set_content(render_seat_map(map->schedule, map->concert, map->seats), "application/json");
   });
 }
 

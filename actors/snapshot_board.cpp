@@ -1,0 +1,45 @@
+#include "actors/snapshot_board.hpp"
+
+namespace boxoffice::actors {
+
+void SnapshotBoard::publish_seat_map(std::shared_ptr<const SeatMapSnapshot> snapshot) {
+  std::unique_lock<std::shared_mutex> lock(seat_maps_mutex_);
+  seat_maps_[snapshot->schedule] = std::move(snapshot);
+}
+
+std::shared_ptr<const SeatMapSnapshot> SnapshotBoard::seat_map(domain::Id schedule) const {
+  std::shared_lock<std::shared_mutex> lock(seat_maps_mutex_);
+  const auto it = seat_maps_.find(schedule);
+  return it == seat_maps_.end() ? nullptr : it->second;
+}
+
+void SnapshotBoard::retire_seat_map(domain::Id schedule, std::uint64_t owner) {
+  std::unique_lock<std::shared_mutex> lock(seat_maps_mutex_);
+  const auto it = seat_maps_.find(schedule);
+  if (it != seat_maps_.end() && it->second->owner == owner) seat_maps_.erase(it);
+}
+
+void SnapshotBoard::token_active(const std::string& token, ActiveToken entry) {
+  std::unique_lock<std::shared_mutex> lock(tokens_mutex_);
+  tokens_[token] = entry;
+}
+
+void SnapshotBoard::token_ended(const std::string& token) {
+  std::unique_lock<std::shared_mutex> lock(tokens_mutex_);
+  tokens_.erase(token);
+}
+
+void SnapshotBoard::clear_tokens() {
+  std::unique_lock<std::shared_mutex> lock(tokens_mutex_);
+  tokens_.clear();
+}
+
+bool SnapshotBoard::active_token(const std::string& token, ActiveToken& out) const {
+  std::shared_lock<std::shared_mutex> lock(tokens_mutex_);
+  const auto it = tokens_.find(token);
+  if (it == tokens_.end()) return false;
+  out = it->second;
+  return true;
+}
+
+}  // namespace boxoffice::actors
