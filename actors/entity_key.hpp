@@ -17,6 +17,8 @@ inline std::string entity_key(EntityKind kind, const std::string& key) {
   return key;
 }
 
-inline std::string entity_key(EntityKind kind, std::int64_t id) { return entity_key(kind, std::to_string(id)); }
+inline std::string entity_key(EntityKind kind, std::int64_t id) {
+  return entity_key(kind, std::to_string(id));
+}
 
 }  // namespace boxoffice::actors

@@ -38,10 +38,12 @@ domain::Result<Reply> ask(Runtime& runtime, const std::string& key, caf::message
   const auto timeout = runtime.context().config.request_timeout;
   auto slot = std::make_shared<TypedSlot<Reply>>(timeout);
   auto answer = slot->future();
-  caf::anon_send(runtime.router(), route_atom::value, key, std::move(request), std::shared_ptr<ReplySlot>(slot));
+  caf::anon_send(runtime.router(), route_atom::value, key, std::move(request),
+                 std::shared_ptr<ReplySlot>(slot));
   // The slot's own request times out at `timeout`; the margin covers the router's queue.
   if (answer.wait_for(timeout + std::chrono::milliseconds(500)) != std::future_status::ready)
-    return domain::make_error(domain::ErrorCode::unavailable, "the owning actor did not answer in time");
+    return domain::make_error(domain::ErrorCode::unavailable,
+                              "the owning actor did not answer in time");
   return answer.get();
 }
 
@@ -54,10 +56,12 @@ domain::Result<domain::BalanceView> Gateway::wallet_balance(domain::Id wallet, d
                                   caf::make_message(caf::get_atom::value, user));
 }
 
-domain::Result<domain::ChargeReceipt> Gateway::charge(domain::Id wallet, domain::Id user, domain::Won amount,
+domain::Result<domain::ChargeReceipt> Gateway::charge(domain::Id wallet, domain::Id user,
+                                                      domain::Won amount,
                                                       const std::string& idempotency_key) {
-  return ask<domain::ChargeReceipt>(runtime_, entity_key(EntityKind::wallet, wallet),
-                                    caf::make_message(charge_atom::value, ChargeCommand{user, amount, idempotency_key}));
+  return ask<domain::ChargeReceipt>(
+      runtime_, entity_key(EntityKind::wallet, wallet),
+      caf::make_message(charge_atom::value, ChargeCommand{user, amount, idempotency_key}));
 }
 
 }  // namespace boxoffice::actors
@@ -77,7 +81,8 @@ domain::Result<domain::TokenView> Gateway::issue_token(domain::Id user) {
 }
 
 domain::Result<domain::TokenView> Gateway::look_at_token(const std::string& token) {
-  return as_view(ask<TokenReply>(runtime_, kQueueKey, caf::make_message(caf::get_atom::value, token)));
+  return as_view(
+      ask<TokenReply>(runtime_, kQueueKey, caf::make_message(caf::get_atom::value, token)));
 }
 
 domain::Result<domain::TokenView> Gateway::check_token(const std::string& token) {
@@ -108,7 +113,8 @@ void Gateway::token_completed(const std::string& token) {
 namespace boxoffice::actors {
 
 domain::Result<Gateway::SeatMapView> Gateway::seat_map(domain::Id schedule) {
-  auto reply = ask<SeatMapReply>(runtime_, entity_key(EntityKind::schedule, schedule), caf::make_message(seats_atom::value));
+  auto reply = ask<SeatMapReply>(runtime_, entity_key(EntityKind::schedule, schedule),
+                                 caf::make_message(seats_atom::value));
   if (!reply.ok()) return reply.error();
   SeatMapView view{reply->schedule, reply->concert, {}};
   view.seats.reserve(reply->seats.size());
@@ -122,40 +128,49 @@ domain::Result<Gateway::SeatMapView> Gateway::seat_map(domain::Id schedule) {
   return view;
 }
 
-std::shared_ptr<const SeatMapSnapshot> Gateway::seat_map_snapshot(domain::Id schedule, domain::TimeMs now) const {
+std::shared_ptr<const SeatMapSnapshot> Gateway::seat_map_snapshot(domain::Id schedule,
+                                                                  domain::TimeMs now) const {
   auto snapshot = runtime_.board().seat_map(schedule);
   return snapshot && snapshot->usable(now) ? snapshot : nullptr;
 }
 
 domain::Result<Gateway::ScheduleView> Gateway::schedule_summary(domain::Id schedule) {
-  auto reply =
-      ask<ScheduleSummary>(runtime_, entity_key(EntityKind::schedule, schedule), caf::make_message(summary_atom::value));
+  auto reply = ask<ScheduleSummary>(runtime_, entity_key(EntityKind::schedule, schedule),
+                                    caf::make_message(summary_atom::value));
   if (!reply.ok()) return reply.error();
   ScheduleView view;
   view.schedule.id = reply->schedule;
-  view.schedule.spec = domain::ScheduleSpec{reply->concert, reply->starts_at, reply->opens_at, reply->closes_at,
-                                            static_cast<std::int32_t>(reply->total_seats), 0};
+  view.schedule.spec = domain::ScheduleSpec{reply->concert,
+                                            reply->starts_at,
+                                            reply->opens_at,
+                                            reply->closes_at,
+                                            static_cast<std::int32_t>(reply->total_seats),
+                                            0};
   view.available_seats = reply->available_seats;
   view.bookable = reply->bookable;
   return view;
 }
 
-domain::Result<domain::HoldView> Gateway::hold(domain::Id schedule, std::int32_t seat, domain::Id user) {
+domain::Result<domain::HoldView> Gateway::hold(domain::Id schedule, std::int32_t seat,
+                                               domain::Id user) {
   return ask<domain::HoldView>(runtime_, entity_key(EntityKind::schedule, schedule),
                                caf::make_message(hold_atom::value, seat, user));
 }
 
-domain::Result<domain::HoldView> Gateway::cancel(domain::Id schedule, domain::Id reservation, domain::Id user) {
+domain::Result<domain::HoldView> Gateway::cancel(domain::Id schedule, domain::Id reservation,
+                                                 domain::Id user) {
   return ask<domain::HoldView>(runtime_, entity_key(EntityKind::schedule, schedule),
                                caf::make_message(cancel_atom::value, reservation, user));
 }
 
-domain::Result<domain::PaymentReceipt> Gateway::pay(domain::Id schedule, domain::Id reservation, domain::Id user,
-                                                    domain::Id wallet, const std::string& token,
+domain::Result<domain::PaymentReceipt> Gateway::pay(domain::Id schedule, domain::Id reservation,
+                                                    domain::Id user, domain::Id wallet,
+                                                    const std::string& token,
                                                     const std::string& idempotency_key) {
   auto receipt = ask<domain::PaymentReceipt>(
       runtime_, entity_key(EntityKind::schedule, schedule),
-      caf::make_message(pay_atom::value, PayRequest{reservation, user, wallet, token, idempotency_key}));
+      caf::make_message(pay_atom::value,
+                        PayRequest{reservation, user, wallet, token, idempotency_key}));
   if (receipt.ok()) token_completed(token);  // frees the place in the line at once
   return receipt;
 }

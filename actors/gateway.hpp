@@ -4,11 +4,11 @@
 #include <memory>
 #include <vector>
 
+#include "actors/snapshot_board.hpp"
 #include "domain/payment.hpp"
 #include "domain/queue_token.hpp"
-#include "domain/seat_map.hpp"
-#include "actors/snapshot_board.hpp"
 #include "domain/result.hpp"
+#include "domain/seat_map.hpp"
 #include "domain/wallet.hpp"
 
 namespace boxoffice::actors {
@@ -23,7 +23,8 @@ class Gateway {
   explicit Gateway(Runtime& runtime);
 
   domain::Result<domain::BalanceView> wallet_balance(domain::Id wallet, domain::Id user);
-  domain::Result<domain::ChargeReceipt> charge(domain::Id wallet, domain::Id user, domain::Won amount,
+  domain::Result<domain::ChargeReceipt> charge(domain::Id wallet, domain::Id user,
+                                               domain::Won amount,
                                                const std::string& idempotency_key);
 
   // Waiting room. issue_token: created == true for a new token (201).
@@ -45,12 +46,15 @@ class Gateway {
   };
   domain::Result<SeatMapView> seat_map(domain::Id schedule);
   // The published seat map when it can answer a read at `now` (else null: ask seat_map()).
-  std::shared_ptr<const SeatMapSnapshot> seat_map_snapshot(domain::Id schedule, domain::TimeMs now) const;
+  std::shared_ptr<const SeatMapSnapshot> seat_map_snapshot(domain::Id schedule,
+                                                           domain::TimeMs now) const;
   domain::Result<ScheduleView> schedule_summary(domain::Id schedule);
   domain::Result<domain::HoldView> hold(domain::Id schedule, std::int32_t seat, domain::Id user);
-  domain::Result<domain::HoldView> cancel(domain::Id schedule, domain::Id reservation, domain::Id user);
-  domain::Result<domain::PaymentReceipt> pay(domain::Id schedule, domain::Id reservation, domain::Id user,
-                                             domain::Id wallet, const std::string& token,
+  domain::Result<domain::HoldView> cancel(domain::Id schedule, domain::Id reservation,
+                                          domain::Id user);
+  domain::Result<domain::PaymentReceipt> pay(domain::Id schedule, domain::Id reservation,
+                                             domain::Id user, domain::Id wallet,
+                                             const std::string& token,
                                              const std::string& idempotency_key);
 
  private:

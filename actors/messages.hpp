@@ -65,8 +65,8 @@ struct TokenReply {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, TokenReply& x) {
-  return f(caf::meta::type_name("TokenReply"), x.token, x.user, x.status, x.position, x.estimated_wait_seconds,
-           x.issued_at, x.expires_at, x.remaining_seconds, x.created);
+  return f(caf::meta::type_name("TokenReply"), x.token, x.user, x.status, x.position,
+           x.estimated_wait_seconds, x.issued_at, x.expires_at, x.remaining_seconds, x.created);
 }
 
 TokenReply to_reply(const domain::TokenView& view);
@@ -83,7 +83,8 @@ struct PayRequest {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, PayRequest& x) {
-  return f(caf::meta::type_name("PayRequest"), x.reservation, x.user, x.wallet, x.token, x.idempotency_key);
+  return f(caf::meta::type_name("PayRequest"), x.reservation, x.user, x.wallet, x.token,
+           x.idempotency_key);
 }
 
 struct SeatEntry {
@@ -121,8 +122,8 @@ struct ScheduleSummary {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ScheduleSummary& x) {
-  return f(caf::meta::type_name("ScheduleSummary"), x.schedule, x.concert, x.starts_at, x.opens_at, x.closes_at,
-           x.total_seats, x.available_seats, x.bookable);
+  return f(caf::meta::type_name("ScheduleSummary"), x.schedule, x.concert, x.starts_at, x.opens_at,
+           x.closes_at, x.total_seats, x.available_seats, x.bookable);
 }
 
 // The error category of domain errors inside CAF; the code is the ErrorCode, the context
@@ -144,20 +145,20 @@ typename Inspector::result_type inspect(Inspector& f, ChargeReceipt& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, HoldView& x) {
-  return f(caf::meta::type_name("HoldView"), x.reservation, x.schedule, x.concert, x.seat, x.user, x.price,
-           x.held_until, x.created);
+  return f(caf::meta::type_name("HoldView"), x.reservation, x.schedule, x.concert, x.seat, x.user,
+           x.price, x.held_until, x.created);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, PaymentOrder& x) {
-  return f(caf::meta::type_name("PaymentOrder"), x.reservation, x.user, x.wallet, x.schedule, x.seat, x.price, x.token,
-           x.idempotency_key);
+  return f(caf::meta::type_name("PaymentOrder"), x.reservation, x.user, x.wallet, x.schedule,
+           x.seat, x.price, x.token, x.idempotency_key);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, PaymentReceipt& x) {
-  return f(caf::meta::type_name("PaymentReceipt"), x.payment, x.reservation, x.user, x.schedule, x.seat, x.amount,
-           x.balance, x.paid_at);
+  return f(caf::meta::type_name("PaymentReceipt"), x.payment, x.reservation, x.user, x.schedule,
+           x.seat, x.amount, x.balance, x.paid_at);
 }
 
 template <class Inspector>

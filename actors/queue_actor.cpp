@@ -14,7 +14,8 @@ namespace {
 
 domain::QueuePolicy policy_of(const EntityContext* context) {
   const auto& config = context->config;
-  return domain::QueuePolicy{config.queue_max_active, config.token_ttl.count(), config.queue_idle_timeout.count()};
+  return domain::QueuePolicy{config.queue_max_active, config.token_ttl.count(),
+                             config.queue_idle_timeout.count()};
 }
 
 caf::error token_invalid() {
@@ -45,7 +46,10 @@ void schedule_timer(QueueActor* self) {
 void reload(QueueActor* self, EntityContext* context, std::function<void()> then) {
   const auto kind = context->config.database.kind;
   run_storage<storage::StoredQueue>(
-      self, context->storage, [kind](soci::session& session) { return storage::QueueRepository(session, kind).load_live(); },
+      self, context->storage,
+      [kind](soci::session& session) {
+        return storage::QueueRepository(session, kind).load_live();
+      },
       [self, context, then](StorageOutcome<storage::StoredQueue> outcome) {
         if (!outcome.value) {
           try {
@@ -56,11 +60,13 @@ void reload(QueueActor* self, EntityContext* context, std::function<void()> then
           self->quit(caf::sec::runtime_error);  // the router starts a fresh one on the next request
           return;
         }
-        self->state.room->restore(outcome.value->live, outcome.value->last_seq, context->clock.now_ms());
+        self->state.room->restore(outcome.value->live, outcome.value->last_seq,
+                                  context->clock.now_ms());
         context->board.clear_tokens();
         for (const auto& token : outcome.value->live)
           if (token.status == domain::TokenStatus::active)
-            context->board.token_active(token.token, ActiveToken{token.user, token.issued_at, token.expires_at});
+            context->board.token_active(token.token,
+                                        ActiveToken{token.user, token.issued_at, token.expires_at});
         then();
       });
 }
@@ -69,8 +75,9 @@ void reload(QueueActor* self, EntityContext* context, std::function<void()> then
 void publish_tokens(EntityContext* context, const std::vector<domain::QueueChange>& changes) {
   for (const auto& change : changes) {
     if (change.token.status == domain::TokenStatus::active)
-      context->board.token_active(change.token.token,
-                                  ActiveToken{change.token.user, change.token.issued_at, change.token.expires_at});
+      context->board.token_active(
+          change.token.token,
+          ActiveToken{change.token.user, change.token.issued_at, change.token.expires_at});
     else if (!change.token.live())
       context->board.token_ended(change.token.token);
   }
@@ -84,12 +91,14 @@ void flush(QueueActor* self, EntityContext* context) {
   auto changes = state.room->take_changes();
   auto replies = std::move(state.replies_after_commit);
   state.replies_after_commit.clear();
-  const auto deliver = [self, context](std::vector<std::pair<caf::response_promise, std::string>>& replies) {
+  const auto deliver = [self, context](
+                           std::vector<std::pair<caf::response_promise, std::string>>& replies) {
     const auto now = context->clock.now_ms();
     for (auto& [promise, token] : replies) {
       const auto* entry = self->state.room->find(token);
       if (!entry) {
-        promise.deliver(to_caf_error(domain::make_error(ErrorCode::unavailable, "the token was lost; retry")));
+        promise.deliver(
+            to_caf_error(domain::make_error(ErrorCode::unavailable, "the token was lost; retry")));
         continue;
       }
       auto view = self->state.room->view(*entry, now);
@@ -103,7 +112,8 @@ void flush(QueueActor* self, EntityContext* context) {
   }
   state.writing = true;
   const auto kind = context->config.database.kind;
-  auto pending = std::make_shared<std::vector<std::pair<caf::response_promise, std::string>>>(std::move(replies));
+  auto pending = std::make_shared<std::vector<std::pair<caf::response_promise, std::string>>>(
+      std::move(replies));
   auto committed = std::make_shared<std::vector<domain::QueueChange>>(changes);
   run_storage<int>(
       self, context->storage,
@@ -119,12 +129,14 @@ void flush(QueueActor* self, EntityContext* context) {
             spdlog::error("queue write failed: {}", storage::describe(error));
           }
           for (auto& [promise, token] : *pending)
-            promise.deliver(to_caf_error(domain::make_error(ErrorCode::unavailable, "the database is not available")));
+            promise.deliver(to_caf_error(
+                domain::make_error(ErrorCode::unavailable, "the database is not available")));
           // Memory ran ahead of the database: start over from what is stored.
           reload(self, context, [self, context] { flush(self, context); });
           return;
         }
-        if (*outcome.value > 0) spdlog::debug("queue: {} transitions already made by payments", *outcome.value);
+        if (*outcome.value > 0)
+          spdlog::debug("queue: {} transitions already made by payments", *outcome.value);
         publish_tokens(context, *committed);
         deliver(*pending);
         flush(self, context);
@@ -132,7 +144,8 @@ void flush(QueueActor* self, EntityContext* context) {
 }
 
 // Issues a token for a user known to exist.
-void issue_for(QueueActor* self, EntityContext* context, domain::Id user, caf::response_promise promise) {
+void issue_for(QueueActor* self, EntityContext* context, domain::Id user,
+               caf::response_promise promise) {
   auto& room = *self->state.room;
   const auto now = context->clock.now_ms();
   room.advance(now);
@@ -152,21 +165,26 @@ void answer_from_storage(QueueActor* self, EntityContext* context, const std::st
   const auto kind = context->config.database.kind;
   run_storage<std::optional<domain::QueueToken>>(
       self, context->storage,
-      [kind, token](soci::session& session) { return storage::QueueRepository(session, kind).find(token); },
+      [kind, token](soci::session& session) {
+        return storage::QueueRepository(session, kind).find(token);
+      },
       [self, context, promise](StorageOutcome<std::optional<domain::QueueToken>> outcome) mutable {
         if (!outcome.value) {
-          promise.deliver(to_caf_error(domain::make_error(ErrorCode::unavailable, "the database is not available")));
+          promise.deliver(to_caf_error(
+              domain::make_error(ErrorCode::unavailable, "the database is not available")));
         } else if (!*outcome.value) {
           promise.deliver(token_invalid());
         } else {
-          promise.deliver(to_reply(self->state.room->view(**outcome.value, context->clock.now_ms())));
+          promise.deliver(
+              to_reply(self->state.room->view(**outcome.value, context->clock.now_ms())));
         }
       });
 }
 
 caf::behavior serving(QueueActor* self, EntityContext* context) {
   self->set_default_handler(caf::print_and_drop);
-  const auto read = [self, context](const std::string& token, bool look) -> caf::result<TokenReply> {
+  const auto read = [self, context](const std::string& token,
+                                    bool look) -> caf::result<TokenReply> {
     auto& room = *self->state.room;
     const auto now = context->clock.now_ms();
     if (!domain::plausible_token_text(token)) return token_invalid();
@@ -188,13 +206,17 @@ caf::behavior serving(QueueActor* self, EntityContext* context) {
         const auto kind = context->config.database.kind;
         run_storage<bool>(
             self, context->storage,
-            [kind, user](soci::session& session) { return storage::QueueRepository(session, kind).user_exists(user); },
+            [kind, user](soci::session& session) {
+              return storage::QueueRepository(session, kind).user_exists(user);
+            },
             [self, context, user, promise](StorageOutcome<bool> outcome) mutable {
               if (!outcome.value)
-                promise.deliver(to_caf_error(domain::make_error(ErrorCode::unavailable, "the database is not available")));
+                promise.deliver(to_caf_error(
+                    domain::make_error(ErrorCode::unavailable, "the database is not available")));
               else if (!*outcome.value)
-                promise.deliver(to_caf_error(domain::make_error(ErrorCode::user_not_found,
-                                                                "user " + std::to_string(user) + " does not exist")));
+                promise.deliver(to_caf_error(
+                    domain::make_error(ErrorCode::user_not_found,
+                                       "user " + std::to_string(user) + " does not exist")));
               else
                 issue_for(self, context, user, promise);
             });

@@ -4,12 +4,14 @@
 
 namespace boxoffice::actors {
 
-caf::behavior router_actor(caf::event_based_actor* self, EntityContext* context, EntityFactory factory) {
+caf::behavior router_actor(caf::event_based_actor* self, EntityContext* context,
+                           EntityFactory factory) {
   auto entities = std::make_shared<std::unordered_map<std::string, caf::actor>>();
   // Entity actors are not linked to the router; stop them with it so the actor system can
   // shut down (their idle timers would keep them alive).
   self->attach_functor([entities](const caf::error&) {
-    for (auto& [key, entity] : *entities) caf::anon_send_exit(entity, caf::exit_reason::user_shutdown);
+    for (auto& [key, entity] : *entities)
+      caf::anon_send_exit(entity, caf::exit_reason::user_shutdown);
   });
   self->set_down_handler([=](caf::down_msg& down) {
     for (auto it = entities->begin(); it != entities->end(); ++it) {
@@ -33,7 +35,8 @@ caf::behavior router_actor(caf::event_based_actor* self, EntityContext* context,
     return entity;
   };
   return {
-      [=](route_atom, const std::string& key, caf::message& request, std::shared_ptr<ReplySlot>& slot) {
+      [=](route_atom, const std::string& key, caf::message& request,
+          std::shared_ptr<ReplySlot>& slot) {
         auto entity = entity_for(key);
         if (!entity) {
           slot->fail(domain::make_error(domain::ErrorCode::internal, "no actor kind for " + key));
@@ -42,7 +45,8 @@ caf::behavior router_actor(caf::event_based_actor* self, EntityContext* context,
         slot->ask(self, entity, std::move(request));
       },
       // From one entity actor to another: the target answers the original requester.
-      [=](forward_atom, const std::string& key, caf::message& request) -> caf::result<caf::message> {
+      [=](forward_atom, const std::string& key,
+          caf::message& request) -> caf::result<caf::message> {
         auto entity = entity_for(key);
         if (!entity) return caf::make_error(caf::sec::invalid_argument, "no actor kind for " + key);
         auto promise = self->make_response_promise();

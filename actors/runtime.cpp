@@ -12,7 +12,8 @@
 namespace boxoffice::actors {
 namespace {
 
-caf::actor spawn_entity(caf::event_based_actor* router, EntityContext* context, const std::string& key) {
+caf::actor spawn_entity(caf::event_based_actor* router, EntityContext* context,
+                        const std::string& key) {
   const auto colon = key.find(':');
   const auto kind = key.substr(0, colon);
   const auto id = key.substr(colon + 1);
@@ -33,11 +34,13 @@ struct Runtime::Impl {
     return config;
   }
 
-  Impl(const config::Config& configuration, storage::WorkerPool& storage, const domain::Clock& clock)
+  Impl(const config::Config& configuration, storage::WorkerPool& storage,
+       const domain::Clock& clock)
       : context{configuration, storage, clock, stats, board, caf::actor{}} {
-    context.router = system.spawn(router_actor, &context, [this](caf::event_based_actor* router, const std::string& key) {
-      return spawn_entity(router, &context, key);
-    });
+    context.router = system.spawn(router_actor, &context,
+                                  [this](caf::event_based_actor* router, const std::string& key) {
+                                    return spawn_entity(router, &context, key);
+                                  });
   }
 
   ~Impl() {
@@ -54,15 +57,26 @@ struct Runtime::Impl {
   EntityContext context;
 };
 
-Runtime::Runtime(const config::Config& config, storage::WorkerPool& storage, const domain::Clock& clock)
+Runtime::Runtime(const config::Config& config, storage::WorkerPool& storage,
+                 const domain::Clock& clock)
     : impl_(std::make_unique<Impl>(config, storage, clock)) {}
 
 Runtime::~Runtime() = default;
 
-caf::actor_system& Runtime::system() { return impl_->system; }
-const caf::actor& Runtime::router() const { return impl_->context.router; }
-EntityContext& Runtime::context() { return impl_->context; }
-ActorStats& Runtime::stats() { return impl_->stats; }
-SnapshotBoard& Runtime::board() { return impl_->board; }
+caf::actor_system& Runtime::system() {
+  return impl_->system;
+}
+const caf::actor& Runtime::router() const {
+  return impl_->context.router;
+}
+EntityContext& Runtime::context() {
+  return impl_->context;
+}
+ActorStats& Runtime::stats() {
+  return impl_->stats;
+}
+SnapshotBoard& Runtime::board() {
+  return impl_->board;
+}
 
 }  // namespace boxoffice::actors

@@ -1,7 +1,7 @@
 #include "actors/schedule_actor.hpp"
 
-#include <limits>
 #include <spdlog/spdlog.h>
+#include <limits>
 
 #include "actors/entity_key.hpp"
 #include "actors/storage_bridge.hpp"
@@ -21,7 +21,9 @@ caf::error domain_error(ErrorCode code, const std::string& detail) {
   return to_caf_error(domain::make_error(code, detail));
 }
 
-caf::error unavailable() { return domain_error(ErrorCode::unavailable, "the database is not available"); }
+caf::error unavailable() {
+  return domain_error(ErrorCode::unavailable, "the database is not available");
+}
 
 void log_failure(const std::exception_ptr& error, const char* what) {
   try {
@@ -51,7 +53,8 @@ void publish(ScheduleActor* self, EntityContext* context) {
   snapshot->owner = self->id();
   snapshot->seats.reserve(map.seats().size());
   for (auto seat : map.seats()) {
-    if (seat.status == domain::SeatStatus::held) snapshot->stale_at = std::min(snapshot->stale_at, seat.held_until);
+    if (seat.status == domain::SeatStatus::held)
+      snapshot->stale_at = std::min(snapshot->stale_at, seat.held_until);
     if (seat.status == domain::SeatStatus::paying) seat.status = domain::SeatStatus::held;
     snapshot->seats.push_back(seat);
   }
@@ -68,11 +71,13 @@ void answer_followers(ScheduleActor* self, std::int32_t seat, const Answer& answ
 
 void arm_expiry(ScheduleActor* self, EntityContext* context, const domain::Seat& seat) {
   const auto delay = std::max<domain::TimeMs>(0, seat.held_until - context->clock.now_ms()) + 1;
-  self->delayed_send(self, std::chrono::milliseconds(delay), expire_atom::value, seat.number, seat.reservation);
+  self->delayed_send(self, std::chrono::milliseconds(delay), expire_atom::value, seat.number,
+                     seat.reservation);
 }
 
 // Queues the release of a passed hold (unless a new hold of the seat will replace it).
-void release_if_passed(ScheduleActor* self, EntityContext* context, std::int32_t number, domain::Id reservation) {
+void release_if_passed(ScheduleActor* self, EntityContext* context, std::int32_t number,
+                       domain::Id reservation) {
   auto& state = self->state;
   const auto* seat = state.map.find(number);
   if (!seat || seat->reservation != reservation || seat->status != domain::SeatStatus::held) return;
@@ -93,7 +98,9 @@ void reload(ScheduleActor* self, EntityContext* context, std::function<void()> t
   const auto kind = context->config.database.kind;
   run_storage<std::optional<domain::SeatMap>>(
       self, context->storage,
-      [kind, id](soci::session& session) { return storage::ScheduleRepository(session, kind).load(id); },
+      [kind, id](soci::session& session) {
+        return storage::ScheduleRepository(session, kind).load(id);
+      },
       [self, context, then](StorageOutcome<std::optional<domain::SeatMap>> outcome) {
         if (!outcome.value || !*outcome.value) {
           if (!outcome.value) log_failure(outcome.error, "schedule reload");
@@ -118,36 +125,43 @@ void finish_write(ScheduleActor* self, EntityContext* context, std::vector<Queue
   if (!outcome.value || outcome.value->version_conflict) {
     // Nothing was written. Another writer changed a seat (a second owner during a cluster
     // move) or the database failed: reload, then decide the holds again.
-    if (!outcome.value) log_failure(outcome.error, "schedule write");
-    else ++context->stats.version_conflicts;
+    if (!outcome.value)
+      log_failure(outcome.error, "schedule write");
+    else
+      ++context->stats.version_conflicts;
     const bool failed = !outcome.value;
-    reload(self, context, [self, context, holds = std::move(holds), releases = std::move(releases), failed]() mutable {
-      auto& state = self->state;
-      const auto now = context->clock.now_ms();
-      for (auto& release : releases) {
-        if (release.promise) release.promise->deliver(failed ? unavailable() : domain_error(ErrorCode::reservation_expired,
-                                                                                              "the reservation changed"));
-      }
-      for (auto& hold : holds) {
-        if (failed) {
-          hold.promise.deliver(unavailable());
-          answer_followers(self, hold.seat, unavailable());
-          continue;
-        }
-        const auto decision = state.map.decide_hold(hold.seat, hold.user, now, 0);
-        if (!decision.ok()) {
-          hold.promise.deliver(to_caf_error(decision.error()));
-          answer_followers(self, hold.seat, to_caf_error(decision.error()));
-        } else if (decision->existing) {
-          hold.promise.deliver(state.map.hold_view(*state.map.find(hold.seat), false));
-          answer_followers(self, hold.seat, state.map.hold_view(*state.map.find(hold.seat), false));
-        } else {
-          state.pending_holder[hold.seat] = hold.user;
-          state.holds.push_back(std::move(hold));
-        }
-      }
-      write_next(self, context);
-    });
+    reload(self, context,
+           [self, context, holds = std::move(holds), releases = std::move(releases),
+            failed]() mutable {
+             auto& state = self->state;
+             const auto now = context->clock.now_ms();
+             for (auto& release : releases) {
+               if (release.promise)
+                 release.promise->deliver(failed ? unavailable()
+                                                 : domain_error(ErrorCode::reservation_expired,
+                                                                "the reservation changed"));
+             }
+             for (auto& hold : holds) {
+               if (failed) {
+                 hold.promise.deliver(unavailable());
+                 answer_followers(self, hold.seat, unavailable());
+                 continue;
+               }
+               const auto decision = state.map.decide_hold(hold.seat, hold.user, now, 0);
+               if (!decision.ok()) {
+                 hold.promise.deliver(to_caf_error(decision.error()));
+                 answer_followers(self, hold.seat, to_caf_error(decision.error()));
+               } else if (decision->existing) {
+                 hold.promise.deliver(state.map.hold_view(*state.map.find(hold.seat), false));
+                 answer_followers(self, hold.seat,
+                                  state.map.hold_view(*state.map.find(hold.seat), false));
+               } else {
+                 state.pending_holder[hold.seat] = hold.user;
+                 state.holds.push_back(std::move(hold));
+               }
+             }
+             write_next(self, context);
+           });
     return;
   }
   ++context->stats.hold_batches;
@@ -155,8 +169,10 @@ void finish_write(ScheduleActor* self, EntityContext* context, std::vector<Queue
   for (auto& release : releases) {
     state.map.release(release.seat);
     count_holds(self, context, -1);
-    if (release.cancelled) ++context->stats.holds_cancelled;
-    else ++context->stats.holds_expired;
+    if (release.cancelled)
+      ++context->stats.holds_cancelled;
+    else
+      ++context->stats.holds_expired;
     if (release.promise) {
       domain::HoldView view;
       view.reservation = release.reservation;
@@ -219,38 +235,45 @@ void write_next(ScheduleActor* self, EntityContext* context) {
   state.writing = true;
   const auto id = state.map.schedule().id;
   const auto kind = context->config.database.kind;
-  auto batch = std::make_shared<std::tuple<std::vector<QueuedHold>, std::vector<storage::PendingHold>,
-                                           std::vector<QueuedRelease>>>(std::move(holds), pending, std::move(releases));
+  auto batch =
+      std::make_shared<std::tuple<std::vector<QueuedHold>, std::vector<storage::PendingHold>,
+                                  std::vector<QueuedRelease>>>(std::move(holds), pending,
+                                                               std::move(releases));
   run_storage<storage::ScheduleWrite>(
       self, context->storage,
-      [kind, id, release_writes = std::move(release_writes), pending = std::move(pending), now](soci::session& session) {
+      [kind, id, release_writes = std::move(release_writes), pending = std::move(pending),
+       now](soci::session& session) {
         return storage::ScheduleRepository(session, kind).write(id, release_writes, pending, now);
       },
       [self, context, batch](StorageOutcome<storage::ScheduleWrite> outcome) {
         auto& [holds, pending, releases] = *batch;
-        finish_write(self, context, std::move(holds), std::move(pending), std::move(releases), std::move(outcome));
+        finish_write(self, context, std::move(holds), std::move(pending), std::move(releases),
+                     std::move(outcome));
       });
 }
 
 // Payments in flight: by Idempotency-Key when there is one, else by reservation.
 std::pair<domain::Id, std::string> payment_key(const PayRequest& request) {
-  return {request.user, "reservation:" + std::to_string(request.reservation) + ":key:" + request.idempotency_key};
+  return {request.user,
+          "reservation:" + std::to_string(request.reservation) + ":key:" + request.idempotency_key};
 }
 
 // A keyed payment whose hold is gone may be the retry of one that succeeded: answer with
 // the recorded first answer if there is one, else with `refusal`.
-void replay_or_refuse(ScheduleActor* self, EntityContext* context, const PayRequest& request, caf::error refusal,
-                      caf::response_promise promise) {
+void replay_or_refuse(ScheduleActor* self, EntityContext* context, const PayRequest& request,
+                      caf::error refusal, caf::response_promise promise) {
   const auto kind = context->config.database.kind;
   run_storage<std::optional<domain::PaymentReceipt>>(
       self, context->storage,
       [kind, request](soci::session& session) {
-        return storage::PaymentRepository(session, kind).replay(request.user, request.idempotency_key,
-                                                                request.reservation);
+        return storage::PaymentRepository(session, kind)
+            .replay(request.user, request.idempotency_key, request.reservation);
       },
       [refusal, promise](StorageOutcome<std::optional<domain::PaymentReceipt>> outcome) mutable {
-        if (outcome.value && *outcome.value && (*outcome.value)->payment != 0) promise.deliver(**outcome.value);
-        else promise.deliver(refusal);
+        if (outcome.value && *outcome.value && (*outcome.value)->payment != 0)
+          promise.deliver(**outcome.value);
+        else
+          promise.deliver(refusal);
       });
 }
 
@@ -267,7 +290,8 @@ SeatMapReply seat_map_reply(const domain::SeatMap& map, domain::TimeMs now) {
   return reply;
 }
 
-void pay(ScheduleActor* self, EntityContext* context, PayRequest request, caf::response_promise promise) {
+void pay(ScheduleActor* self, EntityContext* context, PayRequest request,
+         caf::response_promise promise) {
   auto& state = self->state;
   const auto now = context->clock.now_ms();
   auto seat = state.map.check_live_hold(request.reservation, request.user, now);
@@ -281,8 +305,9 @@ void pay(ScheduleActor* self, EntityContext* context, PayRequest request, caf::r
     return;
   }
   state.map.mark_paying(seat->number);
-  domain::PaymentOrder order{request.reservation, request.user, request.wallet, state.map.schedule().id,
-                             seat->number, seat->price, request.token, request.idempotency_key};
+  domain::PaymentOrder order{request.reservation,     request.user,           request.wallet,
+                             state.map.schedule().id, seat->number,           seat->price,
+                             request.token,           request.idempotency_key};
   const auto key = payment_key(request);
   const auto number = seat->number;
   const auto reservation = request.reservation;
@@ -293,7 +318,8 @@ void pay(ScheduleActor* self, EntityContext* context, PayRequest request, caf::r
   };
   state.payments_in_flight[key].push_back(promise);
   self->request(context->router, context->config.request_timeout, forward_atom::value,
-                entity_key(EntityKind::wallet, request.wallet), caf::make_message(debit_atom::value, order))
+                entity_key(EntityKind::wallet, request.wallet),
+                caf::make_message(debit_atom::value, order))
       .then(
           [self, context, number, reservation, finish](domain::PaymentReceipt& receipt) {
             auto& state = self->state;
@@ -326,9 +352,8 @@ void pay(ScheduleActor* self, EntityContext* context, PayRequest request, caf::r
 caf::behavior serving(ScheduleActor* self, EntityContext* context) {
   self->set_default_handler(caf::print_and_drop);
   publish(self, context);
-  self->attach_functor([context, schedule = self->state.map.schedule().id, owner = self->id()](const caf::error&) {
-    context->board.retire_seat_map(schedule, owner);
-  });
+  self->attach_functor([context, schedule = self->state.map.schedule().id, owner = self->id()](
+                           const caf::error&) { context->board.retire_seat_map(schedule, owner); });
   // Holds that passed while the actor was away are released first.
   for (const auto number : self->state.map.passed_holds(context->clock.now_ms()))
     release_if_passed(self, context, number, self->state.map.find(number)->reservation);
@@ -341,22 +366,24 @@ caf::behavior serving(ScheduleActor* self, EntityContext* context) {
       [=](seats_atom) -> caf::result<SeatMapReply> {
         const auto now = context->clock.now_ms();
         if (!self->state.map.bookable(now))
-          return domain_error(ErrorCode::schedule_not_bookable, "schedule is not open for booking now");
+          return domain_error(ErrorCode::schedule_not_bookable,
+                              "schedule is not open for booking now");
         return seat_map_reply(self->state.map, now);
       },
       [=](summary_atom) -> ScheduleSummary {
         const auto& map = self->state.map;
         const auto now = context->clock.now_ms();
         const auto& spec = map.schedule().spec;
-        return ScheduleSummary{map.schedule().id, spec.concert_id, spec.starts_at, spec.booking_opens_at,
-                               spec.booking_closes_at, spec.seat_count, map.available_count(now), map.bookable(now)};
+        return ScheduleSummary{map.schedule().id,        spec.concert_id,        spec.starts_at,
+                               spec.booking_opens_at,    spec.booking_closes_at, spec.seat_count,
+                               map.available_count(now), map.bookable(now)};
       },
       [=](hold_atom, std::int32_t number, domain::Id user) -> caf::result<domain::HoldView> {
         auto& state = self->state;
         const auto now = context->clock.now_ms();
         const auto pending = state.pending_holder.find(number);
-        const auto decision =
-            state.map.decide_hold(number, user, now, pending == state.pending_holder.end() ? 0 : pending->second);
+        const auto decision = state.map.decide_hold(
+            number, user, now, pending == state.pending_holder.end() ? 0 : pending->second);
         if (!decision.ok()) return to_caf_error(decision.error());
         if (decision->existing) return state.map.hold_view(*state.map.find(number), false);
         if (pending != state.pending_holder.end()) {
@@ -406,8 +433,11 @@ caf::behavior serving(ScheduleActor* self, EntityContext* context) {
             auto& state = self->state;
             bool holds_live = false;
             for (const auto& seat : state.map.seats())
-              holds_live = holds_live || seat.status == domain::SeatStatus::held || seat.status == domain::SeatStatus::paying;
-            if (holds_live || state.writing || !state.holds.empty() || !state.releases.empty() || state.stopping) return;
+              holds_live = holds_live || seat.status == domain::SeatStatus::held ||
+                           seat.status == domain::SeatStatus::paying;
+            if (holds_live || state.writing || !state.holds.empty() || !state.releases.empty() ||
+                state.stopping)
+              return;
             self->request(context->router, caf::infinite, passivate_atom::value,
                           entity_key(EntityKind::schedule, state.map.schedule().id))
                 .then(
@@ -423,15 +453,29 @@ caf::behavior serving(ScheduleActor* self, EntityContext* context) {
 
 caf::behavior missing(ScheduleActor* self, EntityContext* context, domain::Id id) {
   self->set_default_handler(caf::print_and_drop);
-  const auto not_found = [id] { return domain_error(ErrorCode::schedule_not_found, "schedule " + std::to_string(id) + " does not exist"); };
-  self->request(context->router, caf::infinite, passivate_atom::value, entity_key(EntityKind::schedule, id))
-      .then([self](bool forgotten) { if (forgotten) self->quit(); }, [](caf::error&) {});
+  const auto not_found = [id] {
+    return domain_error(ErrorCode::schedule_not_found,
+                        "schedule " + std::to_string(id) + " does not exist");
+  };
+  self->request(context->router, caf::infinite, passivate_atom::value,
+                entity_key(EntityKind::schedule, id))
+      .then(
+          [self](bool forgotten) {
+            if (forgotten) self->quit();
+          },
+          [](caf::error&) {});
   return {
       [=](seats_atom) -> caf::result<SeatMapReply> { return not_found(); },
       [=](summary_atom) -> caf::result<ScheduleSummary> { return not_found(); },
-      [=](hold_atom, std::int32_t, domain::Id) -> caf::result<domain::HoldView> { return not_found(); },
-      [=](cancel_atom, domain::Id, domain::Id) -> caf::result<domain::HoldView> { return not_found(); },
-      [=](pay_atom, const PayRequest&) -> caf::result<domain::PaymentReceipt> { return not_found(); },
+      [=](hold_atom, std::int32_t, domain::Id) -> caf::result<domain::HoldView> {
+        return not_found();
+      },
+      [=](cancel_atom, domain::Id, domain::Id) -> caf::result<domain::HoldView> {
+        return not_found();
+      },
+      [=](pay_atom, const PayRequest&) -> caf::result<domain::PaymentReceipt> {
+        return not_found();
+      },
       [](continue_atom, const Continuation& next) { next.run(); },
   };
 }
@@ -443,7 +487,9 @@ caf::behavior schedule_actor(ScheduleActor* self, EntityContext* context, domain
   const auto kind = context->config.database.kind;
   run_storage<std::optional<domain::SeatMap>>(
       self, context->storage,
-      [kind, schedule](soci::session& session) { return storage::ScheduleRepository(session, kind).load(schedule); },
+      [kind, schedule](soci::session& session) {
+        return storage::ScheduleRepository(session, kind).load(schedule);
+      },
       [self, context, schedule](StorageOutcome<std::optional<domain::SeatMap>> outcome) {
         if (!outcome.value) {
           log_failure(outcome.error, "schedule load");

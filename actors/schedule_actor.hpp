@@ -28,14 +28,17 @@ struct QueuedRelease {
 
 struct ScheduleActorState {
   domain::SeatMap map;
-  std::deque<QueuedHold> holds;              // decided in memory, waiting for the next write
-  std::deque<QueuedRelease> releases;        // passed or cancelled holds waiting for the next write
-  std::unordered_map<std::int32_t, domain::Id> pending_holder;  // seat -> user of a queued/in-flight hold
+  std::deque<QueuedHold> holds;        // decided in memory, waiting for the next write
+  std::deque<QueuedRelease> releases;  // passed or cancelled holds waiting for the next write
+  std::unordered_map<std::int32_t, domain::Id>
+      pending_holder;  // seat -> user of a queued/in-flight hold
   // Repeats of a pending hold by the same user: answered with it (200) once it commits.
   std::unordered_map<std::int32_t, std::vector<caf::response_promise>> hold_followers;
-  std::map<std::pair<domain::Id, std::string>, std::vector<caf::response_promise>> payments_in_flight;
+  std::map<std::pair<domain::Id, std::string>, std::vector<caf::response_promise>>
+      payments_in_flight;
   std::unordered_set<domain::Id> releasing;  // reservations in a queued or in-flight release
-  std::unordered_map<domain::Id, domain::TimeMs> held_at;  // reservation -> hold time (hold->payment latency)
+  std::unordered_map<domain::Id, domain::TimeMs>
+      held_at;  // reservation -> hold time (hold->payment latency)
   bool writing = false;
   bool stopping = false;
   static inline const char* name = "schedule";

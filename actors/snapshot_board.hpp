@@ -29,7 +29,9 @@ struct SeatMapSnapshot {
   mutable std::once_flag rendered;
   mutable std::string body;
 
-  bool usable(domain::TimeMs now) const { return now < stale_at && now >= opens_at && now < closes_at; }
+  bool usable(domain::TimeMs now) const {
+    return now < stale_at && now >= opens_at && now < closes_at;
+  }
 };
 
 // An ACTIVE token as the queue actor last committed it.

@@ -25,11 +25,13 @@ void run_storage(caf::scheduled_actor* self, storage::WorkerPool& pool, Work wor
   pool.post(storage::StorageJob{
       [handle, result, work = std::move(work), then](soci::session& session) mutable {
         result->value = work(session);
-        caf::anon_send(handle, continue_atom::value, Continuation{[result, then]() mutable { then(std::move(*result)); }});
+        caf::anon_send(handle, continue_atom::value,
+                       Continuation{[result, then]() mutable { then(std::move(*result)); }});
       },
       [handle, result, then](std::exception_ptr error) {
         result->error = error;
-        caf::anon_send(handle, continue_atom::value, Continuation{[result, then]() mutable { then(std::move(*result)); }});
+        caf::anon_send(handle, continue_atom::value,
+                       Continuation{[result, then]() mutable { then(std::move(*result)); }});
       }});
 }
 

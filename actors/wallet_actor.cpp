@@ -34,18 +34,21 @@ domain::Error storage_failure(const std::exception_ptr& error, const char* what)
 }
 
 // USER_NOT_FOUND or WALLET_OWNER_MISMATCH for a user that does not own the wallet.
-void answer_not_owner(WalletActor* self, EntityContext* context, caf::response_promise promise, domain::Id user) {
+void answer_not_owner(WalletActor* self, EntityContext* context, caf::response_promise promise,
+                      domain::Id user) {
   const auto wallet = self->state.wallet;
   const auto kind = context->config.database.kind;
   run_storage<bool>(
       self, context->storage,
-      [kind, user](soci::session& session) { return storage::WalletRepository(session, kind).user_exists(user); },
+      [kind, user](soci::session& session) {
+        return storage::WalletRepository(session, kind).user_exists(user);
+      },
       [wallet, user, promise](StorageOutcome<bool> outcome) mutable {
         if (!outcome.value) {
           promise.deliver(to_caf_error(storage_failure(outcome.error, "user lookup")));
         } else if (!*outcome.value) {
-          promise.deliver(to_caf_error(domain::make_error(ErrorCode::user_not_found,
-                                                          "user " + std::to_string(user) + " does not exist")));
+          promise.deliver(to_caf_error(domain::make_error(
+              ErrorCode::user_not_found, "user " + std::to_string(user) + " does not exist")));
         } else {
           promise.deliver(to_caf_error(domain::check_owner(wallet, user).error()));
         }
@@ -57,7 +60,9 @@ void reload_then(WalletActor* self, EntityContext* context, std::function<void()
   const auto kind = context->config.database.kind;
   run_storage<std::optional<domain::Wallet>>(
       self, context->storage,
-      [kind, id](soci::session& session) { return storage::WalletRepository(session, kind).load(id); },
+      [kind, id](soci::session& session) {
+        return storage::WalletRepository(session, kind).load(id);
+      },
       [self, next](StorageOutcome<std::optional<domain::Wallet>> outcome) {
         if (outcome.value && *outcome.value) self->state.wallet = **outcome.value;
         next();
@@ -74,11 +79,15 @@ void finish_batch(WalletActor* self, EntityContext* context, std::vector<QueuedC
     // Nothing was written. Reload what the database holds and try again (a bounded number
     // of times): another writer (a second owner during a cluster move) got there first.
     if (conflict) ++context->stats.version_conflicts;
-    const auto failure = outcome.value ? domain::make_error(ErrorCode::unavailable, "the wallet changed concurrently; retry")
-                                       : storage_failure(outcome.error, "charge batch");
+    const auto failure =
+        outcome.value
+            ? domain::make_error(ErrorCode::unavailable, "the wallet changed concurrently; retry")
+            : storage_failure(outcome.error, "charge batch");
     for (auto it = batch.rbegin(); it != batch.rend(); ++it) {
-      if (++it->attempts >= kMaxAttempts) it->promise.deliver(to_caf_error(failure));
-      else state.queued.push_front(std::move(*it));
+      if (++it->attempts >= kMaxAttempts)
+        it->promise.deliver(to_caf_error(failure));
+      else
+        state.queued.push_front(std::move(*it));
     }
     reload_then(self, context, [self, context] {
       self->state.writing = false;
@@ -103,8 +112,9 @@ void finish_batch(WalletActor* self, EntityContext* context, std::vector<QueuedC
             "the balance would pass the limit of " + std::to_string(context->config.max_balance))));
         break;
       case ChargeOutcome::Kind::key_reused:
-        promise.deliver(to_caf_error(domain::make_error(
-            ErrorCode::idempotency_key_reused, "Idempotency-Key was used for a different charge of this wallet")));
+        promise.deliver(to_caf_error(
+            domain::make_error(ErrorCode::idempotency_key_reused,
+                               "Idempotency-Key was used for a different charge of this wallet")));
         break;
     }
   }
@@ -149,26 +159,30 @@ void finish_payment(WalletActor* self, EntityContext* context, QueuedPayment job
       break;
     case Kind::replayed: job.promise.deliver(result.receipt); break;
     case Kind::key_reused:
-      job.promise.deliver(payment_error(ErrorCode::idempotency_key_reused,
-                                        "Idempotency-Key was used for another payment of this user"));
+      job.promise.deliver(
+          payment_error(ErrorCode::idempotency_key_reused,
+                        "Idempotency-Key was used for another payment of this user"));
       break;
     case Kind::insufficient_balance:
       job.promise.deliver(payment_error(ErrorCode::insufficient_balance,
-                                        "balance " + std::to_string(state.wallet.balance) + " is below the price " +
+                                        "balance " + std::to_string(state.wallet.balance) +
+                                            " is below the price " +
                                             std::to_string(job.order.price)));
       break;
     case Kind::reservation_expired:
-      job.promise.deliver(payment_error(ErrorCode::reservation_expired,
-                                        "reservation " + std::to_string(job.order.reservation) +
-                                            " is not a live hold any more"));
+      job.promise.deliver(payment_error(
+          ErrorCode::reservation_expired,
+          "reservation " + std::to_string(job.order.reservation) + " is not a live hold any more"));
       break;
     case Kind::token_not_active:
-      job.promise.deliver(payment_error(ErrorCode::token_not_active, "the queue token is not ACTIVE any more"));
+      job.promise.deliver(
+          payment_error(ErrorCode::token_not_active, "the queue token is not ACTIVE any more"));
       break;
     case Kind::version_conflict:
       ++context->stats.version_conflicts;
       if (++job.attempts >= kMaxAttempts) {
-        job.promise.deliver(payment_error(ErrorCode::unavailable, "the wallet changed concurrently; retry"));
+        job.promise.deliver(
+            payment_error(ErrorCode::unavailable, "the wallet changed concurrently; retry"));
       } else {
         state.payments.push_front(std::move(job));
       }
@@ -243,7 +257,8 @@ void request_passivation(WalletActor* self, EntityContext* context) {
           [self](bool forgotten) {
             if (!forgotten) return;
             self->state.stopping = true;
-            if (!self->state.writing && self->state.queued.empty() && self->state.payments.empty()) self->quit();
+            if (!self->state.writing && self->state.queued.empty() && self->state.payments.empty())
+              self->quit();
           },
           [](caf::error&) {});
 }
@@ -251,14 +266,19 @@ void request_passivation(WalletActor* self, EntityContext* context) {
 caf::behavior missing(WalletActor* self, EntityContext* context) {
   self->set_default_handler(caf::print_and_drop);
   const auto not_found = [self] {
-    return to_caf_error(domain::make_error(ErrorCode::wallet_not_found,
-                                           "wallet " + std::to_string(self->state.wallet.id) + " does not exist"));
+    return to_caf_error(
+        domain::make_error(ErrorCode::wallet_not_found,
+                           "wallet " + std::to_string(self->state.wallet.id) + " does not exist"));
   };
   request_passivation(self, context);
   return {
       [=](caf::get_atom, domain::Id) -> caf::result<domain::BalanceView> { return not_found(); },
-      [=](charge_atom, const ChargeCommand&) -> caf::result<domain::ChargeReceipt> { return not_found(); },
-      [=](debit_atom, const domain::PaymentOrder&) -> caf::result<domain::PaymentReceipt> { return not_found(); },
+      [=](charge_atom, const ChargeCommand&) -> caf::result<domain::ChargeReceipt> {
+        return not_found();
+      },
+      [=](debit_atom, const domain::PaymentOrder&) -> caf::result<domain::PaymentReceipt> {
+        return not_found();
+      },
       [](continue_atom, const Continuation& next) { next.run(); },
   };
 }
@@ -296,8 +316,8 @@ caf::behavior ready(WalletActor* self, EntityContext* context) {
       [](continue_atom, const Continuation& next) { next.run(); },
       caf::after(context->config.entity_idle_timeout) >>
           [=] {
-            if (!self->state.writing && self->state.queued.empty() && self->state.payments.empty() &&
-                !self->state.stopping)
+            if (!self->state.writing && self->state.queued.empty() &&
+                self->state.payments.empty() && !self->state.stopping)
               request_passivation(self, context);
           },
   };
@@ -311,7 +331,9 @@ caf::behavior wallet_actor(WalletActor* self, EntityContext* context, domain::Id
   const auto kind = context->config.database.kind;
   run_storage<std::optional<domain::Wallet>>(
       self, context->storage,
-      [kind, wallet_id](soci::session& session) { return storage::WalletRepository(session, kind).load(wallet_id); },
+      [kind, wallet_id](soci::session& session) {
+        return storage::WalletRepository(session, kind).load(wallet_id);
+      },
       [self, context](StorageOutcome<std::optional<domain::Wallet>> outcome) {
         if (outcome.value && *outcome.value) {
           self->state.wallet = **outcome.value;

@@ -26,8 +26,8 @@ struct WalletActorState {
   domain::Wallet wallet;
   std::deque<QueuedCharge> queued;     // charges waiting for the next write
   std::deque<QueuedPayment> payments;  // debits waiting: each is its own transaction
-  bool writing = false;             // a batch transaction is in flight
-  bool stopping = false;            // the router forgot us: quit once the write is done
+  bool writing = false;                // a batch transaction is in flight
+  bool stopping = false;               // the router forgot us: quit once the write is done
   static inline const char* name = "wallet";
 };
 

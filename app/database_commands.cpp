@@ -1,7 +1,7 @@
 // `boxoffice migrate` and `boxoffice seed --demo`.
-#include <iostream>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <iostream>
 
 #include "app/commands.hpp"
 #include "domain/clock.hpp"
@@ -30,7 +30,8 @@ int with_migrated_database(const config::Config& config, F then) {
     spdlog::info("database schema at version {}", report.current_version);
     return then(*session);
   } catch (const std::exception& error) {
-    std::cerr << "boxoffice: database " << config.database.url << ": " << storage::describe(error) << "\n";
+    std::cerr << "boxoffice: database " << config.database.url << ": " << storage::describe(error)
+              << "\n";
     return 1;
   }
 }
@@ -43,7 +44,8 @@ int run_migrate(const config::Config& config) {
 
 int run_seed_demo(const config::Config& config) {
   return with_migrated_database(config, [&config](soci::session& session) {
-    const auto report = storage::seed_demo(session, config.database.kind, domain::SystemClock().now_ms());
+    const auto report =
+        storage::seed_demo(session, config.database.kind, domain::SystemClock().now_ms());
     std::cout << (report.created ? "demo data created:\n" : "") << report.summary
               << (report.summary.empty() || report.summary.back() == '\n' ? "" : "\n");
     return 0;

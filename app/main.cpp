@@ -8,8 +8,9 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   auto outcome = boxoffice::config::load_config(args, boxoffice::config::process_environment());
   if (!outcome.config) {
-    (outcome.exit_code == 0 ? std::cout : std::cerr) << outcome.message
-                                                      << (outcome.message.empty() || outcome.message.back() == '\n' ? "" : "\n");
+    (outcome.exit_code == 0 ? std::cout : std::cerr)
+        << outcome.message
+        << (outcome.message.empty() || outcome.message.back() == '\n' ? "" : "\n");
     return outcome.exit_code;
   }
   const auto& config = *outcome.config;

@@ -7,9 +7,11 @@
 
 namespace boxoffice::app {
 
-Maintenance::Maintenance(storage::WorkerPool& storage, const domain::Clock& clock, std::chrono::milliseconds retention,
-                         std::chrono::milliseconds interval)
-    : storage_(storage), clock_(clock), retention_(retention), interval_(interval), thread_([this] { run(); }) {}
+Maintenance::Maintenance(storage::WorkerPool& storage, const domain::Clock& clock,
+                         std::chrono::milliseconds retention, std::chrono::milliseconds interval)
+    : storage_(storage), clock_(clock), retention_(retention), interval_(interval), thread_([this] {
+        run();
+      }) {}
 
 Maintenance::~Maintenance() {
   {
@@ -27,7 +29,8 @@ void Maintenance::run() {
     const auto kind = storage_.target().kind;
     storage_.post(storage::StorageJob{
         [kind, cutoff](soci::session& session) {
-          const auto purged = storage::WalletRepository(session, kind).purge_idempotency_keys(cutoff);
+          const auto purged =
+              storage::WalletRepository(session, kind).purge_idempotency_keys(cutoff);
           if (purged > 0) spdlog::info("purged {} Idempotency-Key records older than 24 h", purged);
         },
         [](std::exception_ptr error) {

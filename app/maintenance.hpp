@@ -14,8 +14,8 @@ namespace boxoffice::app {
 // the contract keeps them at least that long). Runs once at start, then every `interval`.
 class Maintenance {
  public:
-  Maintenance(storage::WorkerPool& storage, const domain::Clock& clock, std::chrono::milliseconds retention,
-              std::chrono::milliseconds interval);
+  Maintenance(storage::WorkerPool& storage, const domain::Clock& clock,
+              std::chrono::milliseconds retention, std::chrono::milliseconds interval);
   ~Maintenance();  // stops the timer thread at once
   Maintenance(const Maintenance&) = delete;
   Maintenance& operator=(const Maintenance&) = delete;

@@ -75,20 +75,28 @@ Node::~Node() {
   parts_->storage.stop();
 }
 
-int Node::bind() { return parts_->server.bind(); }
+int Node::bind() {
+  return parts_->server.bind();
+}
 
 void Node::run() {
-  announce("boxoffice listening on http://{}:{} (database {}, node {})",
-               parts_->config.listen.host, parts_->server.port(),
-               parts_->config.database.kind == config::DatabaseKind::sqlite ? "sqlite" : "postgresql",
-               parts_->config.node_id);
+  announce("boxoffice listening on http://{}:{} (database {}, node {})", parts_->config.listen.host,
+           parts_->server.port(),
+           parts_->config.database.kind == config::DatabaseKind::sqlite ? "sqlite" : "postgresql",
+           parts_->config.node_id);
   parts_->server.run();
 }
 
-void Node::stop() { parts_->server.stop(); }
+void Node::stop() {
+  parts_->server.stop();
+}
 
-bool Node::is_running() const { return parts_->server.is_running(); }
+bool Node::is_running() const {
+  return parts_->server.is_running();
+}
 
-int Node::port() const { return parts_->server.port(); }
+int Node::port() const {
+  return parts_->server.port();
+}
 
 }  // namespace boxoffice::app

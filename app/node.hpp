@@ -1,7 +1,7 @@
 #pragma once
 
-#include <memory>
 #include <spdlog/fmt/fmt.h>
+#include <memory>
 #include <string>
 
 #include "config/config.hpp"

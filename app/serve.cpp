@@ -1,6 +1,6 @@
 // `boxoffice serve`: assemble a Node and serve until SIGTERM/SIGINT, then exit 0.
-#include <iostream>
 #include <spdlog/spdlog.h>
+#include <iostream>
 
 #include "app/commands.hpp"
 #include "app/node.hpp"

@@ -1,8 +1,8 @@
 #include "app/shutdown_signals.hpp"
 
+#include <pthread.h>
 #include <csignal>
 #include <ctime>
-#include <pthread.h>
 
 namespace boxoffice::app {
 namespace {

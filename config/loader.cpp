@@ -1,12 +1,12 @@
 #include "config/loader.hpp"
 
+#include <toml++/toml.h>
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <map>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "config/settings.hpp"
 #include "config/values.hpp"
@@ -101,8 +101,8 @@ Config build(const std::map<std::string, RawValue>& values, Command command) {
 
   config.listen = require(parse_host_port(get("listen")->text), "listen", *get("listen"),
                           "HOST:PORT with a port from 0 to 65535");
-  config.database = require(parse_database_url(get("database")->text), "database",
-                            *get("database"), "sqlite:PATH or postgresql://user@host:port/dbname");
+  config.database = require(parse_database_url(get("database")->text), "database", *get("database"),
+                            "sqlite:PATH or postgresql://user@host:port/dbname");
   if (const auto* key = get("admin-key")) {
     if (key->text.empty() || key->text.size() > 256)
       throw BadValue(describe("admin-key", *key, "1 to 256 characters"));
@@ -133,12 +133,14 @@ Config build(const std::map<std::string, RawValue>& values, Command command) {
     config.peers = require(parse_host_port_list(peers->text), "peers", *peers,
                            "a comma-separated list of HOST:PORT");
     if (!config.cluster_listen)
-      throw BadValue("--peers needs --cluster-listen: a node joins a cluster only with its own "
-                     "cluster address");
+      throw BadValue(
+          "--peers needs --cluster-listen: a node joins a cluster only with its own "
+          "cluster address");
   }
   if (config.cluster_listen && config.database.kind == DatabaseKind::sqlite)
-    throw BadValue("--cluster-listen needs a PostgreSQL --database: a cluster shares one "
-                   "PostgreSQL, the embedded SQLite cannot be shared");
+    throw BadValue(
+        "--cluster-listen needs a PostgreSQL --database: a cluster shares one "
+        "PostgreSQL, the embedded SQLite cannot be shared");
   return config;
 }
 
@@ -202,17 +204,23 @@ LoadOutcome load_config(const std::vector<std::string>& args, const EnvLookup& e
   try {
     std::map<std::string, RawValue> file_values;
     std::optional<std::string> config_path;
-    if (given["config"]->count() > 0) config_path = storage["config"];
-    else config_path = from_env("BOXOFFICE_CONFIG");
+    if (given["config"]->count() > 0)
+      config_path = storage["config"];
+    else
+      config_path = from_env("BOXOFFICE_CONFIG");
     if (config_path) file_values = read_config_file(*config_path);
 
     std::map<std::string, RawValue> values;
     for (const auto& spec : kSettings) {
       const std::string key(spec.key);
-      if (given[key]->count() > 0) values[key] = RawValue{storage[key], ""};
-      else if (auto text = from_env(spec.env)) values[key] = RawValue{*text, std::string(spec.env)};
-      else if (file_values.count(key)) values[key] = file_values[key];
-      else if (!spec.default_value.empty()) values[key] = RawValue{std::string(spec.default_value), "default"};
+      if (given[key]->count() > 0)
+        values[key] = RawValue{storage[key], ""};
+      else if (auto text = from_env(spec.env))
+        values[key] = RawValue{*text, std::string(spec.env)};
+      else if (file_values.count(key))
+        values[key] = file_values[key];
+      else if (!spec.default_value.empty())
+        values[key] = RawValue{std::string(spec.default_value), "default"};
     }
     return {build(values, command), 0, ""};
   } catch (const BadValue& error) {

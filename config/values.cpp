@@ -19,11 +19,16 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   std::from_chars(text.data(), text.data() + digits, number);
   const std::string_view unit = text.substr(digits);
   std::int64_t factor = 0;
-  if (unit == "ms") factor = 1;
-  else if (unit == "s") factor = 1000;
-  else if (unit == "m") factor = 60'000;
-  else if (unit == "h") factor = 3'600'000;
-  else return std::nullopt;
+  if (unit == "ms")
+    factor = 1;
+  else if (unit == "s")
+    factor = 1000;
+  else if (unit == "m")
+    factor = 60'000;
+  else if (unit == "h")
+    factor = 3'600'000;
+  else
+    return std::nullopt;
   if (number <= 0) return std::nullopt;
   return std::chrono::milliseconds(number * factor);
 }
@@ -55,7 +60,8 @@ std::optional<HostPort> parse_host_port(std::string_view text) {
   }
   if (host.empty()) return std::nullopt;
   for (const char c : host)
-    if (c == ' ' || c == '/' || c == ',' || static_cast<unsigned char>(c) < 0x21) return std::nullopt;
+    if (c == ' ' || c == '/' || c == ',' || static_cast<unsigned char>(c) < 0x21)
+      return std::nullopt;
   const auto number = parse_count(port, 0, 65535);
   if (!number) return std::nullopt;
   return HostPort{std::string(host), static_cast<std::uint16_t>(*number)};

@@ -39,7 +39,9 @@ enum class ErrorCode : std::uint8_t {
 // The stable machine-readable name, e.g. "SEAT_UNAVAILABLE".
 std::string_view code_name(ErrorCode code);
 
-inline std::ostream& operator<<(std::ostream& out, ErrorCode code) { return out << code_name(code); }
+inline std::ostream& operator<<(std::ostream& out, ErrorCode code) {
+  return out << code_name(code);
+}
 
 struct Error {
   ErrorCode code = ErrorCode::internal;
@@ -48,6 +50,8 @@ struct Error {
   bool operator==(const Error& other) const { return code == other.code; }
 };
 
-inline Error make_error(ErrorCode code, std::string detail) { return Error{code, std::move(detail)}; }
+inline Error make_error(ErrorCode code, std::string detail) {
+  return Error{code, std::move(detail)};
+}
 
 }  // namespace boxoffice::domain

@@ -30,8 +30,12 @@ struct PaymentReceipt {
   TimeMs paid_at = 0;
 };
 
-inline std::string payment_fingerprint(Id reservation) { return "payment:reservation=" + std::to_string(reservation); }
+inline std::string payment_fingerprint(Id reservation) {
+  return "payment:reservation=" + std::to_string(reservation);
+}
 
-inline std::string user_scope(Id user) { return "user:" + std::to_string(user); }
+inline std::string user_scope(Id user) {
+  return "user:" + std::to_string(user);
+}
 
 }  // namespace boxoffice::domain

@@ -1,7 +1,7 @@
 #include "domain/queue_token.hpp"
 
-#include <stdexcept>
 #include <sys/random.h>
+#include <stdexcept>
 
 namespace boxoffice::domain {
 
@@ -16,7 +16,8 @@ const char* status_name(TokenStatus status) {
 }
 
 std::optional<TokenStatus> parse_token_status(const std::string& name) {
-  for (const auto status : {TokenStatus::waiting, TokenStatus::active, TokenStatus::expired, TokenStatus::completed})
+  for (const auto status :
+       {TokenStatus::waiting, TokenStatus::active, TokenStatus::expired, TokenStatus::completed})
     if (name == status_name(status)) return status;
   return std::nullopt;
 }
@@ -29,7 +30,8 @@ std::string new_token_text() {
     if (n < 0) throw std::runtime_error("getrandom failed");
     filled += static_cast<std::size_t>(n);
   }
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string text;
   unsigned buffer = 0;
   int bits = 0;
@@ -48,7 +50,8 @@ std::string new_token_text() {
 bool plausible_token_text(const std::string& text) {
   if (text.size() < 16 || text.size() > 64) return false;
   for (const char c : text)
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_'))
       return false;
   return true;
 }

@@ -33,12 +33,12 @@ struct TokenView {
   std::string token;
   Id user = 0;
   TokenStatus status = TokenStatus::waiting;
-  std::optional<std::int64_t> position;            // WAITING: >= 1; ACTIVE: 0; else none
+  std::optional<std::int64_t> position;  // WAITING: >= 1; ACTIVE: 0; else none
   std::optional<std::int64_t> estimated_wait_seconds;
   TimeMs issued_at = 0;
-  std::optional<TimeMs> expires_at;                // ACTIVE only
-  std::optional<std::int64_t> remaining_seconds;   // ACTIVE only
-  bool created = false;                            // issue: a new token (201) or the live one (200)
+  std::optional<TimeMs> expires_at;               // ACTIVE only
+  std::optional<std::int64_t> remaining_seconds;  // ACTIVE only
+  bool created = false;                           // issue: a new token (201) or the live one (200)
 };
 
 // A fresh queue token text: 128 bits from the OS CSPRNG, URL-safe base64 (22 characters).

@@ -12,7 +12,8 @@ const char* seat_status_name(SeatStatus status) {
   return "HELD";
 }
 
-SeatMap::SeatMap(Schedule schedule, std::vector<Seat> seats) : schedule_(std::move(schedule)), seats_(std::move(seats)) {}
+SeatMap::SeatMap(Schedule schedule, std::vector<Seat> seats)
+    : schedule_(std::move(schedule)), seats_(std::move(seats)) {}
 
 bool SeatMap::bookable(TimeMs now) const {
   return now >= schedule_.spec.booking_opens_at && now < schedule_.spec.booking_closes_at;
@@ -35,7 +36,9 @@ Seat* SeatMap::find(std::int32_t number) {
   return &seats_[static_cast<std::size_t>(number) - 1];
 }
 
-const Seat* SeatMap::find(std::int32_t number) const { return const_cast<SeatMap*>(this)->find(number); }
+const Seat* SeatMap::find(std::int32_t number) const {
+  return const_cast<SeatMap*>(this)->find(number);
+}
 
 const Seat* SeatMap::find_reservation(Id reservation) const {
   for (const auto& seat : seats_)
@@ -43,18 +46,20 @@ const Seat* SeatMap::find_reservation(Id reservation) const {
   return nullptr;
 }
 
-Result<HoldDecision> SeatMap::decide_hold(std::int32_t number, Id user, TimeMs now, Id pending_user) const {
+Result<HoldDecision> SeatMap::decide_hold(std::int32_t number, Id user, TimeMs now,
+                                          Id pending_user) const {
   const Seat* seat = find(number);
   if (!seat)
-    return make_error(ErrorCode::seat_not_found, "schedule " + std::to_string(schedule_.id) + " has no seat " +
-                                                     std::to_string(number));
+    return make_error(ErrorCode::seat_not_found, "schedule " + std::to_string(schedule_.id) +
+                                                     " has no seat " + std::to_string(number));
   const auto status = effective_status(*seat, now);
   if (status == SeatStatus::held && seat->holder == user) return HoldDecision{true, 0};
   if (status != SeatStatus::available || (pending_user != 0 && pending_user != user))
-    return make_error(ErrorCode::seat_unavailable, "seat " + std::to_string(number) + " is held or sold");
+    return make_error(ErrorCode::seat_unavailable,
+                      "seat " + std::to_string(number) + " is held or sold");
   if (!bookable(now))
-    return make_error(ErrorCode::schedule_not_bookable, "schedule " + std::to_string(schedule_.id) +
-                                                            " is not open for booking now");
+    return make_error(ErrorCode::schedule_not_bookable,
+                      "schedule " + std::to_string(schedule_.id) + " is not open for booking now");
   HoldDecision decision;
   if (seat->status == SeatStatus::held) decision.expired_reservation = seat->reservation;
   return decision;
@@ -89,15 +94,17 @@ Result<Seat> SeatMap::check_live_hold(Id reservation, Id user, TimeMs now) const
   const Seat* seat = find_reservation(reservation);
   if (!seat || seat->status == SeatStatus::sold || seat->status == SeatStatus::paying ||
       effective_status(*seat, now) != SeatStatus::held)
-    return make_error(ErrorCode::reservation_expired,
-                      "reservation " + std::to_string(reservation) + " is not a live hold any more");
+    return make_error(ErrorCode::reservation_expired, "reservation " + std::to_string(reservation) +
+                                                          " is not a live hold any more");
   if (seat->holder != user)
     return make_error(ErrorCode::reservation_not_owned,
                       "reservation " + std::to_string(reservation) + " was held by another user");
   return *seat;
 }
 
-void SeatMap::mark_paying(std::int32_t number) { find(number)->status = SeatStatus::paying; }
+void SeatMap::mark_paying(std::int32_t number) {
+  find(number)->status = SeatStatus::paying;
+}
 
 void SeatMap::payment_failed(std::int32_t number) {
   Seat* seat = find(number);
@@ -112,8 +119,8 @@ void SeatMap::mark_sold(std::int32_t number) {
 }
 
 HoldView SeatMap::hold_view(const Seat& seat, bool created) const {
-  return HoldView{seat.reservation, schedule_.id, schedule_.spec.concert_id, seat.number, seat.holder, seat.price,
-                  seat.held_until, created};
+  return HoldView{seat.reservation, schedule_.id, schedule_.spec.concert_id, seat.number,
+                  seat.holder,      seat.price,   seat.held_until,           created};
 }
 
 }  // namespace boxoffice::domain

@@ -40,7 +40,7 @@ struct HoldView {
 
 // What a hold request decided before anything is written.
 struct HoldDecision {
-  bool existing = false;    // the user already holds it: answer that reservation
+  bool existing = false;       // the user already holds it: answer that reservation
   Id expired_reservation = 0;  // a passed hold on the seat that the new hold replaces
 };
 

@@ -103,7 +103,8 @@ void WaitingRoom::admit(TimeMs now) {
     ++admitted_total_;
     admissions_.push_back(now);
   }
-  while (admissions_.size() > kRateSamples || (!admissions_.empty() && admissions_.front() < now - kRateWindow))
+  while (admissions_.size() > kRateSamples ||
+         (!admissions_.empty() && admissions_.front() < now - kRateWindow))
     admissions_.pop_front();
 }
 
@@ -152,7 +153,8 @@ std::optional<std::int64_t> WaitingRoom::estimated_wait(std::int64_t position, T
   if (admissions_.size() < 2) return std::nullopt;
   const TimeMs span = now - admissions_.front();
   if (span <= 0) return std::nullopt;
-  const double per_second = static_cast<double>(admissions_.size()) * 1000.0 / static_cast<double>(span);
+  const double per_second =
+      static_cast<double>(admissions_.size()) * 1000.0 / static_cast<double>(span);
   return static_cast<std::int64_t>(static_cast<double>(position) / per_second + 0.999);
 }
 
@@ -162,7 +164,8 @@ TokenView WaitingRoom::view(const QueueToken& token, TimeMs now) const {
   view.user = token.user;
   view.status = token.status;
   view.issued_at = token.issued_at;
-  if (token.status == TokenStatus::active && token.expires_at <= now) view.status = TokenStatus::expired;
+  if (token.status == TokenStatus::active && token.expires_at <= now)
+    view.status = TokenStatus::expired;
   if (view.status == TokenStatus::waiting) {
     const auto position = static_cast<std::int64_t>(waiting_.order_of_key(token.seq)) + 1;
     view.position = position;

@@ -24,7 +24,7 @@ struct QueuePolicy {
 struct QueueChange {
   bool inserted = false;  // a new token; else a status transition
   TokenStatus from = TokenStatus::waiting;
-  QueueToken token;       // the state after the change
+  QueueToken token;  // the state after the change
 };
 
 // The waiting room: issue order, continuous admission while fewer than max_active tokens
@@ -63,8 +63,9 @@ class WaitingRoom {
   std::vector<QueueChange> take_changes() { return std::exchange(changes_, {}); }
 
  private:
-  using OrderTree = __gnu_pbds::tree<std::int64_t, __gnu_pbds::null_type, std::less<std::int64_t>,
-                                     __gnu_pbds::rb_tree_tag, __gnu_pbds::tree_order_statistics_node_update>;
+  using OrderTree =
+      __gnu_pbds::tree<std::int64_t, __gnu_pbds::null_type, std::less<std::int64_t>,
+                       __gnu_pbds::rb_tree_tag, __gnu_pbds::tree_order_statistics_node_update>;
 
   void add_live(QueueToken token);
   void transition(QueueToken& token, TokenStatus to, TimeMs now);
@@ -77,14 +78,14 @@ class WaitingRoom {
   std::int64_t last_seq_ = 0;
   std::unordered_map<std::string, QueueToken> live_;
   std::unordered_map<Id, std::string> live_by_user_;
-  OrderTree waiting_;                                       // seqs of WAITING tokens
-  std::unordered_map<std::int64_t, std::string> by_seq_;    // seq -> token, WAITING only
+  OrderTree waiting_;                                     // seqs of WAITING tokens
+  std::unordered_map<std::int64_t, std::string> by_seq_;  // seq -> token, WAITING only
   std::set<std::pair<TimeMs, std::string>> active_deadlines_;
   std::set<std::pair<TimeMs, std::string>> idle_deadlines_;
   std::int64_t active_count_ = 0;
-  std::unordered_map<std::string, QueueToken> ended_;       // recent, bounded
+  std::unordered_map<std::string, QueueToken> ended_;  // recent, bounded
   std::deque<std::string> ended_order_;
-  std::deque<TimeMs> admissions_;                           // recent admission times
+  std::deque<TimeMs> admissions_;  // recent admission times
   std::int64_t admitted_total_ = 0;
   std::int64_t expired_total_ = 0;
   std::vector<QueueChange> changes_;

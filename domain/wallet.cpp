@@ -7,8 +7,8 @@ Result<Won> validate_charge_amount(const std::optional<std::int64_t>& amount,
   if (!amount) return make_error(ErrorCode::invalid_amount, "amount must be a JSON integer");
   if (*amount <= 0) return make_error(ErrorCode::invalid_amount, "amount must be positive");
   if (*amount > limits.max_charge)
-    return make_error(ErrorCode::invalid_amount,
-                      "amount is above the per-charge limit of " + std::to_string(limits.max_charge));
+    return make_error(ErrorCode::invalid_amount, "amount is above the per-charge limit of " +
+                                                     std::to_string(limits.max_charge));
   return *amount;
 }
 
@@ -21,8 +21,9 @@ Result<Won> balance_after_charge(Won balance, Won amount, const WalletLimits& li
 
 Result<Done> check_owner(const Wallet& wallet, Id user) {
   if (wallet.owner != user)
-    return make_error(ErrorCode::wallet_owner_mismatch,
-                      "wallet " + std::to_string(wallet.id) + " is not user " + std::to_string(user) + "'s");
+    return make_error(
+        ErrorCode::wallet_owner_mismatch,
+        "wallet " + std::to_string(wallet.id) + " is not user " + std::to_string(user) + "'s");
   return Done{};
 }
 

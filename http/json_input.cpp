@@ -26,8 +26,10 @@ std::string tame_overflowing_numbers(std::string_view text) {
     const char c = text[i];
     if (in_string) {
       out.push_back(c);
-      if (c == '\\' && i + 1 < text.size()) out.push_back(text[++i]);
-      else if (c == '"') in_string = false;
+      if (c == '\\' && i + 1 < text.size())
+        out.push_back(text[++i]);
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == '"') {
@@ -52,12 +54,14 @@ std::string tame_overflowing_numbers(std::string_view text) {
 }  // namespace
 
 domain::Result<nlohmann::json> parse_object(std::string_view body) {
-  if (body.empty()) return make_error(ErrorCode::invalid_request, "request body must be a JSON object");
+  if (body.empty())
+    return make_error(ErrorCode::invalid_request, "request body must be a JSON object");
   // nlohmann stops at a NUL byte; whatever follows it must not be silently ignored.
   if (body.find('\0') != std::string_view::npos)
     return make_error(ErrorCode::invalid_request, "request body is not valid JSON (NUL byte)");
   auto parsed = nlohmann::json::parse(body, nullptr, false);
-  if (parsed.is_discarded()) parsed = nlohmann::json::parse(tame_overflowing_numbers(body), nullptr, false);
+  if (parsed.is_discarded())
+    parsed = nlohmann::json::parse(tame_overflowing_numbers(body), nullptr, false);
   if (parsed.is_discarded())
     return make_error(ErrorCode::invalid_request, "request body is not valid JSON");
   if (!parsed.is_object())
@@ -90,7 +94,8 @@ domain::Result<std::int64_t> positive_id_field(const nlohmann::json& object, con
   auto value = integer_field(object, field);
   if (!value) return value;
   if (value.value() <= 0)
-    return make_error(ErrorCode::invalid_request, std::string(field) + " must be a positive integer");
+    return make_error(ErrorCode::invalid_request,
+                      std::string(field) + " must be a positive integer");
   return value;
 }
 

@@ -45,7 +45,9 @@ ProblemKind kind_of(ErrorCode code) {
 
 }  // namespace
 
-int status_for(ErrorCode code) { return kind_of(code).status; }
+int status_for(ErrorCode code) {
+  return kind_of(code).status;
+}
 
 void write_problem(httplib::Response& response, const domain::Error& error) {
   const auto kind = kind_of(error.code);

@@ -37,8 +37,8 @@ bool matches(const std::vector<std::string>& pattern, const std::vector<std::str
 
 void Router::add(std::string method, std::string pattern, Handler handler) {
   auto segments = split_path(pattern);
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments),
-                          std::move(handler)});
+  routes_.push_back(
+      Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
 }
 
 Router::Match Router::match(std::string_view method, std::string_view path) const {

@@ -1,7 +1,7 @@
 #pragma once
 
-#include <functional>
 #include <httplib.h>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -28,9 +28,9 @@ class Router {
   void add(std::string method, std::string pattern, Handler handler);
 
   struct Match {
-    const Handler* handler = nullptr;       // null: no route for this method
-    std::string route;                      // pattern matched by path ("" when none)
-    std::vector<std::string> allowed;       // methods of that pattern (for 405)
+    const Handler* handler = nullptr;  // null: no route for this method
+    std::string route;                 // pattern matched by path ("" when none)
+    std::vector<std::string> allowed;  // methods of that pattern (for 405)
     std::map<std::string, std::string> params;
   };
   Match match(std::string_view method, std::string_view path) const;

@@ -3,12 +3,12 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <netinet/in.h>
-#include <random>
 #include <spdlog/spdlog.h>
-#include <stdexcept>
-#include <thread>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <random>
+#include <stdexcept>
+#include <thread>
 
 #include "http/problem.hpp"
 
@@ -48,7 +48,8 @@ std::string request_id_of(const httplib::Request& request) {
 // The method as a metrics label and in logs: one of the known ones, else OTHER (bounded
 // cardinality, no quote or newline from a garbage request line).
 std::string known_method(const std::string& method) {
-  for (const char* known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
+  for (const char* known :
+       {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
     if (method == known) return method;
   return "OTHER";
 }
@@ -110,7 +111,8 @@ std::uint16_t describe_socket(int fd, std::string& peer) {
 
 }  // namespace
 
-Server::Server(Services services) : services_(std::move(services)), listener_(std::make_unique<Listener>()) {
+Server::Server(Services services)
+    : services_(std::move(services)), listener_(std::make_unique<Listener>()) {
   const auto& config = services_.config;
   const auto threads = static_cast<std::size_t>(config.http_threads);
   listener_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
@@ -134,20 +136,23 @@ Server::Server(Services services) : services_(std::move(services)), listener_(st
   // Errors httplib answers itself (bad request line, 413, ...) never reach dispatch().
   listener_->set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request& request, httplib::Response& response) {
-        if (response.has_header(kRequestIdHeader)) return httplib::Server::HandlerResponse::Unhandled;
+        if (response.has_header(kRequestIdHeader))
+          return httplib::Server::HandlerResponse::Unhandled;
         const auto start = std::chrono::steady_clock::now();
         const auto request_id = request_id_of(request);
-        write_problem(response, domain::make_error(code_for_status(response.status),
-                                                   response.status == 413
-                                                       ? "request body is over the limit"
-                                                       : "the request could not be read"));
+        write_problem(response,
+                      domain::make_error(code_for_status(response.status),
+                                         response.status == 413 ? "request body is over the limit"
+                                                                : "the request could not be read"));
         response.set_header(kRequestIdHeader, request_id);
         finish(request, response, "(unrouted)", request_id, start);
         return httplib::Server::HandlerResponse::Handled;
       }));
   // Before httplib reads a body: refuse what it would mishandle.
   listener_->set_pre_routing_handler(httplib::Server::HandlerWithResponse(
-      [this](const httplib::Request& request, httplib::Response& response) { return screen(request, response); }));
+      [this](const httplib::Request& request, httplib::Response& response) {
+        return screen(request, response);
+      }));
   // Runs after the answer is written: the connection is idle again.
   listener_->set_logger([this](const httplib::Request& request, const httplib::Response&) {
     std::lock_guard<std::mutex> lock(busy_mutex_);
@@ -168,7 +173,9 @@ Server::Server(Services services) : services_(std::move(services)), listener_(st
       });
 }
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+}
 
 int Server::bind() {
   const auto& listen = services_.config.listen;
@@ -190,7 +197,9 @@ void Server::run() {
   run_done_ = true;
 }
 
-bool Server::is_running() const { return listener_->is_running(); }
+bool Server::is_running() const {
+  return listener_->is_running();
+}
 
 void Server::stop() {
   if (stopping_.exchange(true)) return;
@@ -223,7 +232,8 @@ void Server::close_idle_connections() const {
   ::closedir(fds);
 }
 
-httplib::Server::HandlerResponse Server::screen(const httplib::Request& request, httplib::Response& response) {
+httplib::Server::HandlerResponse Server::screen(const httplib::Request& request,
+                                                httplib::Response& response) {
   const auto refuse = [&](ErrorCode code, const std::string& detail) {
     const auto start = std::chrono::steady_clock::now();
     const auto request_id = request_id_of(request);
@@ -236,10 +246,12 @@ httplib::Server::HandlerResponse Server::screen(const httplib::Request& request,
   // bound, so it is refused (its chunk-size line then ends the connection).
   const auto encoding = request.get_header_value("Transfer-Encoding");
   if (encoding.find("chunked") != std::string::npos)
-    return refuse(ErrorCode::payload_too_large, "chunked request bodies are not accepted; send Content-Length");
+    return refuse(ErrorCode::payload_too_large,
+                  "chunked request bodies are not accepted; send Content-Length");
   if (request.has_header("Content-Length")) {
     const auto length = request.get_header_value("Content-Length");
-    if (length.empty() || length.size() > 18 || length.find_first_not_of("0123456789") != std::string::npos)
+    if (length.empty() || length.size() > 18 ||
+        length.find_first_not_of("0123456789") != std::string::npos)
       return refuse(ErrorCode::invalid_request, "Content-Length must be a decimal number of bytes");
   }
   // httplib never reads a body on GET/HEAD/OPTIONS: its bytes would be parsed as the next
@@ -285,8 +297,8 @@ void Server::dispatch(const httplib::Request& request, httplib::Response& respon
   response.set_header(kRequestIdHeader, context.request_id);
   auto match = router_.match(request.method, request.path);
   if (match.route.empty()) {
-    write_problem(response, domain::make_error(ErrorCode::route_not_found,
-                                               "no route for " + request.path));
+    write_problem(response,
+                  domain::make_error(ErrorCode::route_not_found, "no route for " + request.path));
     finish(request, response, "(unknown)", context.request_id, start);
     return;
   }
@@ -322,11 +334,11 @@ void Server::finish(const httplib::Request& request, const httplib::Response& re
   metrics_.record(known_method(request.method), route, status, elapsed);
   const double millis = std::chrono::duration<double, std::milli>(elapsed).count();
   if (status >= 500)
-    spdlog::warn("{} {} {} {} {:.2f}ms id={}", known_method(request.method), route, printable(request.path),
-                 status, millis, request_id);
+    spdlog::warn("{} {} {} {} {:.2f}ms id={}", known_method(request.method), route,
+                 printable(request.path), status, millis, request_id);
   else
-    spdlog::info("{} {} {} {} {:.2f}ms id={}", known_method(request.method), route, printable(request.path),
-                 status, millis, request_id);
+    spdlog::info("{} {} {} {} {:.2f}ms id={}", known_method(request.method), route,
+                 printable(request.path), status, millis, request_id);
 }
 
 }  // namespace boxoffice::http

@@ -40,7 +40,8 @@ class Server {
 
  private:
   class Listener;
-  httplib::Server::HandlerResponse screen(const httplib::Request& request, httplib::Response& response);
+  httplib::Server::HandlerResponse screen(const httplib::Request& request,
+                                          httplib::Response& response);
   void dispatch(const httplib::Request& request, httplib::Response& response);
   void finish(const httplib::Request& request, const httplib::Response& response,
               const std::string& route, const std::string& request_id,

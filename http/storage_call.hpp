@@ -1,8 +1,8 @@
 #pragma once
 
+#include <spdlog/spdlog.h>
 #include <chrono>
 #include <future>
-#include <spdlog/spdlog.h>
 #include <type_traits>
 
 #include "domain/result.hpp"

@@ -13,25 +13,29 @@ domain::Result<std::string> bearer_token(const httplib::Request& request) {
   for (std::size_t i = 0; scheme_matches && i < kScheme.size(); ++i)
     scheme_matches = std::tolower(static_cast<unsigned char>(header[i])) == kScheme[i];
   if (!scheme_matches)
-    return domain::make_error(ErrorCode::token_invalid, "Authorization: Bearer <queue token> is required");
+    return domain::make_error(ErrorCode::token_invalid,
+                              "Authorization: Bearer <queue token> is required");
   auto token = header.substr(kScheme.size());
   if (!domain::plausible_token_text(token))
     return domain::make_error(ErrorCode::token_invalid, "the queue token is malformed");
   return token;
 }
 
-domain::Result<domain::TokenView> require_known_token(actors::Gateway& actors, const httplib::Request& request) {
+domain::Result<domain::TokenView> require_known_token(actors::Gateway& actors,
+                                                      const httplib::Request& request) {
   const auto token = bearer_token(request);
   if (!token.ok()) return token.error();
   return actors.check_token(token.value());
 }
 
-domain::Result<domain::TokenView> require_active_token(actors::Gateway& actors, const httplib::Request& request) {
+domain::Result<domain::TokenView> require_active_token(actors::Gateway& actors,
+                                                       const httplib::Request& request) {
   auto view = require_known_token(actors, request);
   if (!view.ok()) return view;
   if (view->status != domain::TokenStatus::active)
-    return domain::make_error(ErrorCode::token_not_active,
-                              std::string("the queue token is ") + domain::status_name(view->status) + ", not ACTIVE");
+    return domain::make_error(
+        ErrorCode::token_not_active,
+        std::string("the queue token is ") + domain::status_name(view->status) + ", not ACTIVE");
   return view;
 }
 

@@ -12,9 +12,11 @@ domain::Result<std::string> bearer_token(const httplib::Request& request);
 
 // The gate of every booking route: 401 TOKEN_INVALID (no, malformed or unknown token),
 // 403 TOKEN_NOT_ACTIVE (WAITING, EXPIRED or COMPLETED), else the ACTIVE token.
-domain::Result<domain::TokenView> require_active_token(actors::Gateway& actors, const httplib::Request& request);
+domain::Result<domain::TokenView> require_active_token(actors::Gateway& actors,
+                                                       const httplib::Request& request);
 
 // The same gate without the ACTIVE requirement (reservation reads take any known token).
-domain::Result<domain::TokenView> require_known_token(actors::Gateway& actors, const httplib::Request& request);
+domain::Result<domain::TokenView> require_known_token(actors::Gateway& actors,
+                                                      const httplib::Request& request);
 
 }  // namespace boxoffice::http

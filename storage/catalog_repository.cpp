@@ -31,7 +31,7 @@ domain::Concert CatalogRepository::create_concert(const std::string& title, doma
 }
 
 std::optional<domain::Schedule> CatalogRepository::create_schedule(const domain::ScheduleSpec& spec,
-                                                                  domain::TimeMs now) {
+                                                                   domain::TimeMs now) {
   WriteTransaction transaction(session_, kind_);
   int found = 0;
   session_ << "SELECT COUNT(*) FROM concerts WHERE id = :id", soci::use(spec.concert_id),

@@ -1,7 +1,7 @@
 #pragma once
 
-#include <optional>
 #include <soci/soci.h>
+#include <optional>
 #include <vector>
 
 #include "config/config.hpp"
@@ -27,7 +27,6 @@ class CatalogRepository {
   bool has_any_user();
 
  private:
-
   soci::session& session_;
   config::DatabaseKind kind_;
 };

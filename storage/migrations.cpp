@@ -76,8 +76,8 @@ MigrationReport migrate_postgresql(soci::session& session) {
 }  // namespace
 
 MigrationReport migrate(soci::session& session, config::DatabaseKind kind) {
-  MigrationReport report = kind == config::DatabaseKind::sqlite ? migrate_sqlite(session)
-                                                                : migrate_postgresql(session);
+  MigrationReport report =
+      kind == config::DatabaseKind::sqlite ? migrate_sqlite(session) : migrate_postgresql(session);
   int current = 0;
   session << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", soci::into(current);
   report.current_version = current;

@@ -17,31 +17,35 @@ long long execute_counting(soci::session& session, const std::string& sql, Binds
 }  // namespace
 
 std::string encode_payment_receipt(const domain::PaymentReceipt& r) {
-  return nlohmann::json{{"paymentId", r.payment}, {"reservationId", r.reservation}, {"userId", r.user},
-                        {"scheduleId", r.schedule}, {"seatNumber", r.seat},        {"amount", r.amount},
-                        {"balance", r.balance},     {"paidAt", r.paid_at}}
+  return nlohmann::json{{"paymentId", r.payment}, {"reservationId", r.reservation},
+                        {"userId", r.user},       {"scheduleId", r.schedule},
+                        {"seatNumber", r.seat},   {"amount", r.amount},
+                        {"balance", r.balance},   {"paidAt", r.paid_at}}
       .dump();
 }
 
 domain::PaymentReceipt decode_payment_receipt(const std::string& text) {
   const auto j = nlohmann::json::parse(text);
-  return domain::PaymentReceipt{j.at("paymentId"), j.at("reservationId"), j.at("userId"), j.at("scheduleId"),
-                                j.at("seatNumber"), j.at("amount"),        j.at("balance"), j.at("paidAt")};
+  return domain::PaymentReceipt{j.at("paymentId"),  j.at("reservationId"), j.at("userId"),
+                                j.at("scheduleId"), j.at("seatNumber"),    j.at("amount"),
+                                j.at("balance"),    j.at("paidAt")};
 }
 
-std::optional<domain::PaymentReceipt> PaymentRepository::replay(domain::Id user, const std::string& key,
-                                                               domain::Id reservation) {
+std::optional<domain::PaymentReceipt> PaymentRepository::replay(domain::Id user,
+                                                                const std::string& key,
+                                                                domain::Id reservation) {
   std::string fingerprint, body;
   const std::string scope = domain::user_scope(user);
-  session_ << "SELECT request_hash, response_body FROM idempotency_keys WHERE scope = :scope AND idem_key = :key",
+  session_ << "SELECT request_hash, response_body FROM idempotency_keys WHERE scope = :scope AND "
+              "idem_key = :key",
       soci::use(scope), soci::use(key), soci::into(fingerprint), soci::into(body);
   if (!session_.got_data()) return std::nullopt;
   if (fingerprint != domain::payment_fingerprint(reservation)) return domain::PaymentReceipt{};
   return decode_payment_receipt(body);
 }
 
-PaymentOutcome PaymentRepository::pay(const domain::Wallet& wallet, const domain::PaymentOrder& order,
-                                      domain::TimeMs now) {
+PaymentOutcome PaymentRepository::pay(const domain::Wallet& wallet,
+                                      const domain::PaymentOrder& order, domain::TimeMs now) {
   using Kind = PaymentOutcome::Kind;
   PaymentOutcome outcome;
   WriteTransaction transaction(session_, kind_);
@@ -57,54 +61,65 @@ PaymentOutcome PaymentRepository::pay(const domain::Wallet& wallet, const domain
     return outcome;
   }
   const domain::Won balance = wallet.balance - order.price;
-  if (execute_counting(session_,
-                       "UPDATE wallets SET balance = :balance, version = version + 1, updated_at_ms = :now"
-                       " WHERE id = :id AND version = :version AND balance >= :price",
-                       soci::use(balance), soci::use(now), soci::use(wallet.id), soci::use(wallet.version),
-                       soci::use(order.price)) != 1) {
+  if (execute_counting(
+          session_,
+          "UPDATE wallets SET balance = :balance, version = version + 1, updated_at_ms = :now"
+          " WHERE id = :id AND version = :version AND balance >= :price",
+          soci::use(balance), soci::use(now), soci::use(wallet.id), soci::use(wallet.version),
+          soci::use(order.price)) != 1) {
     outcome.kind = Kind::version_conflict;
     return outcome;
   }
-  if (execute_counting(session_,
-                       "UPDATE seats SET status = 'SOLD', held_until_ms = NULL, version = version + 1"
-                       " WHERE schedule_id = :schedule AND seat_number = :seat AND status = 'HELD'"
-                       " AND holder_user_id = :user AND reservation_id = :reservation AND held_until_ms > :now",
-                       soci::use(order.schedule), soci::use(order.seat), soci::use(order.user),
-                       soci::use(order.reservation), soci::use(now)) != 1 ||
+  if (execute_counting(
+          session_,
+          "UPDATE seats SET status = 'SOLD', held_until_ms = NULL, version = version + 1"
+          " WHERE schedule_id = :schedule AND seat_number = :seat AND status = 'HELD'"
+          " AND holder_user_id = :user AND reservation_id = :reservation AND held_until_ms > :now",
+          soci::use(order.schedule), soci::use(order.seat), soci::use(order.user),
+          soci::use(order.reservation), soci::use(now)) != 1 ||
       execute_counting(session_,
-                       "UPDATE reservations SET status = 'CONFIRMED', updated_at_ms = :now, version = version + 1"
+                       "UPDATE reservations SET status = 'CONFIRMED', updated_at_ms = :now, "
+                       "version = version + 1"
                        " WHERE id = :id AND status = 'HELD' AND user_id = :user",
                        soci::use(now), soci::use(order.reservation), soci::use(order.user)) != 1) {
     outcome.kind = Kind::reservation_expired;
     return outcome;
   }
-  if (execute_counting(session_,
-                       "UPDATE queue_tokens SET status = 'COMPLETED', ended_at_ms = :now, version = version + 1"
-                       " WHERE token = :token AND user_id = :user AND status = 'ACTIVE' AND expires_at_ms > :now2",
-                       soci::use(now), soci::use(order.token), soci::use(order.user), soci::use(now)) != 1) {
+  if (execute_counting(
+          session_,
+          "UPDATE queue_tokens SET status = 'COMPLETED', ended_at_ms = :now, version = version + 1"
+          " WHERE token = :token AND user_id = :user AND status = 'ACTIVE' AND expires_at_ms > "
+          ":now2",
+          soci::use(now), soci::use(order.token), soci::use(order.user), soci::use(now)) != 1) {
     outcome.kind = Kind::token_not_active;
     return outcome;
   }
   long long payment = 0;
-  session_ << "INSERT INTO payments(reservation_id, user_id, wallet_id, schedule_id, seat_number, amount, created_at_ms)"
+  session_ << "INSERT INTO payments(reservation_id, user_id, wallet_id, schedule_id, seat_number, "
+              "amount, created_at_ms)"
               " VALUES(:reservation, :user, :wallet, :schedule, :seat, :amount, :now) RETURNING id",
-      soci::use(order.reservation), soci::use(order.user), soci::use(wallet.id), soci::use(order.schedule),
-      soci::use(order.seat), soci::use(order.price), soci::use(now), soci::into(payment);
+      soci::use(order.reservation), soci::use(order.user), soci::use(wallet.id),
+      soci::use(order.schedule), soci::use(order.seat), soci::use(order.price), soci::use(now),
+      soci::into(payment);
   const domain::Won debit = -order.price;
-  session_ << "INSERT INTO wallet_ledger(wallet_id, kind, amount, balance_after, payment_id, created_at_ms)"
+  session_ << "INSERT INTO wallet_ledger(wallet_id, kind, amount, balance_after, payment_id, "
+              "created_at_ms)"
               " VALUES(:wallet, 'PAYMENT', :amount, :after, :payment, :now)",
-      soci::use(wallet.id), soci::use(debit), soci::use(balance), soci::use(payment), soci::use(now);
-  outcome.receipt = domain::PaymentReceipt{payment, order.reservation, order.user, order.schedule,
-                                           order.seat, order.price, balance, now};
+      soci::use(wallet.id), soci::use(debit), soci::use(balance), soci::use(payment),
+      soci::use(now);
+  outcome.receipt =
+      domain::PaymentReceipt{payment,    order.reservation, order.user, order.schedule,
+                             order.seat, order.price,       balance,    now};
   if (!order.idempotency_key.empty()) {
     const std::string scope = domain::user_scope(order.user);
     const std::string fingerprint = domain::payment_fingerprint(order.reservation);
     const std::string body = encode_payment_receipt(outcome.receipt);
     const int status = 201;
-    session_ << "INSERT INTO idempotency_keys(scope, idem_key, request_hash, status_code, response_body, created_at_ms)"
+    session_ << "INSERT INTO idempotency_keys(scope, idem_key, request_hash, status_code, "
+                "response_body, created_at_ms)"
                 " VALUES(:scope, :key, :hash, :status, :body, :now)",
-        soci::use(scope), soci::use(order.idempotency_key), soci::use(fingerprint), soci::use(status), soci::use(body),
-        soci::use(now);
+        soci::use(scope), soci::use(order.idempotency_key), soci::use(fingerprint),
+        soci::use(status), soci::use(body), soci::use(now);
   }
   transaction.commit();
   outcome.kind = Kind::paid;

@@ -11,8 +11,8 @@ namespace boxoffice::storage {
 struct PaymentOutcome {
   enum class Kind {
     paid,
-    replayed,             // the Idempotency-Key's first answer
-    key_reused,           // the key was used for another payment of this user
+    replayed,    // the Idempotency-Key's first answer
+    key_reused,  // the key was used for another payment of this user
     insufficient_balance,
     reservation_expired,  // the seat or reservation was not a live hold of this user any more
     token_not_active,     // the token was not ACTIVE any more (expired meanwhile)
@@ -25,17 +25,20 @@ struct PaymentOutcome {
 
 class PaymentRepository {
  public:
-  PaymentRepository(soci::session& session, config::DatabaseKind kind) : session_(session), kind_(kind) {}
+  PaymentRepository(soci::session& session, config::DatabaseKind kind)
+      : session_(session), kind_(kind) {}
 
   // The whole payment as one transaction: the price leaves the wallet (only if the
   // balance covers it and the wallet version is still `wallet.version`), a payment row,
   // the seat SOLD to the user, the reservation CONFIRMED, the token COMPLETED, a ledger
   // entry and the Idempotency-Key record. Any condition that fails rolls all of it back.
-  PaymentOutcome pay(const domain::Wallet& wallet, const domain::PaymentOrder& order, domain::TimeMs now);
+  PaymentOutcome pay(const domain::Wallet& wallet, const domain::PaymentOrder& order,
+                     domain::TimeMs now);
 
   // The first answer recorded for a user's Idempotency-Key, if it was for this reservation.
   // nullopt: no record; a receipt with payment 0: the key was used for another payment.
-  std::optional<domain::PaymentReceipt> replay(domain::Id user, const std::string& key, domain::Id reservation);
+  std::optional<domain::PaymentReceipt> replay(domain::Id user, const std::string& key,
+                                               domain::Id reservation);
 
  private:
   soci::session& session_;

@@ -6,7 +6,8 @@ namespace boxoffice::storage {
 namespace {
 
 constexpr const char* kColumns =
-    "SELECT token, user_id, seq, status, issued_at_ms, last_seen_at_ms, COALESCE(activated_at_ms, 0),"
+    "SELECT token, user_id, seq, status, issued_at_ms, last_seen_at_ms, COALESCE(activated_at_ms, "
+    "0),"
     " COALESCE(expires_at_ms, 0), COALESCE(ended_at_ms, 0) FROM queue_tokens";
 
 struct Row {
@@ -28,18 +29,21 @@ struct Row {
   }
 };
 
-soci::indicator null_if_zero(domain::TimeMs value) { return value == 0 ? soci::i_null : soci::i_ok; }
+soci::indicator null_if_zero(domain::TimeMs value) {
+  return value == 0 ? soci::i_null : soci::i_ok;
+}
 
 }  // namespace
 
 StoredQueue QueueRepository::load_live() {
   StoredQueue out;
   Row row;
-  soci::statement rows = (session_.prepare << std::string(kColumns) +
-                                                  " WHERE status IN ('WAITING', 'ACTIVE') ORDER BY seq",
-                          soci::into(row.token), soci::into(row.user), soci::into(row.seq), soci::into(row.status),
-                          soci::into(row.issued), soci::into(row.seen), soci::into(row.activated),
-                          soci::into(row.expires), soci::into(row.ended));
+  soci::statement rows =
+      (session_.prepare << std::string(kColumns) +
+                               " WHERE status IN ('WAITING', 'ACTIVE') ORDER BY seq",
+       soci::into(row.token), soci::into(row.user), soci::into(row.seq), soci::into(row.status),
+       soci::into(row.issued), soci::into(row.seen), soci::into(row.activated),
+       soci::into(row.expires), soci::into(row.ended));
   rows.execute();
   while (rows.fetch()) out.live.push_back(row.to_token());
   long long last = 0;
@@ -50,9 +54,10 @@ StoredQueue QueueRepository::load_live() {
 
 std::optional<domain::QueueToken> QueueRepository::find(const std::string& token) {
   Row row;
-  session_ << std::string(kColumns) + " WHERE token = :token", soci::use(token), soci::into(row.token),
-      soci::into(row.user), soci::into(row.seq), soci::into(row.status), soci::into(row.issued), soci::into(row.seen),
-      soci::into(row.activated), soci::into(row.expires), soci::into(row.ended);
+  session_ << std::string(kColumns) + " WHERE token = :token", soci::use(token),
+      soci::into(row.token), soci::into(row.user), soci::into(row.seq), soci::into(row.status),
+      soci::into(row.issued), soci::into(row.seen), soci::into(row.activated),
+      soci::into(row.expires), soci::into(row.ended);
   if (!session_.got_data()) return std::nullopt;
   return row.to_token();
 }
@@ -73,23 +78,28 @@ int QueueRepository::apply(const std::vector<domain::QueueChange>& changes) {
     auto expires = null_if_zero(token.expires_at);
     auto ended = null_if_zero(token.ended_at);
     if (change.inserted) {
-      session_ << "INSERT INTO queue_tokens(seq, token, user_id, status, issued_at_ms, last_seen_at_ms,"
-                  " activated_at_ms, expires_at_ms, ended_at_ms, version)"
-                  " VALUES(:seq, :token, :user, :status, :issued, :seen, :activated, :expires, :ended, 0)",
+      session_
+          << "INSERT INTO queue_tokens(seq, token, user_id, status, issued_at_ms, last_seen_at_ms,"
+             " activated_at_ms, expires_at_ms, ended_at_ms, version)"
+             " VALUES(:seq, :token, :user, :status, :issued, :seen, :activated, :expires, :ended, "
+             "0)",
           soci::use(token.seq), soci::use(token.token), soci::use(token.user), soci::use(status),
-          soci::use(token.issued_at), soci::use(token.last_seen_at), soci::use(token.activated_at, activated),
-          soci::use(token.expires_at, expires), soci::use(token.ended_at, ended);
+          soci::use(token.issued_at), soci::use(token.last_seen_at),
+          soci::use(token.activated_at, activated), soci::use(token.expires_at, expires),
+          soci::use(token.ended_at, ended);
       continue;
     }
     const std::string from = domain::status_name(change.from);
     long long updated = 0;
     {
       soci::statement update =
-          (session_.prepare << "UPDATE queue_tokens SET status = :status, activated_at_ms = :activated,"
-                               " expires_at_ms = :expires, ended_at_ms = :ended, version = version + 1"
-                               " WHERE token = :token AND status = :from",
-           soci::use(status), soci::use(token.activated_at, activated), soci::use(token.expires_at, expires),
-           soci::use(token.ended_at, ended), soci::use(token.token), soci::use(from));
+          (session_.prepare
+               << "UPDATE queue_tokens SET status = :status, activated_at_ms = :activated,"
+                  " expires_at_ms = :expires, ended_at_ms = :ended, version = version + 1"
+                  " WHERE token = :token AND status = :from",
+           soci::use(status), soci::use(token.activated_at, activated),
+           soci::use(token.expires_at, expires), soci::use(token.ended_at, ended),
+           soci::use(token.token), soci::use(from));
       update.execute(true);
       updated = update.get_affected_rows();
     }

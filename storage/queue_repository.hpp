@@ -1,7 +1,7 @@
 #pragma once
 
-#include <optional>
 #include <soci/soci.h>
+#include <optional>
 #include <vector>
 
 #include "config/config.hpp"
@@ -16,7 +16,8 @@ struct StoredQueue {
 
 class QueueRepository {
  public:
-  QueueRepository(soci::session& session, config::DatabaseKind kind) : session_(session), kind_(kind) {}
+  QueueRepository(soci::session& session, config::DatabaseKind kind)
+      : session_(session), kind_(kind) {}
 
   StoredQueue load_live();
   std::optional<domain::QueueToken> find(const std::string& token);

@@ -1,11 +1,14 @@
 #include "storage/schedule_repository.hpp"
 
+#include <unordered_map>
+
 #include "storage/write_transaction.hpp"
 
 namespace boxoffice::storage {
 namespace {
 
-long long affected(soci::session& session, const std::string& sql, const std::function<void(soci::statement&)>& bind) {
+long long affected(soci::session& session, const std::string& sql,
+                   const std::function<void(soci::statement&)>& bind) {
   soci::statement statement(session);
   statement.alloc();
   bind(statement);
@@ -22,7 +25,8 @@ std::optional<domain::SeatMap> ScheduleRepository::load(domain::Id id) {
   schedule.id = id;
   int seat_count = 0;
   long long concert = 0, starts = 0, opens = 0, closes = 0, price = 0;
-  session_ << "SELECT concert_id, starts_at_ms, booking_opens_at_ms, booking_closes_at_ms, seat_count, seat_price"
+  session_ << "SELECT concert_id, starts_at_ms, booking_opens_at_ms, booking_closes_at_ms, "
+              "seat_count, seat_price"
               " FROM schedules WHERE id = :id",
       soci::use(id), soci::into(concert), soci::into(starts), soci::into(opens), soci::into(closes),
       soci::into(seat_count), soci::into(price);
@@ -34,16 +38,18 @@ std::optional<domain::SeatMap> ScheduleRepository::load(domain::Id id) {
   long long seat_price = 0, holder = 0, held_until = 0, reservation = 0, version = 0;
   std::string status;
   soci::statement rows =
-      (session_.prepare << "SELECT seat_number, price, status, COALESCE(holder_user_id, 0), COALESCE(held_until_ms, 0),"
-                           " COALESCE(reservation_id, 0), version FROM seats WHERE schedule_id = :id ORDER BY seat_number",
-       soci::use(id), soci::into(number), soci::into(seat_price), soci::into(status), soci::into(holder),
-       soci::into(held_until), soci::into(reservation), soci::into(version));
+      (session_.prepare << "SELECT seat_number, price, status, COALESCE(holder_user_id, 0), "
+                           "COALESCE(held_until_ms, 0),"
+                           " COALESCE(reservation_id, 0), version FROM seats WHERE schedule_id = "
+                           ":id ORDER BY seat_number",
+       soci::use(id), soci::into(number), soci::into(seat_price), soci::into(status),
+       soci::into(holder), soci::into(held_until), soci::into(reservation), soci::into(version));
   rows.execute();
   while (rows.fetch()) {
     domain::Seat seat;
     seat.number = number;
     seat.price = seat_price;
-    seat.status = status == "SOLD" ? domain::SeatStatus::sold
+    seat.status = status == "SOLD"   ? domain::SeatStatus::sold
                   : status == "HELD" ? domain::SeatStatus::held
                                      : domain::SeatStatus::available;
     seat.holder = holder;
@@ -55,72 +61,102 @@ std::optional<domain::SeatMap> ScheduleRepository::load(domain::Id id) {
   return domain::SeatMap(schedule, std::move(seats));
 }
 
-ScheduleWrite ScheduleRepository::write(domain::Id schedule, const std::vector<PendingRelease>& releases,
+ScheduleWrite ScheduleRepository::write(domain::Id schedule,
+                                        const std::vector<PendingRelease>& releases,
                                         const std::vector<PendingHold>& holds, domain::TimeMs now) {
   WriteTransaction transaction(session_, kind_);
   ScheduleWrite result;
   // Lock order as in the payment transaction: the seat, then its reservation.
   for (const auto& release : releases) {
-    const auto seats = affected(
-        session_,
-        "UPDATE seats SET status = 'AVAILABLE', holder_user_id = NULL, held_until_ms = NULL, reservation_id = NULL,"
-        " version = version + 1 WHERE schedule_id = :schedule AND seat_number = :seat AND version = :version"
-        " AND reservation_id = :reservation",
-        [&](soci::statement& s) {
-          s.exchange(soci::use(schedule));
-          s.exchange(soci::use(release.seat));
-          s.exchange(soci::use(release.seat_version));
-          s.exchange(soci::use(release.reservation));
-        });
+    const auto seats = affected(session_,
+                                "UPDATE seats SET status = 'AVAILABLE', holder_user_id = NULL, "
+                                "held_until_ms = NULL, reservation_id = NULL,"
+                                " version = version + 1 WHERE schedule_id = :schedule AND "
+                                "seat_number = :seat AND version = :version"
+                                " AND reservation_id = :reservation",
+                                [&](soci::statement& s) {
+                                  s.exchange(soci::use(schedule));
+                                  s.exchange(soci::use(release.seat));
+                                  s.exchange(soci::use(release.seat_version));
+                                  s.exchange(soci::use(release.reservation));
+                                });
     if (seats != 1) {
       result.version_conflict = true;
       return result;
     }
     const std::string status = release.cancelled ? "CANCELLED" : "EXPIRED";
-    affected(session_, "UPDATE reservations SET status = :status, updated_at_ms = :now, version = version + 1"
-                       " WHERE id = :id AND status = 'HELD'",
+    affected(session_,
+             "UPDATE reservations SET status = :status, updated_at_ms = :now, version = version + 1"
+             " WHERE id = :id AND status = 'HELD'",
              [&](soci::statement& s) {
                s.exchange(soci::use(status));
                s.exchange(soci::use(now));
                s.exchange(soci::use(release.reservation));
              });
   }
-  for (const auto& hold : holds) {
-    if (hold.expired_reservation != 0) {
-      affected(session_, "UPDATE reservations SET status = 'EXPIRED', updated_at_ms = :now, version = version + 1"
-                         " WHERE id = :id AND status = 'HELD'",
-               [&](soci::statement& s) {
-                 s.exchange(soci::use(now));
-                 s.exchange(soci::use(hold.expired_reservation));
-               });
-    }
-    long long reservation = 0;
-    session_ << "INSERT INTO reservations(schedule_id, seat_number, user_id, price, status, held_until_ms,"
-                " created_at_ms, updated_at_ms, version) VALUES(:schedule, :seat, :user, :price, 'HELD', :until,"
-                " :now, :now2, 0) RETURNING id",
-        soci::use(schedule), soci::use(hold.seat), soci::use(hold.user), soci::use(hold.price),
-        soci::use(hold.held_until), soci::use(now), soci::use(now), soci::into(reservation);
-    const auto seats = affected(
-        session_,
-        "UPDATE seats SET status = 'HELD', holder_user_id = :user, held_until_ms = :until, reservation_id = :reservation,"
-        " version = version + 1 WHERE schedule_id = :schedule AND seat_number = :seat AND version = :version",
-        [&](soci::statement& s) {
-          s.exchange(soci::use(hold.user));
-          s.exchange(soci::use(hold.held_until));
-          s.exchange(soci::use(reservation));
-          s.exchange(soci::use(schedule));
-          s.exchange(soci::use(hold.seat));
-          s.exchange(soci::use(hold.seat_version));
-        });
-    if (seats != 1) {
-      result.version_conflict = true;
-      result.reservations.clear();
-      return result;
-    }
-    result.reservations.push_back(reservation);
-  }
+  if (!holds.empty() && !write_holds(schedule, holds, now, result)) return result;
   transaction.commit();
   return result;
+}
+
+// All holds of a batch in three statements whatever its size (every value is an integer
+// from the actor's own state, written as a number): expire the passed holds they replace
+// (first: one live hold per seat), insert the reservations, then move every seat to HELD
+// where its version is still the one the actor decided on.
+bool ScheduleRepository::write_holds(domain::Id schedule, const std::vector<PendingHold>& holds,
+                                     domain::TimeMs now, ScheduleWrite& result) {
+  const auto n = [](long long value) { return std::to_string(value); };
+  std::string expired;
+  for (const auto& hold : holds)
+    if (hold.expired_reservation != 0)
+      expired += (expired.empty() ? "" : ",") + n(hold.expired_reservation);
+  if (!expired.empty())
+    affected(
+        session_,
+        "UPDATE reservations SET status = 'EXPIRED', updated_at_ms = :now, version = version + 1"
+        " WHERE id IN (" +
+            expired + ") AND status = 'HELD'",
+        [&](soci::statement& s) { s.exchange(soci::use(now)); });
+
+  std::string rows;
+  for (const auto& hold : holds)
+    rows += (rows.empty() ? "(" : ",(") + n(schedule) + "," + n(hold.seat) + "," + n(hold.user) +
+            "," + n(hold.price) + ",'HELD'," + n(hold.held_until) + "," + n(now) + "," + n(now) +
+            ",0)";
+  std::vector<long long> ids(holds.size());
+  std::vector<int> seats(holds.size());
+  {  // the statement must be gone before COMMIT on SQLite
+    soci::statement insert =
+        (session_.prepare << "INSERT INTO reservations(schedule_id, seat_number, user_id, price, "
+                             "status, held_until_ms,"
+                             " created_at_ms, updated_at_ms, version) VALUES " +
+                                 rows + " RETURNING id, seat_number",
+         soci::into(ids), soci::into(seats));
+    insert.execute(true);
+  }
+  std::unordered_map<int, long long> reservation_of_seat;
+  for (std::size_t i = 0; i < ids.size(); ++i) reservation_of_seat[seats[i]] = ids[i];
+
+  std::string updates;
+  for (const auto& hold : holds)
+    updates += (updates.empty() ? "(" : ",(") + n(hold.seat) + "," + n(hold.user) + "," +
+               n(hold.held_until) + "," + n(reservation_of_seat.at(hold.seat)) + "," +
+               n(hold.seat_version) + ")";
+  const auto moved = affected(
+      session_,
+      "WITH v(seat, holder, until, reservation, expected) AS (VALUES " + updates +
+          ")"
+          " UPDATE seats SET status = 'HELD', holder_user_id = v.holder, held_until_ms = v.until,"
+          " reservation_id = v.reservation, version = seats.version + 1 FROM v"
+          " WHERE seats.schedule_id = " +
+          n(schedule) + " AND seats.seat_number = v.seat AND seats.version = v.expected",
+      [](soci::statement&) {});
+  if (moved != static_cast<long long>(holds.size())) {
+    result.version_conflict = true;  // ~WriteTransaction rolls back
+    return false;
+  }
+  for (const auto& hold : holds) result.reservations.push_back(reservation_of_seat.at(hold.seat));
+  return true;
 }
 
 std::optional<ReservationRecord> ScheduleRepository::find_reservation(domain::Id id) {
@@ -128,10 +164,11 @@ std::optional<ReservationRecord> ScheduleRepository::find_reservation(domain::Id
   record.id = id;
   long long schedule = 0, concert = 0, user = 0, price = 0, until = 0;
   int seat = 0;
-  session_ << "SELECT r.schedule_id, s.concert_id, r.seat_number, r.user_id, r.price, r.status, r.held_until_ms"
+  session_ << "SELECT r.schedule_id, s.concert_id, r.seat_number, r.user_id, r.price, r.status, "
+              "r.held_until_ms"
               " FROM reservations r JOIN schedules s ON s.id = r.schedule_id WHERE r.id = :id",
-      soci::use(id), soci::into(schedule), soci::into(concert), soci::into(seat), soci::into(user), soci::into(price),
-      soci::into(record.status), soci::into(until);
+      soci::use(id), soci::into(schedule), soci::into(concert), soci::into(seat), soci::into(user),
+      soci::into(price), soci::into(record.status), soci::into(until);
   if (!session_.got_data()) return std::nullopt;
   record.schedule = schedule;
   record.concert = concert;
@@ -155,8 +192,10 @@ std::optional<std::vector<domain::Id>> ScheduleRepository::schedules_of(domain::
   if (found == 0) return std::nullopt;
   std::vector<domain::Id> ids;
   long long id = 0;
-  soci::statement rows = (session_.prepare << "SELECT id FROM schedules WHERE concert_id = :id ORDER BY starts_at_ms, id",
-                          soci::use(concert), soci::into(id));
+  soci::statement rows =
+      (session_.prepare
+           << "SELECT id FROM schedules WHERE concert_id = :id ORDER BY starts_at_ms, id",
+       soci::use(concert), soci::into(id));
   rows.execute();
   while (rows.fetch()) ids.push_back(id);
   return ids;

@@ -1,7 +1,7 @@
 #pragma once
 
-#include <optional>
 #include <soci/soci.h>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,8 +29,8 @@ struct PendingRelease {
 };
 
 struct ScheduleWrite {
-  bool version_conflict = false;          // nothing was written: reload
-  std::vector<domain::Id> reservations;   // ids of the new holds, in order
+  bool version_conflict = false;         // nothing was written: reload
+  std::vector<domain::Id> reservations;  // ids of the new holds, in order
 };
 
 struct ReservationRecord {
@@ -46,7 +46,8 @@ struct ReservationRecord {
 
 class ScheduleRepository {
  public:
-  ScheduleRepository(soci::session& session, config::DatabaseKind kind) : session_(session), kind_(kind) {}
+  ScheduleRepository(soci::session& session, config::DatabaseKind kind)
+      : session_(session), kind_(kind) {}
 
   std::optional<domain::SeatMap> load(domain::Id schedule);
   // One transaction: releases first, then holds; every seat update is conditional on the
@@ -60,6 +61,9 @@ class ScheduleRepository {
   std::optional<std::vector<domain::Id>> schedules_of(domain::Id concert);
 
  private:
+  bool write_holds(domain::Id schedule, const std::vector<PendingHold>& holds, domain::TimeMs now,
+                   ScheduleWrite& result);
+
   soci::session& session_;
   config::DatabaseKind kind_;
 };

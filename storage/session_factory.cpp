@@ -1,8 +1,8 @@
 #include "storage/session_factory.hpp"
 
-#include <filesystem>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
+#include <filesystem>
 #include <stdexcept>
 
 namespace boxoffice::storage {

@@ -1,7 +1,7 @@
 #pragma once
 
-#include <memory>
 #include <soci/soci.h>
+#include <memory>
 
 #include "config/config.hpp"
 

@@ -6,7 +6,9 @@
 
 namespace boxoffice::storage {
 
-std::string wallet_scope(domain::Id wallet) { return "wallet:" + std::to_string(wallet); }
+std::string wallet_scope(domain::Id wallet) {
+  return "wallet:" + std::to_string(wallet);
+}
 
 std::string encode_receipt(const domain::ChargeReceipt& receipt) {
   return nlohmann::json{{"walletId", receipt.wallet},
@@ -18,8 +20,9 @@ std::string encode_receipt(const domain::ChargeReceipt& receipt) {
 
 domain::ChargeReceipt decode_charge_receipt(const std::string& text) {
   const auto json = nlohmann::json::parse(text);
-  return domain::ChargeReceipt{json.at("walletId").get<domain::Id>(), json.at("userId").get<domain::Id>(),
-                               json.at("balance").get<domain::Won>(), json.at("charged").get<domain::Won>()};
+  return domain::ChargeReceipt{
+      json.at("walletId").get<domain::Id>(), json.at("userId").get<domain::Id>(),
+      json.at("balance").get<domain::Won>(), json.at("charged").get<domain::Won>()};
 }
 
 std::optional<domain::Wallet> WalletRepository::load(domain::Id wallet) {
@@ -38,7 +41,8 @@ bool WalletRepository::user_exists(domain::Id user) {
 
 ChargeBatch WalletRepository::apply_charges(const domain::Wallet& start,
                                             const std::vector<PendingCharge>& charges,
-                                            const domain::WalletLimits& limits, domain::TimeMs now) {
+                                            const domain::WalletLimits& limits,
+                                            domain::TimeMs now) {
   using Kind = ChargeOutcome::Kind;
   WriteTransaction transaction(session_, kind_);
   ChargeBatch batch;
@@ -60,7 +64,8 @@ ChargeBatch WalletRepository::apply_charges(const domain::Wallet& start,
           outcome.receipt = decode_charge_receipt(stored_body);
         } else {
           // BALANCE_LIMIT_EXCEEDED comes before IDEMPOTENCY_KEY_REUSED in the contract.
-          const bool over = !domain::balance_after_charge(batch.wallet.balance, charge.amount, limits).ok();
+          const bool over =
+              !domain::balance_after_charge(batch.wallet.balance, charge.amount, limits).ok();
           outcome.kind = over ? Kind::limit_exceeded : Kind::key_reused;
         }
         batch.outcomes.push_back(outcome);
@@ -82,8 +87,9 @@ ChargeBatch WalletRepository::apply_charges(const domain::Wallet& start,
     if (!charge.idempotency_key.empty()) {
       const std::string body = encode_receipt(outcome.receipt);
       const int status = 200;
-      session_ << "INSERT INTO idempotency_keys(scope, idem_key, request_hash, status_code,"
-                  " response_body, created_at_ms) VALUES(:scope, :key, :hash, :status, :body, :now)",
+      session_
+          << "INSERT INTO idempotency_keys(scope, idem_key, request_hash, status_code,"
+             " response_body, created_at_ms) VALUES(:scope, :key, :hash, :status, :body, :now)",
           soci::use(scope), soci::use(charge.idempotency_key), soci::use(fingerprint),
           soci::use(status), soci::use(body), soci::use(now);
     }
@@ -96,7 +102,8 @@ ChargeBatch WalletRepository::apply_charges(const domain::Wallet& start,
       soci::statement update =
           (session_.prepare << "UPDATE wallets SET balance = :balance, version = version + 1,"
                                " updated_at_ms = :now WHERE id = :id AND version = :version",
-           soci::use(batch.wallet.balance), soci::use(now), soci::use(start.id), soci::use(start.version));
+           soci::use(batch.wallet.balance), soci::use(now), soci::use(start.id),
+           soci::use(start.version));
       update.execute(true);
       updated = update.get_affected_rows();
     }
@@ -112,8 +119,9 @@ ChargeBatch WalletRepository::apply_charges(const domain::Wallet& start,
 }
 
 long long WalletRepository::purge_idempotency_keys(domain::TimeMs cutoff) {
-  soci::statement purge = (session_.prepare << "DELETE FROM idempotency_keys WHERE created_at_ms < :cutoff",
-                           soci::use(cutoff));
+  soci::statement purge =
+      (session_.prepare << "DELETE FROM idempotency_keys WHERE created_at_ms < :cutoff",
+       soci::use(cutoff));
   purge.execute(true);
   return purge.get_affected_rows();
 }

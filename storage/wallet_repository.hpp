@@ -1,7 +1,7 @@
 #pragma once
 
-#include <optional>
 #include <soci/soci.h>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,14 +24,15 @@ struct ChargeOutcome {
 };
 
 struct ChargeBatch {
-  bool version_conflict = false;  // another writer changed the wallet: nothing was written
-  domain::Wallet wallet;          // as committed
+  bool version_conflict = false;        // another writer changed the wallet: nothing was written
+  domain::Wallet wallet;                // as committed
   std::vector<ChargeOutcome> outcomes;  // one per charge, in order
 };
 
 class WalletRepository {
  public:
-  WalletRepository(soci::session& session, config::DatabaseKind kind) : session_(session), kind_(kind) {}
+  WalletRepository(soci::session& session, config::DatabaseKind kind)
+      : session_(session), kind_(kind) {}
 
   std::optional<domain::Wallet> load(domain::Id wallet);
   bool user_exists(domain::Id user);

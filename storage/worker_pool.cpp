@@ -13,7 +13,9 @@ WorkerPool::WorkerPool(config::DatabaseTarget target, std::size_t threads)
   for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
 }
 
-WorkerPool::~WorkerPool() { stop(); }
+WorkerPool::~WorkerPool() {
+  stop();
+}
 
 void WorkerPool::post(StorageJob job) {
   {

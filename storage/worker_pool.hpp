@@ -1,5 +1,6 @@
 #pragma once
 
+#include <soci/soci.h>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -7,7 +8,6 @@
 #include <future>
 #include <memory>
 #include <mutex>
-#include <soci/soci.h>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -40,16 +40,15 @@ class WorkerPool {
     using R = std::invoke_result_t<F, soci::session&>;
     auto promise = std::make_shared<std::promise<R>>();
     auto future = promise->get_future();
-    post(StorageJob{
-        [promise, fn = std::move(fn)](soci::session& session) mutable {
-          if constexpr (std::is_void_v<R>) {
-            fn(session);
-            promise->set_value();
-          } else {
-            promise->set_value(fn(session));
-          }
-        },
-        [promise](std::exception_ptr error) { promise->set_exception(error); }});
+    post(StorageJob{[promise, fn = std::move(fn)](soci::session& session) mutable {
+                      if constexpr (std::is_void_v<R>) {
+                        fn(session);
+                        promise->set_value();
+                      } else {
+                        promise->set_value(fn(session));
+                      }
+                    },
+                    [promise](std::exception_ptr error) { promise->set_exception(error); }});
     return future;
   }
 

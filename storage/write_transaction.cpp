@@ -4,8 +4,10 @@ namespace boxoffice::storage {
 
 WriteTransaction::WriteTransaction(soci::session& session, config::DatabaseKind kind)
     : session_(session) {
-  if (kind == config::DatabaseKind::sqlite) session_ << "BEGIN IMMEDIATE";
-  else session_ << "BEGIN";
+  if (kind == config::DatabaseKind::sqlite)
+    session_ << "BEGIN IMMEDIATE";
+  else
+    session_ << "BEGIN";
 }
 
 WriteTransaction::~WriteTransaction() {

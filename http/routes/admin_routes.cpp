@@ -21,8 +21,9 @@ domain::Result<domain::TimeMs> time_field(const nlohmann::json& body, const char
   if (!text) return text.error();
   const auto parsed = domain::parse_rfc3339(text.value());
   if (!parsed)
-    return make_error(ErrorCode::invalid_request,
-                      std::string(field) + " must be an RFC 3339 date-time like 2026-12-24T19:00:00Z");
+    return make_error(
+        ErrorCode::invalid_request,
+        std::string(field) + " must be an RFC 3339 date-time like 2026-12-24T19:00:00Z");
   return *parsed;
 }
 
@@ -70,73 +71,86 @@ void add_admin_routes(Server& server) {
   Services& services = server.services();
   const auto kind = services.config.database.kind;
 
-  router.add("POST", "/api/v1/admin/users", [&services, kind](const auto& request, auto& response, const auto&) {
-    if (reply_if_error(response, check_admin_key(services.config.admin_key, request))) return;
-    auto body = parse_object(request.body);
-    if (reply_if_error(response, body)) return;
-    auto name = string_field(body.value(), "name");
-    if (reply_if_error(response, name)) return;
-    if (reply_if_error(response, domain::validate_user_name(name.value()))) return;
-    const auto now = services.clock.now_ms();
-    auto user = call_storage(services.storage, "create user", kWriteWait,
-                             [kind, name = name.value(), now](soci::session& session) {
-                               return storage::CatalogRepository(session, kind).create_user(name, now);
-                             });
-    if (reply_if_error(response, user)) return;
-    reply_json(response, 201,
-               {{"userId", user->id}, {"walletId", user->wallet_id}, {"name", user->name}});
-  });
+  router.add(
+      "POST", "/api/v1/admin/users",
+      [&services, kind](const auto& request, auto& response, const auto&) {
+        if (reply_if_error(response, check_admin_key(services.config.admin_key, request))) return;
+        auto body = parse_object(request.body);
+        if (reply_if_error(response, body)) return;
+        auto name = string_field(body.value(), "name");
+        if (reply_if_error(response, name)) return;
+        if (reply_if_error(response, domain::validate_user_name(name.value()))) return;
+        const auto now = services.clock.now_ms();
+        auto user =
+            call_storage(services.storage, "create user", kWriteWait,
+                         [kind, name = name.value(), now](soci::session& session) {
+                           return storage::CatalogRepository(session, kind).create_user(name, now);
+                         });
+        if (reply_if_error(response, user)) return;
+        reply_json(response, 201,
+                   {{"userId", user->id}, {"walletId", user->wallet_id}, {"name", user->name}});
+      });
 
-  router.add("POST", "/api/v1/admin/concerts", [&services, kind](const auto& request, auto& response, const auto&) {
-    if (reply_if_error(response, check_admin_key(services.config.admin_key, request))) return;
-    auto body = parse_object(request.body);
-    if (reply_if_error(response, body)) return;
-    auto title = string_field(body.value(), "title");
-    if (reply_if_error(response, title)) return;
-    if (reply_if_error(response, domain::validate_concert_title(title.value()))) return;
-    const auto now = services.clock.now_ms();
-    auto concert = call_storage(services.storage, "create concert", kWriteWait,
-                                [kind, title = title.value(), now](soci::session& session) {
-                                  return storage::CatalogRepository(session, kind).create_concert(title, now);
-                                });
-    if (reply_if_error(response, concert)) return;
-    reply_json(response, 201, {{"concertId", concert->id}, {"title", concert->title}});
-  });
+  router.add("POST", "/api/v1/admin/concerts",
+             [&services, kind](const auto& request, auto& response, const auto&) {
+               if (reply_if_error(response, check_admin_key(services.config.admin_key, request)))
+                 return;
+               auto body = parse_object(request.body);
+               if (reply_if_error(response, body)) return;
+               auto title = string_field(body.value(), "title");
+               if (reply_if_error(response, title)) return;
+               if (reply_if_error(response, domain::validate_concert_title(title.value()))) return;
+               const auto now = services.clock.now_ms();
+               auto concert = call_storage(
+                   services.storage, "create concert", kWriteWait,
+                   [kind, title = title.value(), now](soci::session& session) {
+                     return storage::CatalogRepository(session, kind).create_concert(title, now);
+                   });
+               if (reply_if_error(response, concert)) return;
+               reply_json(response, 201, {{"concertId", concert->id}, {"title", concert->title}});
+             });
 
   router.add("POST", "/api/v1/admin/concerts/{concertId}/schedules",
              [&services, kind](const auto& request, auto& response, const RequestContext& context) {
-    if (reply_if_error(response, check_admin_key(services.config.admin_key, request))) return;
-    const auto concert_id = parse_id(context.param("concertId"));
-    if (!concert_id) {
-      write_problem(response, make_error(ErrorCode::invalid_request, "concertId must be a positive integer"));
-      return;
-    }
-    auto body = parse_object(request.body);
-    if (reply_if_error(response, body)) return;
-    auto spec = schedule_spec(body.value(), *concert_id);
-    if (reply_if_error(response, spec)) return;
-    const auto now = services.clock.now_ms();
-    auto schedule = call_storage(services.storage, "create schedule", kWriteWait,
-                                 [kind, spec = spec.value(), now](soci::session& session) {
-                                   return storage::CatalogRepository(session, kind).create_schedule(spec, now);
-                                 });
-    if (reply_if_error(response, schedule)) return;
-    if (!schedule.value()) {
-      write_problem(response, make_error(ErrorCode::concert_not_found,
-                                         "concert " + std::to_string(*concert_id) + " does not exist"));
-      return;
-    }
-    reply_json(response, 201, schedule_json(*schedule.value()));
-  });
+               if (reply_if_error(response, check_admin_key(services.config.admin_key, request)))
+                 return;
+               const auto concert_id = parse_id(context.param("concertId"));
+               if (!concert_id) {
+                 write_problem(response, make_error(ErrorCode::invalid_request,
+                                                    "concertId must be a positive integer"));
+                 return;
+               }
+               auto body = parse_object(request.body);
+               if (reply_if_error(response, body)) return;
+               auto spec = schedule_spec(body.value(), *concert_id);
+               if (reply_if_error(response, spec)) return;
+               const auto now = services.clock.now_ms();
+               auto schedule = call_storage(
+                   services.storage, "create schedule", kWriteWait,
+                   [kind, spec = spec.value(), now](soci::session& session) {
+                     return storage::CatalogRepository(session, kind).create_schedule(spec, now);
+                   });
+               if (reply_if_error(response, schedule)) return;
+               if (!schedule.value()) {
+                 write_problem(response, make_error(ErrorCode::concert_not_found,
+                                                    "concert " + std::to_string(*concert_id) +
+                                                        " does not exist"));
+                 return;
+               }
+               reply_json(response, 201, schedule_json(*schedule.value()));
+             });
 
-  router.add("GET", "/api/v1/admin/cluster", [&services](const auto& request, auto& response, const auto&) {
-    if (reply_if_error(response, check_admin_key(services.config.admin_key, request))) return;
-    const auto& config = services.config;
-    const auto address = config.cluster_listen ? config.cluster_listen->to_string() : config.listen.to_string();
-    nlohmann::json nodes = nlohmann::json::array();
-    nodes.push_back({{"nodeId", config.node_id}, {"address", address}, {"status", "up"}});
-    reply_json(response, 200, {{"nodeId", config.node_id}, {"nodes", nodes}});
-  });
+  router.add(
+      "GET", "/api/v1/admin/cluster",
+      [&services](const auto& request, auto& response, const auto&) {
+        if (reply_if_error(response, check_admin_key(services.config.admin_key, request))) return;
+        const auto& config = services.config;
+        const auto address =
+            config.cluster_listen ? config.cluster_listen->to_string() : config.listen.to_string();
+        nlohmann::json nodes = nlohmann::json::array();
+        nodes.push_back({{"nodeId", config.node_id}, {"address", address}, {"status", "up"}});
+        reply_json(response, 200, {{"nodeId", config.node_id}, {"nodes", nodes}});
+      });
 }
 
 }  // namespace boxoffice::http

@@ -20,7 +20,8 @@ nlohmann::json token_json(const domain::TokenView& view, bool with_remaining) {
       {"position", optional_number(view.position)},
       {"estimatedWaitSeconds", optional_number(view.estimated_wait_seconds)},
       {"issuedAt", domain::format_rfc3339(view.issued_at)},
-      {"expiresAt", view.expires_at ? nlohmann::json(domain::format_rfc3339(*view.expires_at)) : nlohmann::json(nullptr)},
+      {"expiresAt", view.expires_at ? nlohmann::json(domain::format_rfc3339(*view.expires_at))
+                                    : nlohmann::json(nullptr)},
   };
   if (with_remaining) body["remainingSeconds"] = optional_number(view.remaining_seconds);
   return body;
@@ -31,23 +32,26 @@ nlohmann::json token_json(const domain::TokenView& view, bool with_remaining) {
 void add_queue_routes(Server& server) {
   Services& services = server.services();
 
-  server.router().add("POST", "/api/v1/queue/tokens", [&services](const auto& request, auto& response, const auto&) {
-    const auto body = parse_object(request.body);
-    if (reply_if_error(response, body)) return;
-    const auto user = positive_id_field(body.value(), "userId");
-    if (reply_if_error(response, user)) return;
-    const auto view = services.actors.issue_token(user.value());
-    if (reply_if_error(response, view)) return;
-    reply_json(response, view->created ? 201 : 200, token_json(view.value(), false));
-  });
+  server.router().add("POST", "/api/v1/queue/tokens",
+                      [&services](const auto& request, auto& response, const auto&) {
+                        const auto body = parse_object(request.body);
+                        if (reply_if_error(response, body)) return;
+                        const auto user = positive_id_field(body.value(), "userId");
+                        if (reply_if_error(response, user)) return;
+                        const auto view = services.actors.issue_token(user.value());
+                        if (reply_if_error(response, view)) return;
+                        reply_json(response, view->created ? 201 : 200,
+                                   token_json(view.value(), false));
+                      });
 
-  server.router().add("GET", "/api/v1/queue/tokens/me", [&services](const auto& request, auto& response, const auto&) {
-    const auto token = bearer_token(request);
-    if (reply_if_error(response, token)) return;
-    const auto view = services.actors.look_at_token(token.value());
-    if (reply_if_error(response, view)) return;
-    reply_json(response, 200, token_json(view.value(), true));
-  });
+  server.router().add("GET", "/api/v1/queue/tokens/me",
+                      [&services](const auto& request, auto& response, const auto&) {
+                        const auto token = bearer_token(request);
+                        if (reply_if_error(response, token)) return;
+                        const auto view = services.actors.look_at_token(token.value());
+                        if (reply_if_error(response, view)) return;
+                        reply_json(response, 200, token_json(view.value(), true));
+                      });
 }
 
 }  // namespace boxoffice::http

@@ -16,25 +16,35 @@ using domain::make_error;
 
 namespace {
 
-nlohmann::json reservation_json(domain::Id reservation, domain::Id schedule, domain::Id concert, std::int32_t seat,
-                                domain::Id user, domain::Won price, const std::string& status, domain::TimeMs held_until) {
-  return {{"reservationId", reservation}, {"scheduleId", schedule}, {"concertId", concert},
-          {"seatNumber", seat},           {"userId", user},         {"price", price},
-          {"status", status},             {"heldUntil", domain::format_rfc3339(held_until)}};
+nlohmann::json reservation_json(domain::Id reservation, domain::Id schedule, domain::Id concert,
+                                std::int32_t seat, domain::Id user, domain::Won price,
+                                const std::string& status, domain::TimeMs held_until) {
+  return {{"reservationId", reservation},
+          {"scheduleId", schedule},
+          {"concertId", concert},
+          {"seatNumber", seat},
+          {"userId", user},
+          {"price", price},
+          {"status", status},
+          {"heldUntil", domain::format_rfc3339(held_until)}};
 }
 
 // The stored reservation, or RESERVATION_NOT_FOUND / INVALID_REQUEST for the path id.
-domain::Result<storage::ReservationRecord> reservation_of(Services& services, const RequestContext& context) {
+domain::Result<storage::ReservationRecord> reservation_of(Services& services,
+                                                          const RequestContext& context) {
   const auto id = parse_id(context.param("reservationId"));
-  if (!id) return make_error(ErrorCode::invalid_request, "reservationId must be a positive integer");
+  if (!id)
+    return make_error(ErrorCode::invalid_request, "reservationId must be a positive integer");
   const auto kind = services.config.database.kind;
-  auto record = call_storage(services.storage, "find reservation", services.config.request_timeout,
-                             [kind, id = *id](soci::session& session) {
-                               return storage::ScheduleRepository(session, kind).find_reservation(id);
-                             });
+  auto record =
+      call_storage(services.storage, "find reservation", services.config.request_timeout,
+                   [kind, id = *id](soci::session& session) {
+                     return storage::ScheduleRepository(session, kind).find_reservation(id);
+                   });
   if (!record.ok()) return record.error();
   if (!record.value())
-    return make_error(ErrorCode::reservation_not_found, "reservation " + std::to_string(*id) + " does not exist");
+    return make_error(ErrorCode::reservation_not_found,
+                      "reservation " + std::to_string(*id) + " does not exist");
   return *record.value();
 }
 
@@ -43,55 +53,64 @@ domain::Result<storage::ReservationRecord> reservation_of(Services& services, co
 void add_reservation_routes(Server& server) {
   Services& services = server.services();
 
-  server.router().add("POST", "/api/v1/reservations", [&services](const auto& request, auto& response, const auto&) {
-    const auto token = require_active_token(services.actors, request);
-    if (reply_if_error(response, token)) return;
-    const auto body = parse_object(request.body);
-    if (reply_if_error(response, body)) return;
-    const auto schedule = positive_id_field(body.value(), "scheduleId");
-    if (reply_if_error(response, schedule)) return;
-    const auto seat = integer_field(body.value(), "seatNumber");
-    if (reply_if_error(response, seat)) return;
-    // Any integer is a seat number; one outside 1..seatCount is SEAT_NOT_FOUND (after SCHEDULE_NOT_FOUND).
-    const auto number = seat.value() < 1 || seat.value() > std::numeric_limits<std::int32_t>::max()
-                            ? 0
-                            : static_cast<std::int32_t>(seat.value());
-    const auto hold = services.actors.hold(schedule.value(), number, token->user);
-    if (reply_if_error(response, hold)) return;
-    reply_json(response, hold->created ? 201 : 200,
-               reservation_json(hold->reservation, hold->schedule, hold->concert, hold->seat, hold->user, hold->price,
-                                "HELD", hold->held_until));
-  });
+  server.router().add(
+      "POST", "/api/v1/reservations",
+      [&services](const auto& request, auto& response, const auto&) {
+        const auto token = require_active_token(services.actors, request);
+        if (reply_if_error(response, token)) return;
+        const auto body = parse_object(request.body);
+        if (reply_if_error(response, body)) return;
+        const auto schedule = positive_id_field(body.value(), "scheduleId");
+        if (reply_if_error(response, schedule)) return;
+        const auto seat = integer_field(body.value(), "seatNumber");
+        if (reply_if_error(response, seat)) return;
+        // Any integer is a seat number; one outside 1..seatCount is SEAT_NOT_FOUND (after
+        // SCHEDULE_NOT_FOUND).
+        const auto number =
+            seat.value() < 1 || seat.value() > std::numeric_limits<std::int32_t>::max()
+                ? 0
+                : static_cast<std::int32_t>(seat.value());
+        const auto hold = services.actors.hold(schedule.value(), number, token->user);
+        if (reply_if_error(response, hold)) return;
+        reply_json(response, hold->created ? 201 : 200,
+                   reservation_json(hold->reservation, hold->schedule, hold->concert, hold->seat,
+                                    hold->user, hold->price, "HELD", hold->held_until));
+      });
 
-  server.router().add("GET", "/api/v1/reservations/{reservationId}", [&services](const auto& request, auto& response,
-                                                                                  const RequestContext& context) {
-    const auto token = require_known_token(services.actors, request);
-    if (reply_if_error(response, token)) return;
-    const auto record = reservation_of(services, context);
-    if (reply_if_error(response, record)) return;
-    const auto& r = record.value();
-    if (r.user != token->user) {
-      write_problem(response, make_error(ErrorCode::reservation_not_owned,
-                                         "reservation " + std::to_string(r.id) + " was held by another user"));
-      return;
-    }
-    const bool passed = r.status == "HELD" && r.held_until <= services.clock.now_ms();
-    reply_json(response, 200,
-               reservation_json(r.id, r.schedule, r.concert, r.seat, r.user, r.price, passed ? "EXPIRED" : r.status,
-                                r.held_until));
-  });
+  server.router().add(
+      "GET", "/api/v1/reservations/{reservationId}",
+      [&services](const auto& request, auto& response, const RequestContext& context) {
+        const auto token = require_known_token(services.actors, request);
+        if (reply_if_error(response, token)) return;
+        const auto record = reservation_of(services, context);
+        if (reply_if_error(response, record)) return;
+        const auto& r = record.value();
+        if (r.user != token->user) {
+          write_problem(response, make_error(ErrorCode::reservation_not_owned,
+                                             "reservation " + std::to_string(r.id) +
+                                                 " was held by another user"));
+          return;
+        }
+        const bool passed = r.status == "HELD" && r.held_until <= services.clock.now_ms();
+        reply_json(response, 200,
+                   reservation_json(r.id, r.schedule, r.concert, r.seat, r.user, r.price,
+                                    passed ? "EXPIRED" : r.status, r.held_until));
+      });
 
-  server.router().add("DELETE", "/api/v1/reservations/{reservationId}", [&services](const auto& request, auto& response,
-                                                                                     const RequestContext& context) {
-    const auto token = require_active_token(services.actors, request);
-    if (reply_if_error(response, token)) return;
-    const auto record = reservation_of(services, context);
-    if (reply_if_error(response, record)) return;
-    const auto& r = record.value();
-    const auto cancelled = services.actors.cancel(r.schedule, r.id, token->user);
-    if (reply_if_error(response, cancelled)) return;
-    reply_json(response, 200, reservation_json(r.id, r.schedule, r.concert, r.seat, r.user, r.price, "CANCELLED", r.held_until));
-  });
+  server.router().add(
+      "DELETE", "/api/v1/reservations/{reservationId}",
+      [&services](const auto& request, auto& response, const RequestContext& context) {
+        const auto token = require_active_token(services.actors, request);
+        if (reply_if_error(response, token)) return;
+        const auto record = reservation_of(services, context);
+        if (reply_if_error(response, record)) return;
+        const auto& r = record.value();
+        const auto cancelled = services.actors.cancel(r.schedule, r.id, token->user);
+        if (reply_if_error(response, cancelled)) return;
+        reply_json(response, 200,
+                   reservation_json(r.id, r.schedule, r.concert, r.seat, r.user, r.price,
+                                    "CANCELLED", r.held_until));
+      });
 }
 
 }  // namespace boxoffice::http

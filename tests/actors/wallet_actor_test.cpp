@@ -74,8 +74,10 @@ BOOST_AUTO_TEST_CASE(sixteen_threads_of_500_charges_end_exactly_at_the_sum) {
   BOOST_TEST(gateway->wallet_balance(user.wallet_id, user.id)->balance == expected);
   const auto wallet = std::to_string(user.wallet_id);
   BOOST_TEST(scalar("SELECT balance FROM wallets WHERE id = " + wallet) == expected);
-  BOOST_TEST(scalar("SELECT COALESCE(SUM(amount), 0) FROM wallet_ledger WHERE wallet_id = " + wallet) == expected);
-  BOOST_TEST(scalar("SELECT COUNT(*) FROM wallet_ledger WHERE wallet_id = " + wallet) == kThreads * kCharges);
+  BOOST_TEST(scalar("SELECT COALESCE(SUM(amount), 0) FROM wallet_ledger WHERE wallet_id = " +
+                    wallet) == expected);
+  BOOST_TEST(scalar("SELECT COUNT(*) FROM wallet_ledger WHERE wallet_id = " + wallet) ==
+             kThreads * kCharges);
 }
 
 BOOST_AUTO_TEST_CASE(keys_repeated_across_threads_charge_once_per_key) {
@@ -88,9 +90,12 @@ BOOST_AUTO_TEST_CASE(keys_repeated_across_threads_charge_once_per_key) {
     threads.emplace_back([&, t] {
       for (int k = 0; k < kKeys; ++k) {
         const int key = (k + t * 7) % kKeys;  // each thread walks the keys in another order
-        auto receipt = gateway->charge(user.wallet_id, user.id, 1000 + key, "key-" + std::to_string(key));
-        if (!receipt.ok()) ++failures;
-        else seen[t][key] = receipt->balance;
+        auto receipt =
+            gateway->charge(user.wallet_id, user.id, 1000 + key, "key-" + std::to_string(key));
+        if (!receipt.ok())
+          ++failures;
+        else
+          seen[t][key] = receipt->balance;
       }
     });
   for (auto& thread : threads) thread.join();
@@ -115,14 +120,16 @@ BOOST_AUTO_TEST_CASE(state_and_keys_survive_a_restart_of_the_actors) {
 }
 
 BOOST_AUTO_TEST_CASE(a_write_by_another_writer_is_never_overwritten) {
-  BOOST_REQUIRE(gateway->charge(user.wallet_id, user.id, 100, "").ok());  // the actor holds version 1
+  BOOST_REQUIRE(
+      gateway->charge(user.wallet_id, user.id, 100, "").ok());  // the actor holds version 1
   // Another owner (e.g. a second node during a cluster move) charges behind its back.
   scalar("UPDATE wallets SET balance = balance + 50, version = version + 1 WHERE id = " +
          std::to_string(user.wallet_id) + " RETURNING balance");
   const auto receipt = gateway->charge(user.wallet_id, user.id, 10, "");
   BOOST_REQUIRE(receipt.ok());
   BOOST_TEST(receipt->balance == 160);  // reloaded, then applied: 100 + 50 + 10
-  BOOST_TEST(scalar("SELECT balance FROM wallets WHERE id = " + std::to_string(user.wallet_id)) == 160);
+  BOOST_TEST(scalar("SELECT balance FROM wallets WHERE id = " + std::to_string(user.wallet_id)) ==
+             160);
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_wallet_is_not_found_and_its_actor_does_not_linger) {
@@ -153,10 +160,14 @@ BOOST_AUTO_TEST_CASE(records_older_than_the_cutoff_are_purged_and_newer_ones_kep
   wallet = wallets.apply_charges(wallet, {{user.id, 10, "new"}}, limits, 90'000'000).wallet;
   BOOST_TEST(wallets.purge_idempotency_keys(90'000'000 - 86'400'000) == 1);
   // The kept key still replays; the purged one is a new charge again.
-  BOOST_TEST(static_cast<int>(wallets.apply_charges(wallet, {{user.id, 10, "new"}}, limits, 90'000'001).outcomes[0].kind) ==
-             static_cast<int>(ChargeOutcome::Kind::replayed));
-  BOOST_TEST(static_cast<int>(wallets.apply_charges(wallet, {{user.id, 10, "old"}}, limits, 90'000'001).outcomes[0].kind) ==
-             static_cast<int>(ChargeOutcome::Kind::applied));
+  BOOST_TEST(
+      static_cast<int>(wallets.apply_charges(wallet, {{user.id, 10, "new"}}, limits, 90'000'001)
+                           .outcomes[0]
+                           .kind) == static_cast<int>(ChargeOutcome::Kind::replayed));
+  BOOST_TEST(
+      static_cast<int>(wallets.apply_charges(wallet, {{user.id, 10, "old"}}, limits, 90'000'001)
+                           .outcomes[0]
+                           .kind) == static_cast<int>(ChargeOutcome::Kind::applied));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -8,7 +9,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -66,7 +66,9 @@ std::string env_name_of(const std::string& key) {
   return "";
 }
 
-std::string ms(std::chrono::milliseconds value) { return std::to_string(value.count()); }
+std::string ms(std::chrono::milliseconds value) {
+  return std::to_string(value.count());
+}
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -94,46 +96,90 @@ const std::string kPostgres = "postgresql://box@db.internal:5432/boxoffice";
 
 std::vector<ReadCase> read_cases() {
   return {
-      {"listen", "0.0.0.0:9090", [](const Config& c) { return c.listen.to_string(); },
-       "0.0.0.0:9090", {}},
-      {"database", kPostgres,
+      {"listen",
+       "0.0.0.0:9090",
+       [](const Config& c) { return c.listen.to_string(); },
+       "0.0.0.0:9090",
+       {}},
+      {"database",
+       kPostgres,
        [](const Config& c) {
-         return std::string(c.database.kind == DatabaseKind::postgresql ? "postgresql " : "sqlite ") +
+         return std::string(c.database.kind == DatabaseKind::postgresql ? "postgresql "
+                                                                        : "sqlite ") +
                 c.database.url;
        },
-       "postgresql " + kPostgres, {}},
-      {"admin-key", "s3cret-key", [](const Config& c) { return c.admin_key.value_or("<none>"); },
-       "s3cret-key", {}},
+       "postgresql " + kPostgres,
+       {}},
+      {"admin-key",
+       "s3cret-key",
+       [](const Config& c) { return c.admin_key.value_or("<none>"); },
+       "s3cret-key",
+       {}},
       {"hold-ttl", "2s", [](const Config& c) { return ms(c.hold_ttl); }, "2000", {}},
       {"token-ttl", "90s", [](const Config& c) { return ms(c.token_ttl); }, "90000", {}},
-      {"queue-max-active", "7", [](const Config& c) { return std::to_string(c.queue_max_active); },
-       "7", {}},
-      {"queue-idle-timeout", "1500ms", [](const Config& c) { return ms(c.queue_idle_timeout); },
-       "1500", {}},
-      {"max-charge", "5000", [](const Config& c) { return std::to_string(c.max_charge); }, "5000", {}},
-      {"max-balance", "70000", [](const Config& c) { return std::to_string(c.max_balance); },
-       "70000", {}},
-      {"max-body-bytes", "2048", [](const Config& c) { return std::to_string(c.max_body_bytes); },
-       "2048", {}},
+      {"queue-max-active",
+       "7",
+       [](const Config& c) { return std::to_string(c.queue_max_active); },
+       "7",
+       {}},
+      {"queue-idle-timeout",
+       "1500ms",
+       [](const Config& c) { return ms(c.queue_idle_timeout); },
+       "1500",
+       {}},
+      {"max-charge",
+       "5000",
+       [](const Config& c) { return std::to_string(c.max_charge); },
+       "5000",
+       {}},
+      {"max-balance",
+       "70000",
+       [](const Config& c) { return std::to_string(c.max_balance); },
+       "70000",
+       {}},
+      {"max-body-bytes",
+       "2048",
+       [](const Config& c) { return std::to_string(c.max_body_bytes); },
+       "2048",
+       {}},
       {"node-id", "3", [](const Config& c) { return std::to_string(c.node_id); }, "3", {}},
-      {"cluster-listen", "10.0.0.1:7001",
+      {"cluster-listen",
+       "10.0.0.1:7001",
        [](const Config& c) {
          return c.cluster_listen ? c.cluster_listen->to_string() : std::string("<none>");
        },
-       "10.0.0.1:7001", {{"database", kPostgres}}},
-      {"peers", "10.0.0.2:7001,[fd00::3]:7001",
+       "10.0.0.1:7001",
+       {{"database", kPostgres}}},
+      {"peers",
+       "10.0.0.2:7001,[fd00::3]:7001",
        [](const Config& c) {
          std::string out;
          for (const auto& peer : c.peers) out += (out.empty() ? "" : ",") + peer.to_string();
          return out;
        },
-       "10.0.0.2:7001,[fd00::3]:7001", {{"database", kPostgres}, {"cluster-listen", "10.0.0.1:7001"}}},
+       "10.0.0.2:7001,[fd00::3]:7001",
+       {{"database", kPostgres}, {"cluster-listen", "10.0.0.1:7001"}}},
       {"log-level", "debug", [](const Config& c) { return c.log_level; }, "debug", {}},
-      {"http-threads", "8", [](const Config& c) { return std::to_string(c.http_threads); }, "8", {}},
-      {"db-pool-size", "4", [](const Config& c) { return std::to_string(c.db_pool_size); }, "4", {}},
-      {"request-timeout", "10s", [](const Config& c) { return ms(c.request_timeout); }, "10000", {}},
-      {"entity-idle-timeout", "1h", [](const Config& c) { return ms(c.entity_idle_timeout); },
-       "3600000", {}},
+      {"http-threads",
+       "8",
+       [](const Config& c) { return std::to_string(c.http_threads); },
+       "8",
+       {}},
+      {"db-pool-size",
+       "4",
+       [](const Config& c) { return std::to_string(c.db_pool_size); },
+       "4",
+       {}},
+      {"request-timeout",
+       "10s",
+       [](const Config& c) { return ms(c.request_timeout); },
+       "10000",
+       {}},
+      {"entity-idle-timeout",
+       "1h",
+       [](const Config& c) { return ms(c.entity_idle_timeout); },
+       "3600000",
+       {}},
   };
 }
 
@@ -272,7 +318,9 @@ BOOST_AUTO_TEST_CASE(uses_the_documented_environment_variable_names) {
       {"peers", "BOXOFFICE_PEERS"},
   };
   for (const auto& [key, variable] : documented) {
-    BOOST_TEST_CONTEXT(key) { BOOST_TEST(env_name_of(key) == variable); }
+    BOOST_TEST_CONTEXT(key) {
+      BOOST_TEST(env_name_of(key) == variable);
+    }
   }
 }
 
@@ -421,8 +469,8 @@ BOOST_AUTO_TEST_CASE(refuses_a_config_file_with_a_syntax_error_naming_the_file) 
 }
 
 BOOST_AUTO_TEST_CASE(refuses_config_file_values_that_are_neither_string_nor_integer) {
-  for (const std::string line :
-       {"node-id = 1.5", "admin-key = true", "peers = [\"a:1\", \"b:2\"]", "[listen]\nhost = \"x\""}) {
+  for (const std::string line : {"node-id = 1.5", "admin-key = true", "peers = [\"a:1\", \"b:2\"]",
+                                 "[listen]\nhost = \"x\""}) {
     BOOST_TEST_CONTEXT(line) {
       const TempFile file(line + "\n");
       const auto outcome = load({"serve", "--config", file.path()});
@@ -433,9 +481,10 @@ BOOST_AUTO_TEST_CASE(refuses_config_file_values_that_are_neither_string_nor_inte
 }
 
 BOOST_AUTO_TEST_CASE(refuses_a_missing_config_file_naming_it) {
-  const std::string missing = (std::filesystem::temp_directory_path() /
-                               ("boxoffice-config-test-missing-" + std::to_string(::getpid()) + ".toml"))
-                                  .string();
+  const std::string missing =
+      (std::filesystem::temp_directory_path() /
+       ("boxoffice-config-test-missing-" + std::to_string(::getpid()) + ".toml"))
+          .string();
   const auto from_flag = load({"serve", "--config", missing});
   check_refused(from_flag);
   BOOST_TEST(contains(from_flag.message, missing), from_flag.message);
@@ -454,7 +503,9 @@ BOOST_AUTO_TEST_CASE(refuses_an_unknown_command) {
   check_refused(load({"frobnicate"}));
 }
 
-BOOST_AUTO_TEST_CASE(refuses_a_missing_command) { check_refused(load({})); }
+BOOST_AUTO_TEST_CASE(refuses_a_missing_command) {
+  check_refused(load({}));
+}
 
 BOOST_AUTO_TEST_CASE(refuses_a_flag_without_its_value) {
   const auto outcome = load({"serve", "--hold-ttl"});

@@ -52,9 +52,11 @@ BOOST_AUTO_TEST_CASE(reads_the_largest_number_without_overflow) {
 
 BOOST_AUTO_TEST_CASE(refuses_zero_negative_fractional_and_unitless_values) {
   for (const std::string text :
-       {"0s", "0ms", "-1s", "1.5s", "5", "s", "10d", "", "1 s", " 1s", "1s ", "1S", "1sec",
-        "+1s", "1m30s", "0x10s", "99999999999999999999h"}) {
-    BOOST_TEST_CONTEXT("\"" << text << "\"") { BOOST_TEST(shown(parse_duration(text)) == "refused"); }
+       {"0s", "0ms", "-1s", "1.5s", "5", "s", "10d", "", "1 s", " 1s", "1s ", "1S", "1sec", "+1s",
+        "1m30s", "0x10s", "99999999999999999999h"}) {
+    BOOST_TEST_CONTEXT("\"" << text << "\"") {
+      BOOST_TEST(shown(parse_duration(text)) == "refused");
+    }
   }
 }
 
@@ -81,7 +83,8 @@ BOOST_AUTO_TEST_CASE(reads_the_full_int64_range) {
 }
 
 BOOST_AUTO_TEST_CASE(refuses_text_that_is_not_a_plain_decimal_integer) {
-  for (const std::string text : {"", "abc", "12abc", "1.0", "1e3", " 5", "5 ", "+5", "0x10", "1,000"}) {
+  for (const std::string text :
+       {"", "abc", "12abc", "1.0", "1e3", " 5", "5 ", "+5", "0x10", "1,000"}) {
     BOOST_TEST_CONTEXT("\"" << text << "\"") {
       BOOST_TEST(shown(parse_count(text, 0, 1'000'000)) == "refused");
     }
@@ -112,10 +115,12 @@ BOOST_AUTO_TEST_CASE(accepts_ports_0_and_65535) {
 
 BOOST_AUTO_TEST_CASE(refuses_malformed_addresses) {
   for (const std::string text :
-       {"localhost", "localhost:", ":8080", "localhost:65536", "localhost:-1", "localhost:http",
-        "", "[::1]", "[::1]:", "[::1]8080", "[]:8080", "::1:8080", "[::1:8080", "my host:80",
-        "a/b:80", "a,b:80", "localhost:80 "}) {
-    BOOST_TEST_CONTEXT("\"" << text << "\"") { BOOST_TEST(shown(parse_host_port(text)) == "refused"); }
+       {"localhost", "localhost:", ":8080", "localhost:65536", "localhost:-1", "localhost:http", "",
+        "[::1]", "[::1]:", "[::1]8080", "[]:8080", "::1:8080", "[::1:8080", "my host:80", "a/b:80",
+        "a,b:80", "localhost:80 "}) {
+    BOOST_TEST_CONTEXT("\"" << text << "\"") {
+      BOOST_TEST(shown(parse_host_port(text)) == "refused");
+    }
   }
 }
 
@@ -154,7 +159,8 @@ BOOST_AUTO_TEST_CASE(reads_a_relative_sqlite_path) {
   BOOST_TEST((target->kind == DatabaseKind::sqlite));
   BOOST_TEST(target->sqlite_path == "var/x.db");
   BOOST_TEST(target->url == "sqlite:var/x.db");
-  BOOST_TEST(target->connect_string.find("db=var/x.db") != std::string::npos, target->connect_string);
+  BOOST_TEST(target->connect_string.find("db=var/x.db") != std::string::npos,
+             target->connect_string);
 }
 
 BOOST_AUTO_TEST_CASE(reads_an_absolute_sqlite_path) {
@@ -168,9 +174,11 @@ BOOST_AUTO_TEST_CASE(reads_postgresql_urls_with_either_scheme_into_libpq_keyword
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"postgresql://u@h:5432/db", "user='u' port='5432' host='h' dbname='db'"},
       {"postgres://u@h:5432/db", "user='u' port='5432' host='h' dbname='db'"},
-      {"postgresql://u:secret@db.internal/boxoffice", "user='u' password='secret' host='db.internal' dbname='boxoffice'"},
+      {"postgresql://u:secret@db.internal/boxoffice",
+       "user='u' password='secret' host='db.internal' dbname='boxoffice'"},
       {"postgresql://u:p%40ss%27w@[::1]:6543/my%20db?options=-csearch_path%3Dx&sslmode=disable",
-       "user='u' password='p@ss\\'w' port='6543' host='::1' dbname='my db' options='-csearch_path=x' sslmode='disable'"},
+       "user='u' password='p@ss\\'w' port='6543' host='::1' dbname='my db' "
+       "options='-csearch_path=x' sslmode='disable'"},
   };
   for (const auto& [url, keywords] : cases) {
     BOOST_TEST_CONTEXT(url) {
@@ -185,18 +193,22 @@ BOOST_AUTO_TEST_CASE(reads_postgresql_urls_with_either_scheme_into_libpq_keyword
 }
 
 BOOST_AUTO_TEST_CASE(refuses_malformed_postgresql_urls) {
-  for (const std::string url : {"postgresql://u@h:notaport/db", "postgresql://u@h/db?novalue",
-                                "postgresql://u@h/db?bad%zz=1", "postgresql://u@[::1/db",
-                                "postgresql://u@h:70000/db"}) {
-    BOOST_TEST_CONTEXT(url) { BOOST_TEST(!parse_database_url(url).has_value()); }
+  for (const std::string url :
+       {"postgresql://u@h:notaport/db", "postgresql://u@h/db?novalue",
+        "postgresql://u@h/db?bad%zz=1", "postgresql://u@[::1/db", "postgresql://u@h:70000/db"}) {
+    BOOST_TEST_CONTEXT(url) {
+      BOOST_TEST(!parse_database_url(url).has_value());
+    }
   }
 }
 
 BOOST_AUTO_TEST_CASE(refuses_other_schemes_and_empty_targets) {
-  for (const std::string url : {"mysql://u@h/db", "mysql://", "sqlite:", "sqlite://", "postgresql://",
-                                "postgres://", "", "var/x.db", "SQLITE:var/x.db",
-                                "sqlite:var/my db.db"}) {
-    BOOST_TEST_CONTEXT("\"" << url << "\"") { BOOST_TEST(!parse_database_url(url).has_value()); }
+  for (const std::string url :
+       {"mysql://u@h/db", "mysql://", "sqlite:", "sqlite://", "postgresql://", "postgres://", "",
+        "var/x.db", "SQLITE:var/x.db", "sqlite:var/my db.db"}) {
+    BOOST_TEST_CONTEXT("\"" << url << "\"") {
+      BOOST_TEST(!parse_database_url(url).has_value());
+    }
   }
 }
 

@@ -63,9 +63,8 @@ BOOST_AUTO_TEST_CASE(refuses_an_empty_name_naming_the_field) {
 }
 
 BOOST_AUTO_TEST_CASE(refuses_control_characters_naming_the_field) {
-  for (const std::string& name : {std::string("kim\n"), std::string("k\tim"),
-                                 std::string("kim\r"), std::string("\x1b[31mkim"),
-                                 std::string("ki\0m", 4)}) {
+  for (const std::string& name : {std::string("kim\n"), std::string("k\tim"), std::string("kim\r"),
+                                  std::string("\x1b[31mkim"), std::string("ki\0m", 4)}) {
     BOOST_TEST_CONTEXT("name of " << name.size() << " bytes") {
       const auto result = validate_user_name(name);
       BOOST_TEST(code_of(result) == "INVALID_REQUEST");
@@ -110,7 +109,9 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(schedule)
 
-BOOST_AUTO_TEST_CASE(accepts_a_valid_schedule) { BOOST_TEST(validate_schedule(valid_schedule()).ok()); }
+BOOST_AUTO_TEST_CASE(accepts_a_valid_schedule) {
+  BOOST_TEST(validate_schedule(valid_schedule()).ok());
+}
 
 BOOST_AUTO_TEST_CASE(accepts_seat_count_1_and_100000) {
   auto spec = valid_schedule();

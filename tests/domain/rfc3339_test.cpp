@@ -17,7 +17,9 @@ constexpr TimeMs kDayMs = 86'400'000;
 // What parsed() returns for refused text; no test expects this instant.
 constexpr TimeMs kRefused = std::numeric_limits<TimeMs>::min();
 
-TimeMs parsed(std::string_view text) { return parse_rfc3339(text).value_or(kRefused); }
+TimeMs parsed(std::string_view text) {
+  return parse_rfc3339(text).value_or(kRefused);
+}
 
 }  // namespace
 
@@ -161,7 +163,9 @@ BOOST_AUTO_TEST_CASE(refuses_malformed_text) {
       "Thu, 24 Dec 2026 19:00:00 GMT",  // HTTP date
   };
   for (const auto& text : bad) {
-    BOOST_TEST_CONTEXT("\"" << text << "\"") { BOOST_TEST(!parse_rfc3339(text).has_value()); }
+    BOOST_TEST_CONTEXT("\"" << text << "\"") {
+      BOOST_TEST(!parse_rfc3339(text).has_value());
+    }
   }
 }
 

@@ -82,7 +82,8 @@ BOOST_AUTO_TEST_CASE(hold_of_a_free_seat_is_decided_new) {
   BOOST_TEST(map.available_count(kNow) == kSeats - 1);
   BOOST_TEST((map.find_reservation(501) == seat));
   // The other seats are untouched.
-  for (std::int32_t other : {1, 2, 4, 5}) BOOST_TEST((status_at(map, other, kNow) == SeatStatus::available));
+  for (std::int32_t other : {1, 2, 4, 5})
+    BOOST_TEST((status_at(map, other, kNow) == SeatStatus::available));
 }
 
 BOOST_AUTO_TEST_CASE(hold_view_names_the_reservation_schedule_concert_and_price) {
@@ -127,7 +128,8 @@ BOOST_AUTO_TEST_CASE(another_user_asking_for_a_held_seat_is_seat_unavailable) {
 BOOST_AUTO_TEST_CASE(a_free_seat_with_another_users_hold_pending_is_seat_unavailable) {
   auto map = fresh_map();
   BOOST_TEST(code_of(map.decide_hold(3, kLee, kNow, kKim)) == "SEAT_UNAVAILABLE");
-  // The pending user's own second request is not refused (the actor answers it with the first hold).
+  // The pending user's own second request is not refused (the actor answers it with the first
+  // hold).
   const auto own = map.decide_hold(3, kKim, kNow, kKim);
   BOOST_TEST_REQUIRE(own.ok(), code_of(own));
   BOOST_TEST(!own->existing);
@@ -136,10 +138,12 @@ BOOST_AUTO_TEST_CASE(a_free_seat_with_another_users_hold_pending_is_seat_unavail
 BOOST_AUTO_TEST_CASE(seats_outside_one_to_seat_count_are_seat_not_found) {
   auto map = fresh_map();
   for (const std::int32_t number : {0, -1, kSeats + 1, kSeats + 1000, 2147483647}) {
-    BOOST_TEST(code_of(map.decide_hold(number, kKim, kNow, 0)) == "SEAT_NOT_FOUND", "seat " << number);
+    BOOST_TEST(code_of(map.decide_hold(number, kKim, kNow, 0)) == "SEAT_NOT_FOUND",
+               "seat " << number);
     BOOST_TEST((map.find(number) == nullptr), "seat " << number);
   }
-  for (const std::int32_t number : {1, kSeats}) BOOST_TEST(map.decide_hold(number, kKim, kNow, 0).ok());
+  for (const std::int32_t number : {1, kSeats})
+    BOOST_TEST(map.decide_hold(number, kKim, kNow, 0).ok());
   // A schedule of one seat.
   const auto single = fresh_map(1);
   BOOST_TEST(single.decide_hold(1, kKim, kNow, 0).ok());
@@ -171,8 +175,8 @@ BOOST_AUTO_TEST_CASE(errors_come_in_contract_order_outside_the_window) {
   // SEAT_NOT_FOUND before SEAT_UNAVAILABLE before SCHEDULE_NOT_BOOKABLE.
   BOOST_TEST(code_of(map.decide_hold(0, kLee, closed, 0)) == "SEAT_NOT_FOUND");
   BOOST_TEST(code_of(map.decide_hold(kSeats + 1, kLee, closed, 0)) == "SEAT_NOT_FOUND");
-  BOOST_TEST(code_of(map.decide_hold(1, kLee, closed, 0)) == "SEAT_UNAVAILABLE");  // held
-  BOOST_TEST(code_of(map.decide_hold(2, kLee, closed, 0)) == "SEAT_UNAVAILABLE");  // sold
+  BOOST_TEST(code_of(map.decide_hold(1, kLee, closed, 0)) == "SEAT_UNAVAILABLE");     // held
+  BOOST_TEST(code_of(map.decide_hold(2, kLee, closed, 0)) == "SEAT_UNAVAILABLE");     // sold
   BOOST_TEST(code_of(map.decide_hold(3, kLee, closed, kKim)) == "SEAT_UNAVAILABLE");  // pending
   BOOST_TEST(code_of(map.decide_hold(3, kLee, closed, 0)) == "SCHEDULE_NOT_BOOKABLE");
   // Before the window opens too.
@@ -304,7 +308,8 @@ BOOST_AUTO_TEST_CASE(another_users_live_hold_is_not_owned) {
 BOOST_AUTO_TEST_CASE(expired_wins_over_not_owned) {
   auto map = fresh_map();
   hold(map, 1, kKim, 501);
-  BOOST_TEST(code_of(map.check_live_hold(501, kLee, kNow + kTtl)) == "RESERVATION_EXPIRED");  // passed
+  BOOST_TEST(code_of(map.check_live_hold(501, kLee, kNow + kTtl)) ==
+             "RESERVATION_EXPIRED");  // passed
   hold(map, 2, kKim, 502);
   map.mark_paying(2);
   BOOST_TEST(code_of(map.check_live_hold(502, kLee, kNow)) == "RESERVATION_EXPIRED");  // paying
@@ -393,8 +398,8 @@ BOOST_AUTO_TEST_CASE(available_count_counts_free_and_passed_seats) {
   hold(map, 3, kKim, 503, kNow);
   map.mark_sold(3);
   BOOST_TEST(map.available_count(kNow + 1'000) == 2);
-  BOOST_TEST(map.available_count(kNow + kTtl) == 3);           // seat 1 passed
-  BOOST_TEST(map.available_count(kNow + kTtl + 1'000) == 4);   // seat 2 passed; 3 stays sold
+  BOOST_TEST(map.available_count(kNow + kTtl) == 3);          // seat 1 passed
+  BOOST_TEST(map.available_count(kNow + kTtl + 1'000) == 4);  // seat 2 passed; 3 stays sold
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -18,14 +18,19 @@
 
 namespace boxoffice::domain {
 
-// Failure messages name statuses, not enum numbers (internal linkage: other suites may do the same).
-static std::ostream& operator<<(std::ostream& out, TokenStatus status) { return out << status_name(status); }
+// Failure messages name statuses, not enum numbers (internal linkage: other suites may do the
+// same).
+static std::ostream& operator<<(std::ostream& out, TokenStatus status) {
+  return out << status_name(status);
+}
 
 namespace {
 
 constexpr TimeMs kT0 = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
 
-QueuePolicy policy(std::int64_t max_active, TimeMs ttl, TimeMs idle) { return QueuePolicy{max_active, ttl, idle}; }
+QueuePolicy policy(std::int64_t max_active, TimeMs ttl, TimeMs idle) {
+  return QueuePolicy{max_active, ttl, idle};
+}
 
 // The status the room keeps for a token (a test failure when it does not know it).
 TokenStatus status_of(const WaitingRoom& room, const std::string& token) {
@@ -46,11 +51,13 @@ std::int64_t position_of(const WaitingRoom& room, const std::string& token, Time
   return seen(room, token, now).position.value_or(-1);
 }
 
-std::string name(int i) { return "token-" + std::to_string(i); }
+std::string name(int i) {
+  return "token-" + std::to_string(i);
+}
 
 // A stored token as the repository would load it.
-QueueToken stored(const std::string& text, Id user, std::int64_t seq, TokenStatus status, TimeMs issued,
-                  TimeMs last_seen, TimeMs activated = 0, TimeMs expires = 0) {
+QueueToken stored(const std::string& text, Id user, std::int64_t seq, TokenStatus status,
+                  TimeMs issued, TimeMs last_seen, TimeMs activated = 0, TimeMs expires = 0) {
   QueueToken token;
   token.token = text;
   token.user = user;
@@ -64,7 +71,8 @@ QueueToken stored(const std::string& text, Id user, std::int64_t seq, TokenStatu
 }
 
 bool is_url_safe(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_';
 }
 
 }  // namespace
@@ -234,7 +242,8 @@ BOOST_AUTO_TEST_CASE(positions_close_the_gap_after_expiries_in_the_middle_of_the
   // 1, 3 and 4 (0-based) are abandoned; the others keep looking.
   for (const int i : {0, 2, 5, 6}) room.touch(line[i], kT0 + 2'000);
   room.advance(kT0 + 3'000);
-  for (const int i : {1, 3, 4}) BOOST_TEST(status_of(room, line[i]) == TokenStatus::expired, line[i]);
+  for (const int i : {1, 3, 4})
+    BOOST_TEST(status_of(room, line[i]) == TokenStatus::expired, line[i]);
   BOOST_TEST(position_of(room, line[0], kT0 + 3'000) == 1);
   BOOST_TEST(position_of(room, line[2], kT0 + 3'000) == 2);
   BOOST_TEST(position_of(room, line[5], kT0 + 3'000) == 3);
@@ -331,7 +340,8 @@ BOOST_AUTO_TEST_CASE(live_token_of_a_user_and_a_new_token_after_the_old_one_ende
   const auto second = room.issue(1, "second", kT0 + 2).token;
   BOOST_TEST_REQUIRE(room.live_token_of(1) != nullptr);
   BOOST_TEST(room.live_token_of(1)->token == second);
-  BOOST_TEST(status_of(room, second) == TokenStatus::waiting);  // behind `other`, which got the place
+  BOOST_TEST(status_of(room, second) ==
+             TokenStatus::waiting);  // behind `other`, which got the place
   BOOST_TEST(position_of(room, second, kT0 + 2) == 1);
   BOOST_TEST(status_of(room, first) == TokenStatus::completed);  // the old one is still known
 
@@ -434,12 +444,13 @@ BOOST_AUTO_TEST_CASE(restore_keeps_statuses_and_positions_and_counts_waiting_as_
   const TimeMs now = kT0 + 3'600'000;
   const TimeMs long_ago = kT0;  // far more than the idle timeout before `now`
   WaitingRoom room(policy(2, 10'000, 3'000));
-  room.restore({stored("s1", 1, 1, TokenStatus::active, now - 5'000, now - 5'000, now - 5'000, now + 5'000),
-                stored("s2", 2, 2, TokenStatus::active, now - 4'000, now - 4'000, now - 1'000, now + 9'000),
-                stored("s4", 4, 4, TokenStatus::waiting, long_ago, long_ago),
-                stored("s6", 6, 6, TokenStatus::waiting, long_ago, long_ago),
-                stored("s7", 7, 7, TokenStatus::waiting, long_ago, long_ago)},
-               9, now);
+  room.restore(
+      {stored("s1", 1, 1, TokenStatus::active, now - 5'000, now - 5'000, now - 5'000, now + 5'000),
+       stored("s2", 2, 2, TokenStatus::active, now - 4'000, now - 4'000, now - 1'000, now + 9'000),
+       stored("s4", 4, 4, TokenStatus::waiting, long_ago, long_ago),
+       stored("s6", 6, 6, TokenStatus::waiting, long_ago, long_ago),
+       stored("s7", 7, 7, TokenStatus::waiting, long_ago, long_ago)},
+      9, now);
 
   BOOST_TEST(room.take_changes().empty());  // nothing happened that the database does not know
   BOOST_TEST(room.active_count() == 2);
@@ -543,7 +554,8 @@ BOOST_AUTO_TEST_CASE(positions_in_a_line_of_100000) {
   room.issue(1, "active", kT0);
   std::vector<std::string> line;
   line.reserve(100'000);
-  for (int i = 0; i < 100'000; ++i) line.push_back(room.issue(10 + i, name(i), kT0 + i / 100).token);
+  for (int i = 0; i < 100'000; ++i)
+    line.push_back(room.issue(10 + i, name(i), kT0 + i / 100).token);
   const TimeMs now = kT0 + 1'000;
   BOOST_TEST(room.waiting_count() == 100'000);
   BOOST_TEST(position_of(room, line.front(), now) == 1);
@@ -582,8 +594,8 @@ BOOST_AUTO_TEST_CASE(plausible_token_text_takes_url_safe_text_of_sensible_length
   BOOST_TEST(!plausible_token_text(std::string(15, 'a')));
   BOOST_TEST(!plausible_token_text(std::string(65, 'a')));
   BOOST_TEST(!plausible_token_text(std::string(10'000, 'a')));
-  const std::vector<std::string> bad_characters = {"+", "/", "=", " ", ".", "%", "\"", "\n", "\t", "\xc3\xa9",
-                                                   std::string(1, '\0')};
+  const std::vector<std::string> bad_characters = {
+      "+", "/", "=", " ", ".", "%", "\"", "\n", "\t", "\xc3\xa9", std::string(1, '\0')};
   for (const auto& bad : bad_characters) {
     const std::string text = "AAAAAAAAAA" + bad + "AAAAAAAAAAA";
     BOOST_TEST(!plausible_token_text(text), "with " << bad);
@@ -591,8 +603,10 @@ BOOST_AUTO_TEST_CASE(plausible_token_text_takes_url_safe_text_of_sensible_length
 }
 
 BOOST_AUTO_TEST_CASE(status_names_round_trip) {
-  for (const auto status : {TokenStatus::waiting, TokenStatus::active, TokenStatus::expired, TokenStatus::completed})
-    BOOST_TEST(parse_token_status(status_name(status)).value_or(TokenStatus::completed) == status, status);
+  for (const auto status :
+       {TokenStatus::waiting, TokenStatus::active, TokenStatus::expired, TokenStatus::completed})
+    BOOST_TEST(parse_token_status(status_name(status)).value_or(TokenStatus::completed) == status,
+               status);
   BOOST_TEST(parse_token_status("COMPLETED").has_value());
   BOOST_TEST(std::string(status_name(TokenStatus::waiting)) == "WAITING");
   BOOST_TEST(std::string(status_name(TokenStatus::active)) == "ACTIVE");

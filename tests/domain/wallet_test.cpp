@@ -37,7 +37,8 @@ BOOST_AUTO_TEST_CASE(charge_amount_not_an_integer_is_invalid_amount) {
 }
 
 BOOST_AUTO_TEST_CASE(charge_amount_zero_and_negative_are_invalid_amount) {
-  for (const std::int64_t amount : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{-50'000}, kInt64Min}) {
+  for (const std::int64_t amount :
+       {std::int64_t{0}, std::int64_t{-1}, std::int64_t{-50'000}, kInt64Min}) {
     BOOST_TEST_CONTEXT("amount " << amount) {
       BOOST_TEST(code_of(validate_charge_amount(amount, kLimits)) == "INVALID_AMOUNT");
     }
@@ -45,7 +46,8 @@ BOOST_AUTO_TEST_CASE(charge_amount_zero_and_negative_are_invalid_amount) {
 }
 
 BOOST_AUTO_TEST_CASE(charge_amount_from_one_to_the_limit_is_accepted_as_is) {
-  for (const std::int64_t amount : {std::int64_t{1}, std::int64_t{2}, std::int64_t{50'000}, kLimits.max_charge}) {
+  for (const std::int64_t amount :
+       {std::int64_t{1}, std::int64_t{2}, std::int64_t{50'000}, kLimits.max_charge}) {
     BOOST_TEST_CONTEXT("amount " << amount) {
       const auto result = validate_charge_amount(amount, kLimits);
       BOOST_TEST_REQUIRE(result.ok(), code_of(result));
@@ -98,9 +100,12 @@ BOOST_AUTO_TEST_CASE(balance_may_reach_the_limit_exactly) {
 }
 
 BOOST_AUTO_TEST_CASE(balance_one_past_the_limit_is_refused) {
-  BOOST_TEST(code_of(balance_after_charge(kLimits.max_balance - 10, 11, kLimits)) == "BALANCE_LIMIT_EXCEEDED");
-  BOOST_TEST(code_of(balance_after_charge(kLimits.max_balance, 1, kLimits)) == "BALANCE_LIMIT_EXCEEDED");
-  BOOST_TEST(code_of(balance_after_charge(0, kLimits.max_balance + 1, kLimits)) == "BALANCE_LIMIT_EXCEEDED");
+  BOOST_TEST(code_of(balance_after_charge(kLimits.max_balance - 10, 11, kLimits)) ==
+             "BALANCE_LIMIT_EXCEEDED");
+  BOOST_TEST(code_of(balance_after_charge(kLimits.max_balance, 1, kLimits)) ==
+             "BALANCE_LIMIT_EXCEEDED");
+  BOOST_TEST(code_of(balance_after_charge(0, kLimits.max_balance + 1, kLimits)) ==
+             "BALANCE_LIMIT_EXCEEDED");
   const auto result = balance_after_charge(kLimits.max_balance, 1, kLimits);
   BOOST_TEST_REQUIRE(!result.ok());
   BOOST_TEST(result.error().detail.find("1000000000") != std::string::npos, result.error().detail);
@@ -112,7 +117,8 @@ BOOST_AUTO_TEST_CASE(balance_near_int64_max_is_refused_without_overflow) {
   const WalletLimits widest{kInt64Max, kInt64Max};
   BOOST_TEST(code_of(balance_after_charge(kInt64Max, 1, widest)) == "BALANCE_LIMIT_EXCEEDED");
   BOOST_TEST(code_of(balance_after_charge(kInt64Max - 1, 2, widest)) == "BALANCE_LIMIT_EXCEEDED");
-  BOOST_TEST(code_of(balance_after_charge(kInt64Max, kInt64Max, widest)) == "BALANCE_LIMIT_EXCEEDED");
+  BOOST_TEST(code_of(balance_after_charge(kInt64Max, kInt64Max, widest)) ==
+             "BALANCE_LIMIT_EXCEEDED");
   BOOST_TEST(code_of(balance_after_charge(kInt64Max / 2 + 1, kInt64Max / 2 + 1, widest)) ==
              "BALANCE_LIMIT_EXCEEDED");
 
@@ -125,7 +131,8 @@ BOOST_AUTO_TEST_CASE(balance_near_int64_max_is_refused_without_overflow) {
   BOOST_TEST(halves.value() == kInt64Max);
 
   // A small limit with a huge amount must not overflow either.
-  BOOST_TEST(code_of(balance_after_charge(kInt64Max, kInt64Max, kLimits)) == "BALANCE_LIMIT_EXCEEDED");
+  BOOST_TEST(code_of(balance_after_charge(kInt64Max, kInt64Max, kLimits)) ==
+             "BALANCE_LIMIT_EXCEEDED");
   BOOST_TEST(code_of(balance_after_charge(1, kInt64Max, kLimits)) == "BALANCE_LIMIT_EXCEEDED");
 }
 

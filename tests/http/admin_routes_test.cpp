@@ -141,12 +141,13 @@ BOOST_AUTO_TEST_CASE(every_user_gets_its_own_wallet) {
     users.insert(body.at("userId").get<std::int64_t>());
     wallets.insert(body.at("walletId").get<std::int64_t>());
   }
-  BOOST_TEST(users.size() == 4u);    // the same name twice is two users
+  BOOST_TEST(users.size() == 4u);  // the same name twice is two users
   BOOST_TEST(wallets.size() == 4u);
 }
 
 BOOST_AUTO_TEST_CASE(create_user_keeps_unicode_names) {
-  const std::string name = "\xea\xb9\x80\xec\xb2\xa0\xec\x88\x98 \"chul-soo\"";  // 김철수 "chul-soo"
+  const std::string name =
+      "\xea\xb9\x80\xec\xb2\xa0\xec\x88\x98 \"chul-soo\"";  // 김철수 "chul-soo"
   const auto body = created(post("/api/v1/admin/users", json{{"name", name}}));
   BOOST_TEST(body.value("name", json()) == name);
 }
@@ -179,7 +180,7 @@ BOOST_AUTO_TEST_CASE(create_schedule_answers_times_in_utc_with_milliseconds) {
   const auto concert = create_concert("Winter Gala");
   auto spec = valid_schedule();
   spec["startsAt"] = "2026-12-24T19:00:00.250Z";
-  spec["bookingOpensAt"] = "2026-12-02T01:30:00+09:00";    // 2026-12-01T16:30:00Z
+  spec["bookingOpensAt"] = "2026-12-02T01:30:00+09:00";     // 2026-12-01T16:30:00Z
   spec["bookingClosesAt"] = "2026-12-24T17:59:59.5-01:00";  // 2026-12-24T18:59:59.500Z
   const auto body = created(post(schedules_path(concert), spec));
   BOOST_TEST(body.value("startsAt", json()) == "2026-12-24T19:00:00.250Z", body.dump());
@@ -258,8 +259,8 @@ BOOST_AUTO_TEST_CASE(admin_calls_without_the_right_key_are_refused) {
   std::string first_char_changed = key;
   first_char_changed.front() = static_cast<char>(first_char_changed.front() + 1);
   const std::vector<std::optional<std::string>> keys = {
-      std::nullopt,                 // no header at all
-      std::string(""),              // empty header
+      std::nullopt,     // no header at all
+      std::string(""),  // empty header
       std::string("wrong-key"),
       key.substr(0, key.size() - 1),  // a prefix of the key
       key + "x",                      // the key and more
@@ -292,8 +293,8 @@ BOOST_AUTO_TEST_CASE(admin_key_header_name_is_case_insensitive) {
 
 BOOST_AUTO_TEST_CASE(key_is_checked_before_the_body_and_the_concert) {
   expect_problem(post("/api/v1/admin/users", std::string("{"), {}), 401, "ADMIN_KEY_INVALID");
-  expect_problem(post("/api/v1/admin/concerts", json{{"title", 5}}, {{"X-Admin-Key", "nope"}}),
-                 401, "ADMIN_KEY_INVALID");
+  expect_problem(post("/api/v1/admin/concerts", json{{"title", 5}}, {{"X-Admin-Key", "nope"}}), 401,
+                 "ADMIN_KEY_INVALID");
   expect_problem(post(schedules_path("abc"), std::string("[]"), {}), 401, "ADMIN_KEY_INVALID");
   expect_problem(post(schedules_path(987654), valid_schedule(), {}), 401, "ADMIN_KEY_INVALID");
 }
@@ -347,10 +348,9 @@ BOOST_AUTO_TEST_CASE(admin_api_is_closed_when_started_without_admin_key_flag) {
 
 BOOST_AUTO_TEST_CASE(create_user_refuses_bad_names) {
   for (const std::string body :
-       {R"({})", R"({"Name": "kim"})", R"({"name": 5})", R"({"name": null})",
-        R"({"name": true})", R"({"name": ["kim"]})", R"({"name": {"first": "kim"}})",
-        R"({"name": ""})", R"({"name": "kim\n"})", R"({"name": "a\u0000b"})",
-        R"({"name": "tab\there"})"}) {
+       {R"({})", R"({"Name": "kim"})", R"({"name": 5})", R"({"name": null})", R"({"name": true})",
+        R"({"name": ["kim"]})", R"({"name": {"first": "kim"}})", R"({"name": ""})",
+        R"({"name": "kim\n"})", R"({"name": "a\u0000b"})", R"({"name": "tab\there"})"}) {
     BOOST_TEST_CONTEXT("body " << body) {
       expect_problem(post("/api/v1/admin/users", body), 400, "INVALID_REQUEST");
     }
@@ -370,9 +370,8 @@ BOOST_AUTO_TEST_CASE(create_user_refuses_malformed_bodies) {
 
 BOOST_AUTO_TEST_CASE(create_concert_refuses_bad_titles) {
   for (const std::string body :
-       {R"({})", R"({"name": "Gala"})", R"({"title": 5})", R"({"title": null})",
-        R"({"title": ""})", R"({"title": ["Gala"]})", R"({"title": "Gala\r\n"})", "", "[]",
-        "{\"title\": }"}) {
+       {R"({})", R"({"name": "Gala"})", R"({"title": 5})", R"({"title": null})", R"({"title": ""})",
+        R"({"title": ["Gala"]})", R"({"title": "Gala\r\n"})", "", "[]", "{\"title\": }"}) {
     BOOST_TEST_CONTEXT("body " << body) {
       expect_problem(post("/api/v1/admin/concerts", body), 400, "INVALID_REQUEST");
     }
@@ -388,11 +387,19 @@ BOOST_AUTO_TEST_CASE(create_concert_refuses_bad_titles) {
 BOOST_AUTO_TEST_CASE(create_schedule_refuses_bad_counts_and_prices) {
   const auto concert = create_concert("Winter Gala");
   const std::vector<std::pair<std::string, json>> cases = {
-      {"seatCount", 0},          {"seatCount", 100001},   {"seatCount", -1},
-      {"seatCount", "10"},       {"seatCount", 1.5},      {"seatCount", nullptr},
-      {"seatCount", 4294967297LL}, {"seatCount", 9223372036854775807LL},
-      {"seatPrice", -1},         {"seatPrice", "100"},    {"seatPrice", 1.5},
-      {"seatPrice", nullptr},    {"seatPrice", json::array()},
+      {"seatCount", 0},
+      {"seatCount", 100001},
+      {"seatCount", -1},
+      {"seatCount", "10"},
+      {"seatCount", 1.5},
+      {"seatCount", nullptr},
+      {"seatCount", 4294967297LL},
+      {"seatCount", 9223372036854775807LL},
+      {"seatPrice", -1},
+      {"seatPrice", "100"},
+      {"seatPrice", 1.5},
+      {"seatPrice", nullptr},
+      {"seatPrice", json::array()},
   };
   for (const auto& [field, value] : cases) {
     BOOST_TEST_CONTEXT(field << " = " << value.dump()) {

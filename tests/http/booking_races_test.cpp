@@ -62,30 +62,39 @@ std::string shown(const Answer& answer) {
 }
 
 json json_body(const Answer& answer, int status, const std::string& what) {
-  BOOST_TEST_REQUIRE(answer.status == status, what << ": expected " << status << ", got " << shown(answer));
+  BOOST_TEST_REQUIRE(answer.status == status,
+                     what << ": expected " << status << ", got " << shown(answer));
   const auto body = answer.body_json();
   BOOST_TEST_REQUIRE(body.is_object(), what << ": " << answer.body);
   return body;
 }
 
-void expect_problem(const Answer& answer, int status, const std::string& code, const std::string& what) {
+void expect_problem(const Answer& answer, int status, const std::string& code,
+                    const std::string& what) {
   BOOST_TEST((answer.status == status && answer.code() == code),
              what << ": expected " << status << " " << code << ", got " << shown(answer));
 }
 
 std::int64_t int_field(const json& body, const char* field) {
   BOOST_TEST_REQUIRE(body.contains(field), field << " missing: " << body.dump());
-  BOOST_TEST_REQUIRE(body.at(field).is_number_integer(), field << " not an integer: " << body.dump());
+  BOOST_TEST_REQUIRE(body.at(field).is_number_integer(),
+                     field << " not an integer: " << body.dump());
   return body.at(field).get<std::int64_t>();
 }
 
 std::int64_t wall_ms() {
-  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
-std::string id_text(std::int64_t id) { return std::to_string(id); }
+std::string id_text(std::int64_t id) {
+  return std::to_string(id);
+}
 
-httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+httplib::Headers bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
 
 struct Account {
   std::int64_t user = 0;
@@ -111,13 +120,14 @@ struct RaceFixture {
 
   // A user with an ACTIVE token and this balance.
   Account customer(const std::string& name, std::int64_t balance = 0) {
-    const auto created = json_body(admin_post("/api/v1/admin/users", {{"name", name}}), 201, "create user");
+    const auto created =
+        json_body(admin_post("/api/v1/admin/users", {{"name", name}}), 201, "create user");
     Account account{int_field(created, "userId"), int_field(created, "walletId"), ""};
     account.token = active_token(account.user);
     if (balance > 0) {
-      const auto charged = answer_of(http->Post("/api/v1/wallets/" + id_text(account.wallet) + "/charges",
-                                                json{{"userId", account.user}, {"amount", balance}}.dump(),
-                                                "application/json"));
+      const auto charged = answer_of(http->Post(
+          "/api/v1/wallets/" + id_text(account.wallet) + "/charges",
+          json{{"userId", account.user}, {"amount", balance}}.dump(), "application/json"));
       json_body(charged, 200, "charge");
     }
     return account;
@@ -125,9 +135,10 @@ struct RaceFixture {
 
   // The user's live token (a new one when the last was completed); it must be ACTIVE.
   std::string active_token(std::int64_t user) {
-    const auto answer =
-        answer_of(http->Post("/api/v1/queue/tokens", json{{"userId", user}}.dump(), "application/json"));
-    BOOST_TEST_REQUIRE((answer.status == 201 || answer.status == 200), "issue token: " << shown(answer));
+    const auto answer = answer_of(
+        http->Post("/api/v1/queue/tokens", json{{"userId", user}}.dump(), "application/json"));
+    BOOST_TEST_REQUIRE((answer.status == 201 || answer.status == 200),
+                       "issue token: " << shown(answer));
     const auto body = answer.body_json();
     BOOST_TEST_REQUIRE(body.value("status", std::string()) == "ACTIVE", body.dump());
     return body.at("token").get<std::string>();
@@ -135,31 +146,34 @@ struct RaceFixture {
 
   // A schedule of a new concert, bookable now.
   std::int64_t open_schedule(std::int32_t seats) {
-    const auto concert = int_field(json_body(admin_post("/api/v1/admin/concerts", {{"title", "Race Night"}}), 201,
-                                             "create concert"),
-                                   "concertId");
+    const auto concert =
+        int_field(json_body(admin_post("/api/v1/admin/concerts", {{"title", "Race Night"}}), 201,
+                            "create concert"),
+                  "concertId");
     const auto now = wall_ms();
     const json spec = {{"startsAt", boxoffice::domain::format_rfc3339(now + 24 * kHour)},
                        {"bookingOpensAt", boxoffice::domain::format_rfc3339(now - kHour)},
                        {"bookingClosesAt", boxoffice::domain::format_rfc3339(now + kHour)},
                        {"seatCount", seats},
                        {"seatPrice", kPrice}};
-    return int_field(json_body(admin_post("/api/v1/admin/concerts/" + id_text(concert) + "/schedules", spec), 201,
-                               "create schedule"),
-                     "scheduleId");
+    return int_field(
+        json_body(admin_post("/api/v1/admin/concerts/" + id_text(concert) + "/schedules", spec),
+                  201, "create schedule"),
+        "scheduleId");
   }
 
   static Answer hold_with(httplib::Client& client, const std::string& token, std::int64_t schedule,
                           std::int32_t seat) {
     return answer_of(client.Post("/api/v1/reservations", bearer(token),
-                                 json{{"scheduleId", schedule}, {"seatNumber", seat}}.dump(), "application/json"));
+                                 json{{"scheduleId", schedule}, {"seatNumber", seat}}.dump(),
+                                 "application/json"));
   }
-  static Answer pay_with(httplib::Client& client, const std::string& token, std::int64_t reservation,
-                         const std::string& key = "") {
+  static Answer pay_with(httplib::Client& client, const std::string& token,
+                         std::int64_t reservation, const std::string& key = "") {
     auto headers = bearer(token);
     if (!key.empty()) headers.emplace("Idempotency-Key", key);
-    return answer_of(
-        client.Post("/api/v1/payments", headers, json{{"reservationId", reservation}}.dump(), "application/json"));
+    return answer_of(client.Post("/api/v1/payments", headers,
+                                 json{{"reservationId", reservation}}.dump(), "application/json"));
   }
   Answer hold(const std::string& token, std::int64_t schedule, std::int32_t seat) {
     return hold_with(*http, token, schedule, seat);
@@ -172,13 +186,17 @@ struct RaceFixture {
   }
 
   std::string seat_status(const std::string& token, std::int64_t schedule, std::int32_t seat) {
-    const auto body = json_body(answer_of(http->Get("/api/v1/schedules/" + id_text(schedule) + "/seats", bearer(token))),
-                                200, "GET seats");
-    return body.at("seats").at(static_cast<std::size_t>(seat) - 1).value("status", std::string("?"));
+    const auto body = json_body(
+        answer_of(http->Get("/api/v1/schedules/" + id_text(schedule) + "/seats", bearer(token))),
+        200, "GET seats");
+    return body.at("seats")
+        .at(static_cast<std::size_t>(seat) - 1)
+        .value("status", std::string("?"));
   }
   std::string reservation_status(const std::string& token, std::int64_t reservation) {
-    return json_body(answer_of(http->Get("/api/v1/reservations/" + id_text(reservation), bearer(token))), 200,
-                     "GET reservation")
+    return json_body(
+               answer_of(http->Get("/api/v1/reservations/" + id_text(reservation), bearer(token))),
+               200, "GET reservation")
         .value("status", std::string("?"));
   }
   std::string token_status(const std::string& token) {
@@ -207,25 +225,28 @@ struct RaceFixture {
     return indicator == soci::i_null ? "<null>" : value;
   }
   std::string seat_where(std::int64_t schedule, std::int32_t seat) {
-    return " WHERE schedule_id = " + id_text(schedule) + " AND seat_number = " + std::to_string(seat);
+    return " WHERE schedule_id = " + id_text(schedule) +
+           " AND seat_number = " + std::to_string(seat);
   }
 
   // The wallet in the database: balance = sum of its ledger, and how many payments it made.
   void expect_wallet_audit(const Account& account, std::int64_t balance, std::int64_t payments) {
     const auto wallet = id_text(account.wallet);
     BOOST_TEST(db_number("SELECT balance FROM wallets WHERE id = " + wallet) == balance);
-    BOOST_TEST(db_number("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM wallet_ledger WHERE wallet_id = " +
+    BOOST_TEST(db_number("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM wallet_ledger WHERE "
+                         "wallet_id = " +
                          wallet) == balance);
-    BOOST_TEST(db_number("SELECT COUNT(*) FROM wallet_ledger WHERE kind = 'PAYMENT' AND wallet_id = " + wallet) ==
-               payments);
+    BOOST_TEST(
+        db_number("SELECT COUNT(*) FROM wallet_ledger WHERE kind = 'PAYMENT' AND wallet_id = " +
+                  wallet) == payments);
     BOOST_TEST(db_number("SELECT COUNT(*) FROM payments WHERE wallet_id = " + wallet) == payments);
     BOOST_TEST(balance_of(account) == balance);
   }
 
   // Runs `work(i, client)` on `threads` threads at once, each with its own keep-alive client;
   // returns every answer of thread i in order.
-  std::vector<std::vector<Answer>> race(int threads,
-                                        const std::function<std::vector<Answer>(int, httplib::Client&)>& work) {
+  std::vector<std::vector<Answer>> race(
+      int threads, const std::function<std::vector<Answer>(int, httplib::Client&)>& work) {
     std::vector<std::vector<Answer>> answers(static_cast<std::size_t>(threads));
     std::atomic<int> ready{0};
     std::atomic<bool> go{false};
@@ -263,7 +284,8 @@ BOOST_AUTO_TEST_CASE(of_200_concurrent_holds_of_one_seat_exactly_one_is_created)
 
   const auto answers = race(kUsers, [&](int i, httplib::Client& client) {
     std::vector<Answer> out;
-    for (int n = 0; n < kTries; ++n) out.push_back(hold_with(client, users[static_cast<std::size_t>(i)].token, schedule, kSeat));
+    for (int n = 0; n < kTries; ++n)
+      out.push_back(hold_with(client, users[static_cast<std::size_t>(i)].token, schedule, kSeat));
     return out;
   });
 
@@ -273,7 +295,8 @@ BOOST_AUTO_TEST_CASE(of_200_concurrent_holds_of_one_seat_exactly_one_is_created)
   for (int i = 0; i < kUsers; ++i)
     for (const auto& answer : answers[static_cast<std::size_t>(i)]) {
       ++seen[std::to_string(answer.status) + " " + answer.code()];
-      BOOST_TEST((answer.status != 0 && answer.status < 500), "user " << i << ": " << shown(answer));
+      BOOST_TEST((answer.status != 0 && answer.status < 500),
+                 "user " << i << ": " << shown(answer));
       if (answer.status == 201) {
         ++created;
         winner = i;
@@ -296,12 +319,15 @@ BOOST_AUTO_TEST_CASE(of_200_concurrent_holds_of_one_seat_exactly_one_is_created)
         const auto& again = mine[static_cast<std::size_t>(n)];
         BOOST_TEST(again.status == 200, "winner's repeat: " << shown(again));
         const auto body = again.body_json();
-        BOOST_TEST((body.is_object() && body.value("reservationId", std::int64_t{0}) == reservation &&
-                    body.value("userId", std::int64_t{0}) == champion.user && body.value("status", "") == "HELD"),
-                   "winner's repeat: " << shown(again));
+        BOOST_TEST(
+            (body.is_object() && body.value("reservationId", std::int64_t{0}) == reservation &&
+             body.value("userId", std::int64_t{0}) == champion.user &&
+             body.value("status", "") == "HELD"),
+            "winner's repeat: " << shown(again));
       }
     } else {
-      for (const auto& answer : mine) expect_problem(answer, 409, "SEAT_UNAVAILABLE", "user " + std::to_string(i));
+      for (const auto& answer : mine)
+        expect_problem(answer, 409, "SEAT_UNAVAILABLE", "user " + std::to_string(i));
     }
   }
 
@@ -363,8 +389,10 @@ BOOST_AUTO_TEST_CASE(of_20_concurrent_payments_with_one_idempotency_key_all_get_
   const auto kim = customer("kim", kRounds * kPrice);
   for (int round = 1; round <= kRounds; ++round) {
     BOOST_TEST_CONTEXT("round " << round) {
-      const auto token = round == 1 ? kim.token : active_token(kim.user);  // each payment completes the token
-      const auto id = int_field(json_body(hold(token, schedule, round), 201, "hold"), "reservationId");
+      const auto token =
+          round == 1 ? kim.token : active_token(kim.user);  // each payment completes the token
+      const auto id =
+          int_field(json_body(hold(token, schedule, round), 201, "hold"), "reservationId");
       const std::string key = "race-key-" + std::to_string(round);
 
       const auto answers = race(kPayments, [&](int, httplib::Client& client) {
@@ -372,16 +400,19 @@ BOOST_AUTO_TEST_CASE(of_20_concurrent_payments_with_one_idempotency_key_all_get_
       });
 
       std::map<std::string, int> bodies;  // "status body" -> how often
-      for (const auto& mine : answers) ++bodies[std::to_string(mine[0].status) + " " + mine[0].body];
+      for (const auto& mine : answers)
+        ++bodies[std::to_string(mine[0].status) + " " + mine[0].body];
       std::string summary;
-      for (const auto& [what, count] : bodies) summary += "\n  x" + std::to_string(count) + ": " + what;
+      for (const auto& [what, count] : bodies)
+        summary += "\n  x" + std::to_string(count) + ": " + what;
       BOOST_TEST(bodies.size() == 1u, "different answers:" << summary);
       const auto& first = answers[0][0];
       BOOST_TEST(first.status == 201, shown(first));
       for (const auto& mine : answers) BOOST_TEST(mine[0].status == 201, shown(mine[0]));
 
       // One payment of this reservation; the wallet debited once for it.
-      BOOST_TEST(db_number("SELECT COUNT(*) FROM payments WHERE reservation_id = " + id_text(id)) == 1);
+      BOOST_TEST(db_number("SELECT COUNT(*) FROM payments WHERE reservation_id = " + id_text(id)) ==
+                 1);
       expect_wallet_audit(kim, (kRounds - round) * kPrice, round);
       BOOST_TEST(db_text("SELECT status FROM seats" + seat_where(schedule, round)) == "SOLD");
       // A later retry answers the same.
@@ -399,7 +430,8 @@ BOOST_AUTO_TEST_CASE(concurrent_holds_of_different_seats_all_succeed) {
   std::vector<Account> users;
   for (int i = 0; i < kUsers; ++i) users.push_back(customer("racer" + std::to_string(i)));
   const auto answers = race(kUsers, [&](int i, httplib::Client& client) {
-    return std::vector<Answer>{hold_with(client, users[static_cast<std::size_t>(i)].token, schedule, i + 1)};
+    return std::vector<Answer>{
+        hold_with(client, users[static_cast<std::size_t>(i)].token, schedule, i + 1)};
   });
   std::set<std::int64_t> reservations;
   for (int i = 0; i < kUsers; ++i) {
@@ -409,14 +441,16 @@ BOOST_AUTO_TEST_CASE(concurrent_holds_of_different_seats_all_succeed) {
     if (!body.is_object()) continue;
     reservations.insert(body.value("reservationId", std::int64_t{0}));
     BOOST_TEST(body.value("seatNumber", 0) == i + 1, answer.body);
-    BOOST_TEST(body.value("userId", std::int64_t{0}) == users[static_cast<std::size_t>(i)].user, answer.body);
+    BOOST_TEST(body.value("userId", std::int64_t{0}) == users[static_cast<std::size_t>(i)].user,
+               answer.body);
   }
   BOOST_TEST(reservations.size() == static_cast<std::size_t>(kUsers));
   BOOST_TEST(db_number("SELECT COUNT(*) FROM reservations WHERE status = 'HELD'") == kUsers);
-  BOOST_TEST(db_number("SELECT COUNT(*) FROM seats WHERE status = 'HELD' AND schedule_id = " + id_text(schedule)) ==
-             kUsers);
+  BOOST_TEST(db_number("SELECT COUNT(*) FROM seats WHERE status = 'HELD' AND schedule_id = " +
+                       id_text(schedule)) == kUsers);
   BOOST_TEST(db_number("SELECT COUNT(*) FROM seats s JOIN reservations r ON r.id = s.reservation_id"
-                       " WHERE r.user_id = s.holder_user_id AND r.seat_number = s.seat_number") == kUsers);
+                       " WHERE r.user_id = s.holder_user_id AND r.seat_number = s.seat_number") ==
+             kUsers);
 }
 
 BOOST_AUTO_TEST_CASE(one_user_holding_one_seat_20_times_at_once_gets_one_hold) {
@@ -484,17 +518,21 @@ BOOST_AUTO_TEST_CASE(two_holds_paid_at_once_with_one_idempotency_key_are_not_con
       }
       BOOST_TEST(paid == 1);
       // Exactly what was paid is sold; the other hold is still held.
-      const auto sold = db_number("SELECT COUNT(*) FROM seats WHERE schedule_id = " + id_text(schedule) +
-                                  " AND status = 'SOLD'");
+      const auto sold =
+          db_number("SELECT COUNT(*) FROM seats WHERE schedule_id = " + id_text(schedule) +
+                    " AND status = 'SOLD'");
       BOOST_TEST(sold == round + 1);
       balance -= kPrice;
       ++payments;
       expect_wallet_audit(kim, balance, payments);
       for (int i = 0; i < 2; ++i) {
-        const auto status = db_text("SELECT status FROM reservations WHERE id = " + id_text(ids[i]));
-        const auto paid_rows = db_number("SELECT COUNT(*) FROM payments WHERE reservation_id = " + id_text(ids[i]));
-        BOOST_TEST(((status == "CONFIRMED" && paid_rows == 1) || (status == "HELD" && paid_rows == 0)),
-                   "reservation " << ids[i] << ": " << status << ", " << paid_rows << " payments");
+        const auto status =
+            db_text("SELECT status FROM reservations WHERE id = " + id_text(ids[i]));
+        const auto paid_rows =
+            db_number("SELECT COUNT(*) FROM payments WHERE reservation_id = " + id_text(ids[i]));
+        BOOST_TEST(
+            ((status == "CONFIRMED" && paid_rows == 1) || (status == "HELD" && paid_rows == 0)),
+            "reservation " << ids[i] << ": " << status << ", " << paid_rows << " payments");
       }
     }
   }
@@ -517,7 +555,8 @@ BOOST_AUTO_TEST_CASE(a_passed_hold_frees_the_seat_for_somebody_else) {
   BOOST_TEST(*until <= received_wall + 2'000 + 1, first.dump());
 
   // Nobody else can take it while it is held.
-  expect_problem(hold(lee.token, schedule, 1), 409, "SEAT_UNAVAILABLE", "lee, right after kim's hold");
+  expect_problem(hold(lee.token, schedule, 1), 409, "SEAT_UNAVAILABLE",
+                 "lee, right after kim's hold");
   BOOST_TEST_REQUIRE((Clock::now() < sent + kTtl), "the setup took longer than the hold time");
 
   // HELD until the hold time passed, then AVAILABLE: polled, never before sent + ttl.
@@ -528,13 +567,15 @@ BOOST_AUTO_TEST_CASE(a_passed_hold_frees_the_seat_for_somebody_else) {
     const auto seen_at = Clock::now();
     if (status == "AVAILABLE") {
       freed = true;
-      BOOST_TEST((seen_at >= not_before - milliseconds(20)),
-                 "AVAILABLE " << std::chrono::duration_cast<milliseconds>(not_before - seen_at).count()
-                              << " ms before the hold time passed");
+      BOOST_TEST(
+          (seen_at >= not_before - milliseconds(20)),
+          "AVAILABLE " << std::chrono::duration_cast<milliseconds>(not_before - seen_at).count()
+                       << " ms before the hold time passed");
       break;
     }
     BOOST_TEST_REQUIRE(status == "HELD", "seat 1 is " << status);
-    BOOST_TEST_REQUIRE((seen_at < not_before + kDeadline), "seat 1 still HELD long after its hold time");
+    BOOST_TEST_REQUIRE((seen_at < not_before + kDeadline),
+                       "seat 1 still HELD long after its hold time");
     std::this_thread::sleep_for(milliseconds(25));
   }
 
@@ -553,7 +594,8 @@ BOOST_AUTO_TEST_CASE(a_passed_hold_frees_the_seat_for_somebody_else) {
   BOOST_TEST(reservation_status(lee.token, lees) == "HELD");
   expect_problem(pay(kim.token, id), 409, "RESERVATION_EXPIRED", "pay the replaced hold");
   expect_problem(hold(kim.token, schedule, 1), 409, "SEAT_UNAVAILABLE", "kim asks again");
-  expect_problem(cancel(kim.token, id), 409, "RESERVATION_EXPIRED", "kim cancels the replaced hold");
+  expect_problem(cancel(kim.token, id), 409, "RESERVATION_EXPIRED",
+                 "kim cancels the replaced hold");
   const auto where = seat_where(schedule, 1);
   BOOST_TEST(db_text("SELECT status FROM reservations WHERE id = " + id_text(id)) == "EXPIRED");
   BOOST_TEST(db_number("SELECT COUNT(*) FROM reservations" + where + " AND status = 'HELD'") == 1);
@@ -572,7 +614,8 @@ BOOST_AUTO_TEST_CASE(a_hold_cancelled_and_paid_at_once_ends_one_way) {
   for (std::int32_t seat = 1; seat <= kRounds; ++seat) {
     BOOST_TEST_CONTEXT("seat " << seat) {
       const auto token = active_token(kim.user);
-      const auto id = int_field(json_body(hold(token, schedule, seat), 201, "hold"), "reservationId");
+      const auto id =
+          int_field(json_body(hold(token, schedule, seat), 201, "hold"), "reservationId");
       const auto answers = race(2, [&](int i, httplib::Client& client) {
         if (i == 0) return std::vector<Answer>{pay_with(client, token, id)};
         return std::vector<Answer>{
@@ -587,7 +630,8 @@ BOOST_AUTO_TEST_CASE(a_hold_cancelled_and_paid_at_once_ends_one_way) {
         BOOST_TEST(seat_status(lee.token, schedule, seat) == "SOLD");
         BOOST_TEST(reservation_status(token, id) == "CONFIRMED");
       } else {
-        BOOST_TEST(cancelled.status == 200, "neither won: pay " << shown(paid) << ", cancel " << shown(cancelled));
+        BOOST_TEST(cancelled.status == 200,
+                   "neither won: pay " << shown(paid) << ", cancel " << shown(cancelled));
         expect_problem(paid, 409, "RESERVATION_EXPIRED", "payment after the cancel won");
         BOOST_TEST(seat_status(lee.token, schedule, seat) == "AVAILABLE");
         BOOST_TEST(reservation_status(token, id) == "CANCELLED");

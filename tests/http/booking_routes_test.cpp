@@ -66,23 +66,30 @@ std::string shown(const Answer& answer) {
 }
 
 // A problem+json answer with this status and code.
-void expect_problem(const Answer& answer, int status, const std::string& code, const std::string& what = "") {
-  const std::string expected = what + ": expected " + std::to_string(status) + " " + code + ", got ";
+void expect_problem(const Answer& answer, int status, const std::string& code,
+                    const std::string& what = "") {
+  const std::string expected =
+      what + ": expected " + std::to_string(status) + " " + code + ", got ";
   BOOST_TEST_REQUIRE(answer.status != 0, expected << "no answer");
   const auto body = answer.body_json();
-  const bool same = answer.status == status && body.is_object() && body.value("code", std::string()) == code;
+  const bool same =
+      answer.status == status && body.is_object() && body.value("code", std::string()) == code;
   BOOST_TEST(same, expected << shown(answer));
   if (!same) return;
-  BOOST_TEST(starts_with(answer.content_type, "application/problem+json"), what << ": " << answer.content_type);
+  BOOST_TEST(starts_with(answer.content_type, "application/problem+json"),
+             what << ": " << answer.content_type);
   BOOST_TEST((body.contains("status") && body.at("status") == status), what << ": " << answer.body);
   BOOST_TEST((body.contains("title") && body.at("title").is_string()), what << ": " << answer.body);
-  BOOST_TEST((body.contains("detail") && body.at("detail").is_string()), what << ": " << answer.body);
+  BOOST_TEST((body.contains("detail") && body.at("detail").is_string()),
+             what << ": " << answer.body);
 }
 
 // An application/json answer with this status; returns its body.
 json json_body(const Answer& answer, int status, const std::string& what = "") {
-  BOOST_TEST_REQUIRE(answer.status == status, what << ": expected " << status << ", got " << shown(answer));
-  BOOST_TEST(starts_with(answer.content_type, "application/json"), what << ": " << answer.content_type);
+  BOOST_TEST_REQUIRE(answer.status == status,
+                     what << ": expected " << status << ", got " << shown(answer));
+  BOOST_TEST(starts_with(answer.content_type, "application/json"),
+             what << ": " << answer.content_type);
   const auto body = answer.body_json();
   BOOST_TEST_REQUIRE(body.is_object(), what << ": " << answer.body);
   return body;
@@ -101,7 +108,8 @@ std::int64_t time_field(const json& body, const char* field) {
 
 std::int64_t int_field(const json& body, const char* field) {
   BOOST_TEST_REQUIRE(body.contains(field), field << " missing: " << body.dump());
-  BOOST_TEST_REQUIRE(body.at(field).is_number_integer(), field << " not an integer: " << body.dump());
+  BOOST_TEST_REQUIRE(body.at(field).is_number_integer(),
+                     field << " not an integer: " << body.dump());
   return body.at(field).get<std::int64_t>();
 }
 
@@ -112,14 +120,22 @@ std::set<std::string> keys_of(const json& body) {
 }
 
 std::int64_t wall_ms() {
-  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
-std::string rfc(std::int64_t ms) { return boxoffice::domain::format_rfc3339(ms); }
+std::string rfc(std::int64_t ms) {
+  return boxoffice::domain::format_rfc3339(ms);
+}
 
-httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+httplib::Headers bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
 
-std::string id_text(std::int64_t id) { return std::to_string(id); }
+std::string id_text(std::int64_t id) {
+  return std::to_string(id);
+}
 
 struct Account {
   std::int64_t user = 0;
@@ -128,10 +144,12 @@ struct Account {
 };
 
 // The reservation fields of API.md for a hold of `seat` by `user`.
-void check_reservation(const json& body, std::int64_t schedule, std::int64_t concert, std::int32_t seat,
-                       std::int64_t user, std::int64_t price, const std::string& status) {
-  BOOST_TEST(keys_of(body) == std::set<std::string>({"reservationId", "scheduleId", "concertId", "seatNumber",
-                                                     "userId", "price", "status", "heldUntil"}),
+void check_reservation(const json& body, std::int64_t schedule, std::int64_t concert,
+                       std::int32_t seat, std::int64_t user, std::int64_t price,
+                       const std::string& status) {
+  BOOST_TEST(keys_of(body) ==
+                 std::set<std::string>({"reservationId", "scheduleId", "concertId", "seatNumber",
+                                        "userId", "price", "status", "heldUntil"}),
              body.dump());
   BOOST_TEST(int_field(body, "reservationId") > 0, body.dump());
   BOOST_TEST(int_field(body, "scheduleId") == schedule, body.dump());
@@ -163,33 +181,41 @@ struct BookingFixture {
   }
 
   Account create_user(const std::string& name) {
-    const auto body = json_body(admin_post("/api/v1/admin/users", {{"name", name}}), 201, "create user");
+    const auto body =
+        json_body(admin_post("/api/v1/admin/users", {{"name", name}}), 201, "create user");
     return {int_field(body, "userId"), int_field(body, "walletId"), ""};
   }
 
   std::int64_t create_concert(const std::string& title = "Winter Gala") {
-    return int_field(json_body(admin_post("/api/v1/admin/concerts", {{"title", title}}), 201, "create concert"),
-                     "concertId");
+    return int_field(
+        json_body(admin_post("/api/v1/admin/concerts", {{"title", title}}), 201, "create concert"),
+        "concertId");
   }
 
-  std::int64_t create_schedule(std::int64_t concert, std::int64_t starts, std::int64_t opens, std::int64_t closes,
-                               std::int32_t seats, std::int64_t price = kPrice) {
-    const json spec = {{"startsAt", rfc(starts)},   {"bookingOpensAt", rfc(opens)}, {"bookingClosesAt", rfc(closes)},
-                       {"seatCount", seats},        {"seatPrice", price}};
-    const auto body = json_body(admin_post("/api/v1/admin/concerts/" + id_text(concert) + "/schedules", spec), 201,
-                                "create schedule");
+  std::int64_t create_schedule(std::int64_t concert, std::int64_t starts, std::int64_t opens,
+                               std::int64_t closes, std::int32_t seats,
+                               std::int64_t price = kPrice) {
+    const json spec = {{"startsAt", rfc(starts)},
+                       {"bookingOpensAt", rfc(opens)},
+                       {"bookingClosesAt", rfc(closes)},
+                       {"seatCount", seats},
+                       {"seatPrice", price}};
+    const auto body =
+        json_body(admin_post("/api/v1/admin/concerts/" + id_text(concert) + "/schedules", spec),
+                  201, "create schedule");
     return int_field(body, "scheduleId");
   }
 
   // A schedule whose booking window is open now (for the next hour).
-  std::int64_t open_schedule(std::int64_t concert, std::int32_t seats = 5, std::int64_t price = kPrice,
-                             std::int64_t starts_in = 30 * kDay) {
+  std::int64_t open_schedule(std::int64_t concert, std::int32_t seats = 5,
+                             std::int64_t price = kPrice, std::int64_t starts_in = 30 * kDay) {
     const auto now = wall_ms();
     return create_schedule(concert, now + starts_in, now - kHour, now + kHour, seats, price);
   }
 
   Answer issue(std::int64_t user) {
-    return answer_of(http->Post("/api/v1/queue/tokens", json{{"userId", user}}.dump(), "application/json"));
+    return answer_of(
+        http->Post("/api/v1/queue/tokens", json{{"userId", user}}.dump(), "application/json"));
   }
 
   // A new token for the user; `status` is what it must be at once.
@@ -201,7 +227,8 @@ struct BookingFixture {
 
   Answer charge(const Account& account, std::int64_t amount) {
     return answer_of(http->Post("/api/v1/wallets/" + id_text(account.wallet) + "/charges",
-                                json{{"userId", account.user}, {"amount", amount}}.dump(), "application/json"));
+                                json{{"userId", account.user}, {"amount", amount}}.dump(),
+                                "application/json"));
   }
 
   // A user with an ACTIVE token and this balance.
@@ -214,17 +241,23 @@ struct BookingFixture {
 
   // --- what users call --------------------------------------------------------------------
 
-  Answer get(const std::string& path, const httplib::Headers& headers) { return answer_of(http->Get(path, headers)); }
+  Answer get(const std::string& path, const httplib::Headers& headers) {
+    return answer_of(http->Get(path, headers));
+  }
 
   Answer dates(const httplib::Headers& headers, const std::string& concert) {
     return get("/api/v1/concerts/" + concert + "/schedules", headers);
   }
-  Answer dates(const std::string& token, std::int64_t concert) { return dates(bearer(token), id_text(concert)); }
+  Answer dates(const std::string& token, std::int64_t concert) {
+    return dates(bearer(token), id_text(concert));
+  }
 
   Answer seats(const httplib::Headers& headers, const std::string& schedule) {
     return get("/api/v1/schedules/" + schedule + "/seats", headers);
   }
-  Answer seats(const std::string& token, std::int64_t schedule) { return seats(bearer(token), id_text(schedule)); }
+  Answer seats(const std::string& token, std::int64_t schedule) {
+    return seats(bearer(token), id_text(schedule));
+  }
 
   // Seat number -> status as GET seats shows it.
   std::vector<std::string> seat_statuses(const std::string& token, std::int64_t schedule) {
@@ -256,33 +289,44 @@ struct BookingFixture {
   Answer reservation(const httplib::Headers& headers, const std::string& id) {
     return get("/api/v1/reservations/" + id, headers);
   }
-  Answer reservation(const std::string& token, std::int64_t id) { return reservation(bearer(token), id_text(id)); }
+  Answer reservation(const std::string& token, std::int64_t id) {
+    return reservation(bearer(token), id_text(id));
+  }
   std::string reservation_status(const std::string& token, std::int64_t id) {
-    return json_body(reservation(token, id), 200, "GET reservation").value("status", std::string("?"));
+    return json_body(reservation(token, id), 200, "GET reservation")
+        .value("status", std::string("?"));
   }
 
   Answer cancel(const httplib::Headers& headers, const std::string& id) {
     return answer_of(http->Delete("/api/v1/reservations/" + id, headers));
   }
-  Answer cancel(const std::string& token, std::int64_t id) { return cancel(bearer(token), id_text(id)); }
+  Answer cancel(const std::string& token, std::int64_t id) {
+    return cancel(bearer(token), id_text(id));
+  }
 
   Answer post_payment(const httplib::Headers& headers, const std::string& body) {
     return answer_of(http->Post("/api/v1/payments", headers, body, "application/json"));
   }
-  Answer pay(const std::string& token, std::int64_t reservation, const std::optional<std::string>& key = {}) {
+  Answer pay(const std::string& token, std::int64_t reservation,
+             const std::optional<std::string>& key = {}) {
     auto headers = bearer(token);
     if (key) headers.emplace("Idempotency-Key", *key);
     return post_payment(headers, json{{"reservationId", reservation}}.dump());
   }
 
   std::int64_t balance_of(const Account& account) {
-    const auto body = json_body(get("/api/v1/wallets/" + id_text(account.wallet) + "?userId=" + id_text(account.user), {}),
-                                200, "GET wallet");
+    const auto body = json_body(
+        get("/api/v1/wallets/" + id_text(account.wallet) + "?userId=" + id_text(account.user), {}),
+        200, "GET wallet");
     return int_field(body, "balance");
   }
 
-  json me(const std::string& token) { return json_body(get("/api/v1/queue/tokens/me", bearer(token)), 200, "GET me"); }
-  std::string token_status(const std::string& token) { return me(token).value("status", std::string("?")); }
+  json me(const std::string& token) {
+    return json_body(get("/api/v1/queue/tokens/me", bearer(token)), 200, "GET me");
+  }
+  std::string token_status(const std::string& token) {
+    return me(token).value("status", std::string("?"));
+  }
 
   // --- the database ------------------------------------------------------------------------
 
@@ -304,17 +348,23 @@ struct BookingFixture {
   // Everything a payment writes, for one wallet and one seat, as one comparable string.
   std::string money_state(const Account& account, std::int64_t schedule, std::int32_t seat) {
     const auto wallet = id_text(account.wallet);
-    const auto where = " WHERE schedule_id = " + id_text(schedule) + " AND seat_number = " + std::to_string(seat);
-    return "balance=" + std::to_string(db_number("SELECT balance FROM wallets WHERE id = " + wallet)) +
-           " ledger_rows=" + std::to_string(db_number("SELECT COUNT(*) FROM wallet_ledger WHERE wallet_id = " + wallet)) +
+    const auto where =
+        " WHERE schedule_id = " + id_text(schedule) + " AND seat_number = " + std::to_string(seat);
+    return "balance=" +
+           std::to_string(db_number("SELECT balance FROM wallets WHERE id = " + wallet)) +
+           " ledger_rows=" +
+           std::to_string(
+               db_number("SELECT COUNT(*) FROM wallet_ledger WHERE wallet_id = " + wallet)) +
            " ledger_sum=" +
-           std::to_string(db_number("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM wallet_ledger WHERE wallet_id = " +
+           std::to_string(db_number("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM "
+                                    "wallet_ledger WHERE wallet_id = " +
                                     wallet)) +
            " payments=" + std::to_string(db_number("SELECT COUNT(*) FROM payments")) +
-           " seat=" + db_text("SELECT status FROM seats" + where) +
-           " seat_reservation=" + db_text("SELECT CAST(reservation_id AS TEXT) FROM seats" + where) +
-           " held_reservations=" + std::to_string(db_number("SELECT COUNT(*) FROM reservations" + where +
-                                                            " AND status = 'HELD'"));
+           " seat=" + db_text("SELECT status FROM seats" + where) + " seat_reservation=" +
+           db_text("SELECT CAST(reservation_id AS TEXT) FROM seats" + where) +
+           " held_reservations=" +
+           std::to_string(
+               db_number("SELECT COUNT(*) FROM reservations" + where + " AND status = 'HELD'"));
   }
 
   std::string db_reservation_status(std::int64_t reservation) {
@@ -327,8 +377,9 @@ struct BookingFixture {
   // Polls `read` until it answers `after`; until then it must answer `before`. It must not
   // answer `after` before `not_before` (a time it cannot have changed by) and must by kDeadline
   // past it. Returns whether it did.
-  bool expect_change(const std::function<std::string()>& read, const std::string& before, const std::string& after,
-                     Clock::time_point not_before, const std::string& what) {
+  bool expect_change(const std::function<std::string()>& read, const std::string& before,
+                     const std::string& after, Clock::time_point not_before,
+                     const std::string& what) {
     const auto give_up = not_before + kDeadline;
     for (;;) {
       const auto value = read();
@@ -340,7 +391,8 @@ struct BookingFixture {
                         << " ms before it may change");
         return true;
       }
-      BOOST_TEST_REQUIRE(value == before, what << ": expected " << before << " or " << after << ", got " << value);
+      BOOST_TEST_REQUIRE(value == before,
+                         what << ": expected " << before << " or " << after << ", got " << value);
       if (seen_at > give_up) {
         BOOST_TEST(false, what << ": still " << before << " long after it should be " << after);
         return false;
@@ -366,7 +418,8 @@ BOOST_AUTO_TEST_CASE(dates_without_a_known_token_are_401_token_invalid) {
   open_schedule(concert);
   for (const auto& headers : {kNoToken, kMalformedToken, kUnknownToken}) {
     expect_problem(dates(headers, id_text(concert)), 401, "TOKEN_INVALID", "dates");
-    expect_problem(dates(headers, "987654"), 401, "TOKEN_INVALID", "dates of an unknown concert");  // 401 first
+    expect_problem(dates(headers, "987654"), 401, "TOKEN_INVALID",
+                   "dates of an unknown concert");  // 401 first
   }
 }
 
@@ -377,8 +430,10 @@ BOOST_AUTO_TEST_CASE(dates_with_a_waiting_token_are_403_token_not_active) {
   const auto kim = customer("kim");
   auto lee = create_user("lee");
   lee.token = new_token(lee.user, "WAITING");
-  expect_problem(dates(bearer(lee.token), id_text(concert)), 403, "TOKEN_NOT_ACTIVE", "waiting token");
-  expect_problem(dates(bearer(lee.token), "987654"), 403, "TOKEN_NOT_ACTIVE", "unknown concert");  // 403 first
+  expect_problem(dates(bearer(lee.token), id_text(concert)), 403, "TOKEN_NOT_ACTIVE",
+                 "waiting token");
+  expect_problem(dates(bearer(lee.token), "987654"), 403, "TOKEN_NOT_ACTIVE",
+                 "unknown concert");  // 403 first
   json_body(dates(kim.token, concert), 200, "the active token");
 }
 
@@ -388,7 +443,8 @@ BOOST_AUTO_TEST_CASE(dates_of_an_unknown_concert_are_404_and_a_bad_id_400) {
   open_schedule(concert);
   const auto kim = customer("kim");
   expect_problem(dates(kim.token, concert + 1000), 404, "CONCERT_NOT_FOUND", "unknown concert");
-  expect_problem(dates(bearer(kim.token), "9223372036854775807"), 404, "CONCERT_NOT_FOUND", "largest id");
+  expect_problem(dates(bearer(kim.token), "9223372036854775807"), 404, "CONCERT_NOT_FOUND",
+                 "largest id");
   for (const std::string bad : {"abc", "1x", "1.5"})
     expect_problem(dates(bearer(kim.token), bad), 400, "INVALID_REQUEST", "concert id " + bad);
 }
@@ -426,17 +482,20 @@ BOOST_AUTO_TEST_CASE(dates_list_only_open_schedules_with_free_seats_ordered_by_s
        {"totalSeats", 5},
        {"availableSeats", 5}},
   });
-  BOOST_TEST((body.at("schedules") == expected), body.at("schedules").dump() << "\nexpected " << expected.dump());
+  BOOST_TEST((body.at("schedules") == expected), body.at("schedules").dump()
+                                                     << "\nexpected " << expected.dump());
 }
 
 BOOST_AUTO_TEST_CASE(dates_of_a_concert_without_bookable_schedules_are_an_empty_list) {
   start();
   const auto concert = create_concert();
   const auto kim = customer("kim");
-  BOOST_TEST((json_body(dates(kim.token, concert), 200, "no schedules").at("schedules") == json::array()));
+  BOOST_TEST(
+      (json_body(dates(kim.token, concert), 200, "no schedules").at("schedules") == json::array()));
   const auto now = wall_ms();
   create_schedule(concert, now + kDay, now - 2 * kHour, now - kHour, 5);
-  BOOST_TEST((json_body(dates(kim.token, concert), 200, "closed schedule").at("schedules") == json::array()));
+  BOOST_TEST((json_body(dates(kim.token, concert), 200, "closed schedule").at("schedules") ==
+              json::array()));
 }
 
 BOOST_AUTO_TEST_CASE(dates_count_available_seats_exactly_after_holds_cancels_and_payments) {
@@ -469,7 +528,8 @@ BOOST_AUTO_TEST_CASE(dates_count_available_seats_exactly_after_holds_cancels_and
   held(park.token, schedule, 3);
   held(park.token, schedule, 4);
   // No seat AVAILABLE: the date is not bookable any more.
-  BOOST_TEST((json_body(dates(park.token, concert), 200, "sold out").at("schedules") == json::array()));
+  BOOST_TEST(
+      (json_body(dates(park.token, concert), 200, "sold out").at("schedules") == json::array()));
 }
 
 // --- GET /api/v1/schedules/{scheduleId}/seats -----------------------------------------------
@@ -489,8 +549,10 @@ BOOST_AUTO_TEST_CASE(seats_need_an_active_token) {
     expect_problem(seats(headers, id_text(closed)), 401, "TOKEN_INVALID", "closed schedule");
   }
   expect_problem(seats(bearer(lee.token), id_text(schedule)), 403, "TOKEN_NOT_ACTIVE", "waiting");
-  expect_problem(seats(bearer(lee.token), "987654"), 403, "TOKEN_NOT_ACTIVE", "waiting, unknown schedule");
-  expect_problem(seats(bearer(lee.token), id_text(closed)), 403, "TOKEN_NOT_ACTIVE", "waiting, closed schedule");
+  expect_problem(seats(bearer(lee.token), "987654"), 403, "TOKEN_NOT_ACTIVE",
+                 "waiting, unknown schedule");
+  expect_problem(seats(bearer(lee.token), id_text(closed)), 403, "TOKEN_NOT_ACTIVE",
+                 "waiting, closed schedule");
   json_body(seats(kim.token, schedule), 200, "active");
 }
 
@@ -503,7 +565,8 @@ BOOST_AUTO_TEST_CASE(seats_of_an_unknown_or_closed_schedule_are_refused) {
   const auto future = create_schedule(concert, now + 2 * kDay, now + kHour, now + 2 * kHour, 5);
   const auto kim = customer("kim");
   expect_problem(seats(kim.token, schedule + 1000), 404, "SCHEDULE_NOT_FOUND", "unknown schedule");
-  expect_problem(seats(bearer(kim.token), "9223372036854775807"), 404, "SCHEDULE_NOT_FOUND", "largest id");
+  expect_problem(seats(bearer(kim.token), "9223372036854775807"), 404, "SCHEDULE_NOT_FOUND",
+                 "largest id");
   expect_problem(seats(kim.token, past), 409, "SCHEDULE_NOT_BOOKABLE", "window in the past");
   expect_problem(seats(kim.token, future), 409, "SCHEDULE_NOT_BOOKABLE", "window in the future");
   for (const std::string bad : {"abc", "1x"})
@@ -518,7 +581,8 @@ BOOST_AUTO_TEST_CASE(seats_list_every_seat_in_number_order) {
   const auto body = json_body(seats(kim.token, schedule), 200, "seats");
   json expected = {{"scheduleId", schedule}, {"concertId", concert}, {"seats", json::array()}};
   for (int number = 1; number <= 4; ++number)
-    expected["seats"].push_back({{"seatNumber", number}, {"price", 55'000}, {"status", "AVAILABLE"}, {"available", true}});
+    expected["seats"].push_back(
+        {{"seatNumber", number}, {"price", 55'000}, {"status", "AVAILABLE"}, {"available", true}});
   BOOST_TEST((body == expected), body.dump() << "\nexpected " << expected.dump());
 }
 
@@ -531,16 +595,21 @@ BOOST_AUTO_TEST_CASE(seats_show_held_then_sold) {
   const auto reservation = held(kim.token, schedule, 2);
   for (const auto& token : {kim.token, lee.token}) {  // the same for everybody
     const auto body = json_body(seats(token, schedule), 200, "seats");
-    BOOST_TEST((body.at("seats").at(1) == json({{"seatNumber", 2}, {"price", kPrice}, {"status", "HELD"}, {"available", false}})),
-               body.dump());
+    BOOST_TEST(
+        (body.at("seats").at(1) ==
+         json({{"seatNumber", 2}, {"price", kPrice}, {"status", "HELD"}, {"available", false}})),
+        body.dump());
     BOOST_TEST(body.at("seats").at(0).value("status", "") == "AVAILABLE");
     BOOST_TEST(body.at("seats").at(2).value("status", "") == "AVAILABLE");
   }
   json_body(pay(kim.token, reservation), 201, "pay");
   const auto body = json_body(seats(lee.token, schedule), 200, "seats");
-  BOOST_TEST((body.at("seats").at(1) == json({{"seatNumber", 2}, {"price", kPrice}, {"status", "SOLD"}, {"available", false}})),
-             body.dump());
-  BOOST_TEST(seat_statuses(lee.token, schedule) == std::vector<std::string>({"AVAILABLE", "SOLD", "AVAILABLE"}));
+  BOOST_TEST(
+      (body.at("seats").at(1) ==
+       json({{"seatNumber", 2}, {"price", kPrice}, {"status", "SOLD"}, {"available", false}})),
+      body.dump());
+  BOOST_TEST(seat_statuses(lee.token, schedule) ==
+             std::vector<std::string>({"AVAILABLE", "SOLD", "AVAILABLE"}));
 }
 
 // --- POST /api/v1/reservations ------------------------------------------------------------
@@ -559,7 +628,8 @@ BOOST_AUTO_TEST_CASE(hold_answers_201_with_the_reservation) {
   BOOST_TEST(until >= before + kMinute - 1, body.dump());  // now + hold-ttl (60s)
   BOOST_TEST(until <= after + kMinute + 1, body.dump());
   // The same reservation when read back.
-  BOOST_TEST((json_body(reservation(kim.token, int_field(body, "reservationId")), 200, "GET") == body));
+  BOOST_TEST(
+      (json_body(reservation(kim.token, int_field(body, "reservationId")), 200, "GET") == body));
 }
 
 BOOST_AUTO_TEST_CASE(hold_again_by_the_holder_answers_200_and_the_same_reservation) {
@@ -570,7 +640,8 @@ BOOST_AUTO_TEST_CASE(hold_again_by_the_holder_answers_200_and_the_same_reservati
   const auto first = new_hold(kim.token, schedule, 1);
   for (int again = 0; again < 3; ++again) {
     const auto body = json_body(hold(kim.token, schedule, 1), 200, "hold again");
-    BOOST_TEST((body == first), body.dump() << " vs " << first.dump());  // heldUntil unchanged: not extended
+    BOOST_TEST((body == first),
+               body.dump() << " vs " << first.dump());  // heldUntil unchanged: not extended
   }
   BOOST_TEST(db_number("SELECT COUNT(*) FROM reservations") == 1);
 }
@@ -585,12 +656,13 @@ BOOST_AUTO_TEST_CASE(hold_needs_an_active_token) {
   const auto body = json{{"scheduleId", schedule}, {"seatNumber", 1}}.dump();
   for (const auto& headers : {kNoToken, kMalformedToken, kUnknownToken}) {
     expect_problem(post_hold(headers, body), 401, "TOKEN_INVALID", "hold");
-    expect_problem(post_hold(headers, json{{"scheduleId", 987654}, {"seatNumber", 0}}.dump()), 401, "TOKEN_INVALID",
-                   "unknown schedule");
+    expect_problem(post_hold(headers, json{{"scheduleId", 987654}, {"seatNumber", 0}}.dump()), 401,
+                   "TOKEN_INVALID", "unknown schedule");
   }
   expect_problem(post_hold(bearer(lee.token), body), 403, "TOKEN_NOT_ACTIVE", "waiting");
-  expect_problem(post_hold(bearer(lee.token), json{{"scheduleId", 987654}, {"seatNumber", 0}}.dump()), 403,
-                 "TOKEN_NOT_ACTIVE", "waiting, unknown schedule");
+  expect_problem(
+      post_hold(bearer(lee.token), json{{"scheduleId", 987654}, {"seatNumber", 0}}.dump()), 403,
+      "TOKEN_NOT_ACTIVE", "waiting, unknown schedule");
   // Nothing was held: the seat is still free.
   BOOST_TEST(seat_status(kim.token, schedule, 1) == "AVAILABLE");
   BOOST_TEST(db_number("SELECT COUNT(*) FROM reservations") == 0);
@@ -605,9 +677,11 @@ BOOST_AUTO_TEST_CASE(hold_of_an_unknown_schedule_or_seat_is_404) {
   for (const std::int64_t seat : {1, 0, -1, 6, 1000})
     expect_problem(hold(kim.token, schedule + 1000, seat), 404, "SCHEDULE_NOT_FOUND",
                    "unknown schedule, seat " + std::to_string(seat));
-  for (const std::int64_t seat : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{6}, std::int64_t{100'001},
-                                  std::int64_t{2147483648LL}, std::int64_t{9223372036854775807LL}})
-    expect_problem(hold(kim.token, schedule, seat), 404, "SEAT_NOT_FOUND", "seat " + std::to_string(seat));
+  for (const std::int64_t seat :
+       {std::int64_t{0}, std::int64_t{-1}, std::int64_t{6}, std::int64_t{100'001},
+        std::int64_t{2147483648LL}, std::int64_t{9223372036854775807LL}})
+    expect_problem(hold(kim.token, schedule, seat), 404, "SEAT_NOT_FOUND",
+                   "seat " + std::to_string(seat));
   BOOST_TEST(db_number("SELECT COUNT(*) FROM reservations") == 0);
   // The last seat exists.
   held(kim.token, schedule, 5);
@@ -657,8 +731,8 @@ BOOST_AUTO_TEST_CASE(hold_errors_in_order_once_the_window_closed) {
   json_body(pay(kim.token, held(kim.token, schedule, 1)), 201, "pay seat 1");
   const auto kim_again = new_token(kim.user);
   held(kim_again, schedule, 2);
-  expect_change([&] { return std::to_string(seats(lee.token, schedule).status); }, "200", "409", closes_steady,
-                "seats once the window closed");
+  expect_change([&] { return std::to_string(seats(lee.token, schedule).status); }, "200", "409",
+                closes_steady, "seats once the window closed");
   expect_problem(seats(lee.token, schedule), 409, "SCHEDULE_NOT_BOOKABLE", "seats");
   expect_problem(hold(lee.token, schedule, 0), 404, "SEAT_NOT_FOUND", "no such seat");
   expect_problem(hold(lee.token, schedule, 5), 404, "SEAT_NOT_FOUND", "no such seat");
@@ -666,8 +740,9 @@ BOOST_AUTO_TEST_CASE(hold_errors_in_order_once_the_window_closed) {
   expect_problem(hold(lee.token, schedule, 2), 409, "SEAT_UNAVAILABLE", "held by kim");
   expect_problem(hold(lee.token, schedule, 3), 409, "SCHEDULE_NOT_BOOKABLE", "free seat");
   // A hold made while the window was open can still be paid: no payment error names the window.
-  const auto seat2 = db_number("SELECT reservation_id FROM seats WHERE schedule_id = " + id_text(schedule) +
-                               " AND seat_number = 2");
+  const auto seat2 =
+      db_number("SELECT reservation_id FROM seats WHERE schedule_id = " + id_text(schedule) +
+                " AND seat_number = 2");
   json_body(charge(kim, kPrice), 200, "charge");
   json_body(pay(kim_again, seat2), 201, "pay the hold after the window closed");
 }
@@ -679,13 +754,19 @@ BOOST_AUTO_TEST_CASE(hold_with_a_bad_body_is_400_invalid_request) {
   const auto kim = customer("kim");
   const auto s = id_text(schedule);
   for (const std::string& body :
-       {std::string("not json"), std::string(""), std::string("[]"), std::string("1"), std::string("{}"),
-        "{\"scheduleId\":" + s + "}", std::string("{\"seatNumber\":1}"), "{\"scheduleId\":\"" + s + "\",\"seatNumber\":1}",
-        "{\"scheduleId\":" + s + ",\"seatNumber\":\"1\"}", "{\"scheduleId\":" + s + ",\"seatNumber\":1.5}",
-        "{\"scheduleId\":" + s + ",\"seatNumber\":null}", std::string("{\"scheduleId\":null,\"seatNumber\":1}"),
-        std::string("{\"scheduleId\":0,\"seatNumber\":1}"), std::string("{\"scheduleId\":-1,\"seatNumber\":1}"),
-        "{\"scheduleId\":" + s + ".5,\"seatNumber\":1}", "{\"scheduleId\":" + s + ",\"seatNumber\":1e400}",
-        "{\"scheduleId\":" + s + ",\"seatNumber\":true}", "{\"scheduleId\":[" + s + "],\"seatNumber\":1}",
+       {std::string("not json"), std::string(""), std::string("[]"), std::string("1"),
+        std::string("{}"), "{\"scheduleId\":" + s + "}", std::string("{\"seatNumber\":1}"),
+        "{\"scheduleId\":\"" + s + "\",\"seatNumber\":1}",
+        "{\"scheduleId\":" + s + ",\"seatNumber\":\"1\"}",
+        "{\"scheduleId\":" + s + ",\"seatNumber\":1.5}",
+        "{\"scheduleId\":" + s + ",\"seatNumber\":null}",
+        std::string("{\"scheduleId\":null,\"seatNumber\":1}"),
+        std::string("{\"scheduleId\":0,\"seatNumber\":1}"),
+        std::string("{\"scheduleId\":-1,\"seatNumber\":1}"),
+        "{\"scheduleId\":" + s + ".5,\"seatNumber\":1}",
+        "{\"scheduleId\":" + s + ",\"seatNumber\":1e400}",
+        "{\"scheduleId\":" + s + ",\"seatNumber\":true}",
+        "{\"scheduleId\":[" + s + "],\"seatNumber\":1}",
         "{\"scheduleId\":" + s + ",\"seatNumber\":1"})
     expect_problem(post_hold(bearer(kim.token), body), 400, "INVALID_REQUEST", "body " + body);
   BOOST_TEST(db_number("SELECT COUNT(*) FROM reservations") == 0);
@@ -703,13 +784,17 @@ BOOST_AUTO_TEST_CASE(get_reservation_errors_in_order) {
   const auto id = held(kim.token, schedule, 1);
   for (const auto& headers : {kNoToken, kMalformedToken, kUnknownToken}) {
     expect_problem(reservation(headers, id_text(id)), 401, "TOKEN_INVALID", "reservation");
-    expect_problem(reservation(headers, id_text(id + 1000)), 401, "TOKEN_INVALID", "unknown reservation");
+    expect_problem(reservation(headers, id_text(id + 1000)), 401, "TOKEN_INVALID",
+                   "unknown reservation");
   }
-  expect_problem(reservation(kim.token, id + 1000), 404, "RESERVATION_NOT_FOUND", "unknown reservation");
-  expect_problem(reservation(lee.token, id + 1000), 404, "RESERVATION_NOT_FOUND", "unknown, other user");
+  expect_problem(reservation(kim.token, id + 1000), 404, "RESERVATION_NOT_FOUND",
+                 "unknown reservation");
+  expect_problem(reservation(lee.token, id + 1000), 404, "RESERVATION_NOT_FOUND",
+                 "unknown, other user");
   expect_problem(reservation(lee.token, id), 403, "RESERVATION_NOT_OWNED", "kim's reservation");
   for (const std::string bad : {"abc", "1x"})
-    expect_problem(reservation(bearer(kim.token), bad), 400, "INVALID_REQUEST", "reservation id " + bad);
+    expect_problem(reservation(bearer(kim.token), bad), 400, "INVALID_REQUEST",
+                   "reservation id " + bad);
   BOOST_TEST(reservation_status(kim.token, id) == "HELD");
 }
 
@@ -731,17 +816,18 @@ BOOST_AUTO_TEST_CASE(get_reservation_shows_expired_after_the_hold_ttl) {
   const auto kim = customer("kim", kPrice);
   const auto sent = Clock::now();
   const auto id = held(kim.token, schedule, 1);
-  expect_change([&] { return reservation_status(kim.token, id); }, "HELD", "EXPIRED", sent + std::chrono::seconds(2),
-                "reservation");
+  expect_change([&] { return reservation_status(kim.token, id); }, "HELD", "EXPIRED",
+                sent + std::chrono::seconds(2), "reservation");
   // Paying it now is refused and changes nothing.
   expect_problem(pay(kim.token, id), 409, "RESERVATION_EXPIRED", "pay after the hold ttl");
   BOOST_TEST(balance_of(kim) == kPrice);
   BOOST_TEST(token_status(kim.token) == "ACTIVE");
   BOOST_TEST(db_number("SELECT COUNT(*) FROM payments") == 0);
-  BOOST_TEST(db_number("SELECT COUNT(*) FROM wallet_ledger WHERE wallet_id = " + id_text(kim.wallet)) == 1);
+  BOOST_TEST(db_number("SELECT COUNT(*) FROM wallet_ledger WHERE wallet_id = " +
+                       id_text(kim.wallet)) == 1);
   BOOST_TEST(db_number("SELECT balance FROM wallets WHERE id = " + id_text(kim.wallet)) == kPrice);
-  BOOST_TEST(db_text("SELECT status FROM seats WHERE schedule_id = " + id_text(schedule) + " AND seat_number = 1") !=
-             "SOLD");
+  BOOST_TEST(db_text("SELECT status FROM seats WHERE schedule_id = " + id_text(schedule) +
+                     " AND seat_number = 1") != "SOLD");
   BOOST_TEST(reservation_status(kim.token, id) == "EXPIRED");
 }
 
@@ -753,8 +839,8 @@ BOOST_AUTO_TEST_CASE(the_holder_asking_again_after_the_hold_ttl_gets_a_new_hold)
   const auto sent = Clock::now();
   const auto first = new_hold(kim.token, schedule, 1);
   const auto id = int_field(first, "reservationId");
-  expect_change([&] { return reservation_status(kim.token, id); }, "HELD", "EXPIRED", sent + std::chrono::seconds(2),
-                "reservation");
+  expect_change([&] { return reservation_status(kim.token, id); }, "HELD", "EXPIRED",
+                sent + std::chrono::seconds(2), "reservation");
   // A passed hold counts as available for the dates too.
   const auto listed = json_body(dates(kim.token, concert), 200, "dates").at("schedules");
   BOOST_TEST_REQUIRE(listed.size() == 1u, listed.dump());
@@ -790,15 +876,21 @@ BOOST_AUTO_TEST_CASE(holds_and_sales_survive_a_restart) {
   };
   const auto kim_token = live_token(kim.user);
   const auto park = customer("park");
-  BOOST_TEST(seat_statuses(park.token, schedule) == std::vector<std::string>({"HELD", "SOLD", "AVAILABLE"}));
-  BOOST_TEST((json_body(reservation(kim_token, int_field(kims, "reservationId")), 200, "GET") == kims));
+  BOOST_TEST(seat_statuses(park.token, schedule) ==
+             std::vector<std::string>({"HELD", "SOLD", "AVAILABLE"}));
+  BOOST_TEST(
+      (json_body(reservation(kim_token, int_field(kims, "reservationId")), 200, "GET") == kims));
   BOOST_TEST(reservation_status(live_token(lee.user), lees) == "CONFIRMED");
-  expect_problem(hold(park.token, schedule, 1), 409, "SEAT_UNAVAILABLE", "kim's hold after the restart");
-  expect_problem(hold(park.token, schedule, 2), 409, "SEAT_UNAVAILABLE", "lee's seat after the restart");
+  expect_problem(hold(park.token, schedule, 1), 409, "SEAT_UNAVAILABLE",
+                 "kim's hold after the restart");
+  expect_problem(hold(park.token, schedule, 2), 409, "SEAT_UNAVAILABLE",
+                 "lee's seat after the restart");
   BOOST_TEST((json_body(hold(kim_token, schedule, 1), 200, "kim again") == kims));
-  const auto receipt = json_body(pay(kim_token, int_field(kims, "reservationId")), 201, "kim pays after the restart");
+  const auto receipt = json_body(pay(kim_token, int_field(kims, "reservationId")), 201,
+                                 "kim pays after the restart");
   BOOST_TEST(int_field(receipt, "balance") == 0);
-  BOOST_TEST(seat_statuses(park.token, schedule) == std::vector<std::string>({"SOLD", "SOLD", "AVAILABLE"}));
+  BOOST_TEST(seat_statuses(park.token, schedule) ==
+             std::vector<std::string>({"SOLD", "SOLD", "AVAILABLE"}));
 }
 
 // --- DELETE /api/v1/reservations/{reservationId} ------------------------------------------
@@ -818,8 +910,8 @@ BOOST_AUTO_TEST_CASE(delete_cancels_the_hold_and_frees_the_seat_at_once) {
   BOOST_TEST(seat_status(lee.token, schedule, 2) == "AVAILABLE");
   BOOST_TEST(reservation_status(kim.token, id) == "CANCELLED");
   BOOST_TEST(db_reservation_status(id) == "CANCELLED");
-  BOOST_TEST(db_text("SELECT status FROM seats WHERE schedule_id = " + id_text(schedule) + " AND seat_number = 2") ==
-             "AVAILABLE");
+  BOOST_TEST(db_text("SELECT status FROM seats WHERE schedule_id = " + id_text(schedule) +
+                     " AND seat_number = 2") == "AVAILABLE");
   // Cancelled is not a live hold any more.
   expect_problem(cancel(kim.token, id), 409, "RESERVATION_EXPIRED", "cancel twice");
   expect_problem(pay(kim.token, id), 409, "RESERVATION_EXPIRED", "pay after cancel");
@@ -829,7 +921,8 @@ BOOST_AUTO_TEST_CASE(delete_cancels_the_hold_and_frees_the_seat_at_once) {
   const auto lees = held(lee.token, schedule, 2);
   BOOST_TEST(lees != id);
   BOOST_TEST(reservation_status(kim.token, id) == "CANCELLED");
-  expect_problem(cancel(kim.token, id), 409, "RESERVATION_EXPIRED", "cancel after somebody else took the seat");
+  expect_problem(cancel(kim.token, id), 409, "RESERVATION_EXPIRED",
+                 "cancel after somebody else took the seat");
   BOOST_TEST(reservation_status(lee.token, lees) == "HELD");
 }
 
@@ -847,7 +940,8 @@ BOOST_AUTO_TEST_CASE(delete_errors_in_order) {
     expect_problem(cancel(headers, id_text(id + 1000)), 401, "TOKEN_INVALID", "cancel unknown");
   }
   expect_problem(cancel(bearer(park.token), id_text(id)), 403, "TOKEN_NOT_ACTIVE", "waiting token");
-  expect_problem(cancel(bearer(park.token), id_text(id + 1000)), 403, "TOKEN_NOT_ACTIVE", "waiting, unknown");
+  expect_problem(cancel(bearer(park.token), id_text(id + 1000)), 403, "TOKEN_NOT_ACTIVE",
+                 "waiting, unknown");
   expect_problem(cancel(lee.token, id + 1000), 404, "RESERVATION_NOT_FOUND", "unknown reservation");
   for (const std::string bad : {"abc", "1x"})
     expect_problem(cancel(bearer(kim.token), bad), 400, "INVALID_REQUEST", "reservation id " + bad);
@@ -858,9 +952,11 @@ BOOST_AUTO_TEST_CASE(delete_errors_in_order) {
   // Once it is not live any more, RESERVATION_EXPIRED comes before RESERVATION_NOT_OWNED.
   const auto second = held(kim.token, schedule, 2);
   json_body(cancel(kim.token, second), 200, "cancel");
-  expect_problem(cancel(lee.token, second), 409, "RESERVATION_EXPIRED", "lee cancels kim's cancelled hold");
+  expect_problem(cancel(lee.token, second), 409, "RESERVATION_EXPIRED",
+                 "lee cancels kim's cancelled hold");
   json_body(pay(kim.token, id), 201, "pay");
-  expect_problem(cancel(lee.token, id), 409, "RESERVATION_EXPIRED", "lee cancels kim's paid reservation");
+  expect_problem(cancel(lee.token, id), 409, "RESERVATION_EXPIRED",
+                 "lee cancels kim's paid reservation");
   BOOST_TEST(seat_status(lee.token, schedule, 1) == "SOLD");
   BOOST_TEST(reservation_status(kim.token, id) == "CONFIRMED");
 }
@@ -878,9 +974,10 @@ BOOST_AUTO_TEST_CASE(payment_answers_201_and_does_everything_in_one_step) {
   const auto answer = pay(kim.token, id);
   const auto after = wall_ms();
   const auto body = json_body(answer, 201, "pay");
-  BOOST_TEST(keys_of(body) == std::set<std::string>({"paymentId", "reservationId", "userId", "scheduleId",
-                                                     "seatNumber", "amount", "balance", "paidAt"}),
-             body.dump());
+  BOOST_TEST(
+      keys_of(body) == std::set<std::string>({"paymentId", "reservationId", "userId", "scheduleId",
+                                              "seatNumber", "amount", "balance", "paidAt"}),
+      body.dump());
   BOOST_TEST(int_field(body, "paymentId") > 0);
   BOOST_TEST(int_field(body, "reservationId") == id);
   BOOST_TEST(int_field(body, "userId") == kim.user);
@@ -897,19 +994,23 @@ BOOST_AUTO_TEST_CASE(payment_answers_201_and_does_everything_in_one_step) {
   BOOST_TEST(reservation_status(kim.token, id) == "CONFIRMED");
   BOOST_TEST(token_status(kim.token) == "COMPLETED");
   // The COMPLETED token opens nothing any more.
-  expect_problem(seats(kim.token, schedule), 403, "TOKEN_NOT_ACTIVE", "seats with the completed token");
-  expect_problem(hold(kim.token, schedule, 1), 403, "TOKEN_NOT_ACTIVE", "hold with the completed token");
+  expect_problem(seats(kim.token, schedule), 403, "TOKEN_NOT_ACTIVE",
+                 "seats with the completed token");
+  expect_problem(hold(kim.token, schedule, 1), 403, "TOKEN_NOT_ACTIVE",
+                 "hold with the completed token");
   // The database agrees: one payment, one ledger entry of -price.
   BOOST_TEST(db_number("SELECT COUNT(*) FROM payments WHERE reservation_id = " + id_text(id)) == 1);
-  BOOST_TEST(db_number("SELECT amount FROM payments WHERE reservation_id = " + id_text(id)) == kPrice);
-  BOOST_TEST(db_number("SELECT COUNT(*) FROM wallet_ledger WHERE kind = 'PAYMENT' AND wallet_id = " +
-                       id_text(kim.wallet)) == 1);
-  BOOST_TEST(db_number("SELECT CAST(SUM(amount) AS BIGINT) FROM wallet_ledger WHERE wallet_id = " + id_text(kim.wallet)) ==
-             100'000 - kPrice);
+  BOOST_TEST(db_number("SELECT amount FROM payments WHERE reservation_id = " + id_text(id)) ==
+             kPrice);
+  BOOST_TEST(
+      db_number("SELECT COUNT(*) FROM wallet_ledger WHERE kind = 'PAYMENT' AND wallet_id = " +
+                id_text(kim.wallet)) == 1);
+  BOOST_TEST(db_number("SELECT CAST(SUM(amount) AS BIGINT) FROM wallet_ledger WHERE wallet_id = " +
+                       id_text(kim.wallet)) == 100'000 - kPrice);
   BOOST_TEST(db_reservation_status(id) == "CONFIRMED");
   BOOST_TEST(db_token_status(kim.token) == "COMPLETED");
-  BOOST_TEST(db_text("SELECT CAST(holder_user_id AS TEXT) FROM seats WHERE schedule_id = " + id_text(schedule) +
-                     " AND seat_number = 3") == id_text(kim.user));
+  BOOST_TEST(db_text("SELECT CAST(holder_user_id AS TEXT) FROM seats WHERE schedule_id = " +
+                     id_text(schedule) + " AND seat_number = 3") == id_text(kim.user));
 }
 
 BOOST_AUTO_TEST_CASE(payment_admits_the_next_waiting_token_at_once) {
@@ -945,7 +1046,8 @@ BOOST_AUTO_TEST_CASE(payment_needs_an_active_token) {
     expect_problem(post_payment(headers, unknown), 401, "TOKEN_INVALID", "pay unknown");
   }
   expect_problem(post_payment(bearer(lee.token), body), 403, "TOKEN_NOT_ACTIVE", "waiting token");
-  expect_problem(post_payment(bearer(lee.token), unknown), 403, "TOKEN_NOT_ACTIVE", "waiting, unknown reservation");
+  expect_problem(post_payment(bearer(lee.token), unknown), 403, "TOKEN_NOT_ACTIVE",
+                 "waiting, unknown reservation");
   BOOST_TEST(seat_status(kim.token, schedule, 1) == "HELD");
   BOOST_TEST(balance_of(kim) == kPrice);
   BOOST_TEST(db_number("SELECT COUNT(*) FROM payments") == 0);
@@ -958,15 +1060,19 @@ BOOST_AUTO_TEST_CASE(payment_with_a_bad_body_is_400_invalid_request) {
   const auto kim = customer("kim", kPrice);
   const auto id = held(kim.token, schedule, 1);
   const auto r = id_text(id);
-  for (const std::string& body : {std::string("not json"), std::string(""), std::string("[]"), std::string("{}"),
-                                 "{\"reservationId\":\"" + r + "\"}", "{\"reservationId\":" + r + ".5}",
-                                 std::string("{\"reservationId\":0}"), std::string("{\"reservationId\":-1}"),
-                                 std::string("{\"reservationId\":null}"), "{\"reservation\":" + r + "}",
-                                 "{\"reservationId\":" + r})
+  for (const std::string& body :
+       {std::string("not json"), std::string(""), std::string("[]"), std::string("{}"),
+        "{\"reservationId\":\"" + r + "\"}", "{\"reservationId\":" + r + ".5}",
+        std::string("{\"reservationId\":0}"), std::string("{\"reservationId\":-1}"),
+        std::string("{\"reservationId\":null}"), "{\"reservation\":" + r + "}",
+        "{\"reservationId\":" + r})
     expect_problem(post_payment(bearer(kim.token), body), 400, "INVALID_REQUEST", "body " + body);
-  expect_problem(pay(kim.token, id, std::string(129, 'k')), 400, "INVALID_REQUEST", "Idempotency-Key of 129 characters");
-  // (An empty key is not asserted: cpp-httplib 0.11 drops empty headers, see wallet_routes_test.cpp.)
-  expect_problem(pay(kim.token, id, std::string("tab\there")), 400, "INVALID_REQUEST", "Idempotency-Key with a tab");
+  expect_problem(pay(kim.token, id, std::string(129, 'k')), 400, "INVALID_REQUEST",
+                 "Idempotency-Key of 129 characters");
+  // (An empty key is not asserted: cpp-httplib 0.11 drops empty headers, see
+  // wallet_routes_test.cpp.)
+  expect_problem(pay(kim.token, id, std::string("tab\there")), 400, "INVALID_REQUEST",
+                 "Idempotency-Key with a tab");
   BOOST_TEST(balance_of(kim) == kPrice);
   BOOST_TEST(token_status(kim.token) == "ACTIVE");
   BOOST_TEST(seat_status(kim.token, schedule, 1) == "HELD");
@@ -1000,7 +1106,8 @@ BOOST_AUTO_TEST_CASE(payment_of_another_users_hold_is_403_and_changes_nothing) {
   const auto lees = money_state(lee, schedule, 1);
   expect_problem(pay(lee.token, id), 403, "RESERVATION_NOT_OWNED", "lee pays kim's hold");
   // NOT_OWNED comes before INSUFFICIENT_BALANCE.
-  expect_problem(pay(broke.token, id), 403, "RESERVATION_NOT_OWNED", "a user without money pays kim's hold");
+  expect_problem(pay(broke.token, id), 403, "RESERVATION_NOT_OWNED",
+                 "a user without money pays kim's hold");
   BOOST_TEST(money_state(kim, schedule, 1) == kims);
   BOOST_TEST(money_state(lee, schedule, 1) == lees);
   BOOST_TEST(balance_of(lee) == 3 * kPrice);
@@ -1023,14 +1130,17 @@ BOOST_AUTO_TEST_CASE(payment_of_a_reservation_that_is_not_live_is_409_reservatio
   json_body(cancel(kim.token, cancelled), 200, "cancel");
   expect_problem(pay(kim.token, cancelled), 409, "RESERVATION_EXPIRED", "cancelled");
   // EXPIRED before NOT_OWNED: lee pays kim's cancelled reservation.
-  expect_problem(pay(lee.token, cancelled), 409, "RESERVATION_EXPIRED", "another user's cancelled reservation");
+  expect_problem(pay(lee.token, cancelled), 409, "RESERVATION_EXPIRED",
+                 "another user's cancelled reservation");
   // Already paid (by kim, with a new ACTIVE token because the payment completed the first).
   const auto paid = held(kim.token, schedule, 2);
   const auto receipt = json_body(pay(kim.token, paid), 201, "pay");
   const auto kim_again = new_token(kim.user);
   expect_problem(pay(kim_again, paid), 409, "RESERVATION_EXPIRED", "already paid");
-  expect_problem(cancel(kim_again, paid), 409, "RESERVATION_EXPIRED", "cancel of a paid reservation");
-  expect_problem(pay(lee.token, paid), 409, "RESERVATION_EXPIRED", "another user's paid reservation");
+  expect_problem(cancel(kim_again, paid), 409, "RESERVATION_EXPIRED",
+                 "cancel of a paid reservation");
+  expect_problem(pay(lee.token, paid), 409, "RESERVATION_EXPIRED",
+                 "another user's paid reservation");
   // Debited once.
   BOOST_TEST(balance_of(kim) == 2 * kPrice);
   BOOST_TEST(balance_of(lee) == 3 * kPrice);
@@ -1061,7 +1171,8 @@ BOOST_AUTO_TEST_CASE(payment_with_too_little_money_is_409_and_changes_nothing) {
   BOOST_TEST(db_token_status(kim.token) == "ACTIVE");
   // Still the user's hold: not someone else's to take.
   const auto lee = customer("lee");
-  expect_problem(hold(lee.token, schedule, 2), 409, "SEAT_UNAVAILABLE", "kim's hold after the failed payment");
+  expect_problem(hold(lee.token, schedule, 2), 409, "SEAT_UNAVAILABLE",
+                 "kim's hold after the failed payment");
   // With one won more, the same hold is paid.
   json_body(charge(kim, 1), 200, "charge 1");
   const auto receipt = json_body(pay(kim.token, id), 201, "pay");
@@ -1129,7 +1240,8 @@ BOOST_AUTO_TEST_CASE(a_payment_idempotency_key_reused_for_another_reservation_is
   const auto kim_again = new_token(kim.user);
   const auto second = held(kim_again, schedule, 2);
   const auto state = money_state(kim, schedule, 2);
-  expect_problem(pay(kim_again, second, std::string("key-1")), 422, "IDEMPOTENCY_KEY_REUSED", "key of seat 1");
+  expect_problem(pay(kim_again, second, std::string("key-1")), 422, "IDEMPOTENCY_KEY_REUSED",
+                 "key of seat 1");
   // Nothing changed: seat 2 is still held, the money is still there, the token still ACTIVE.
   BOOST_TEST(money_state(kim, schedule, 2) == state);
   BOOST_TEST(balance_of(kim) == kPrice);

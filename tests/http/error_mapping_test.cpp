@@ -3,19 +3,19 @@
 // Bad input of every kind is answered with the contract's problem+json, never a 500:
 // unknown paths, wrong methods, bodies over the limit, malformed JSON and plain garbage.
 
-#include <algorithm>
 #include <arpa/inet.h>
-#include <chrono>
-#include <cstdint>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <random>
 #include <regex>
 #include <sstream>
 #include <string>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 #include <vector>
 
 #include "support/test_database.hpp"
@@ -176,7 +176,8 @@ void expect_problem_body(int http_status, const std::string& content_type, const
 }
 
 void expect_problem(const httplib::Result& result, int status, const std::string& code) {
-  BOOST_TEST_REQUIRE(static_cast<bool>(result), "no answer: " << httplib::to_string(result.error()));
+  BOOST_TEST_REQUIRE(static_cast<bool>(result),
+                     "no answer: " << httplib::to_string(result.error()));
   BOOST_TEST(result->status == status, result->body);
   expect_problem_body(result->status, result->get_header_value("Content-Type"), result->body, code);
 }
@@ -307,22 +308,23 @@ BOOST_AUTO_TEST_CASE(body_over_the_limit_is_413) {
     return body;
   };
 
-  const auto at_limit = client->Post("/api/v1/admin/users", admin_headers(), padded(1024),
-                                     "application/json");
+  const auto at_limit =
+      client->Post("/api/v1/admin/users", admin_headers(), padded(1024), "application/json");
   BOOST_TEST_REQUIRE(static_cast<bool>(at_limit));
   BOOST_TEST(at_limit->status == 201, at_limit->body);
 
   for (const std::size_t size : {std::size_t{1025}, std::size_t{4096}, std::size_t{200000}}) {
     BOOST_TEST_CONTEXT("body of " << size << " bytes") {
       auto fresh = fast_client(small);
-      expect_problem(fresh->Post("/api/v1/admin/users", admin_headers(), padded(size),
-                                 "application/json"),
-                     413, "PAYLOAD_TOO_LARGE");
+      expect_problem(
+          fresh->Post("/api/v1/admin/users", admin_headers(), padded(size), "application/json"),
+          413, "PAYLOAD_TOO_LARGE");
     }
   }
   // The limit applies before the key is looked at, and on any path.
-  expect_problem(fast_client(small)->Post("/api/v1/admin/concerts", padded(1025), "application/json"),
-                 413, "PAYLOAD_TOO_LARGE");
+  expect_problem(
+      fast_client(small)->Post("/api/v1/admin/concerts", padded(1025), "application/json"), 413,
+      "PAYLOAD_TOO_LARGE");
   expect_problem(fast_client(small)->Post("/no/such/route", padded(1025), "application/json"), 413,
                  "PAYLOAD_TOO_LARGE");
 
@@ -339,7 +341,8 @@ BOOST_AUTO_TEST_CASE(chunked_body_over_the_limit_is_413) {
   request << "POST /api/v1/admin/users HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
           << "X-Admin-Key: " << kAdminKey << "\r\nContent-Type: application/json\r\n"
           << "Transfer-Encoding: chunked\r\n\r\n"
-          << std::hex << chunk.size() << "\r\n" << chunk << "\r\n"
+          << std::hex << chunk.size() << "\r\n"
+          << chunk << "\r\n"
           << "e\r\n{\"name\":\"kim\"}\r\n0\r\n\r\n";
   expect_problem(raw_exchange(small.port(), request.str()), 413, "PAYLOAD_TOO_LARGE");
 }
@@ -352,17 +355,19 @@ BOOST_AUTO_TEST_CASE(chunked_bodies_are_refused_whatever_their_size) {
   request << "POST /api/v1/admin/users HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
           << "X-Admin-Key: " << kAdminKey << "\r\nContent-Type: application/json\r\n"
           << "Transfer-Encoding: chunked\r\n\r\n"
-          << "8\r\n{\"name\":\r\n" << "6\r\n\"kim\"}\r\n0\r\n\r\n";
+          << "8\r\n{\"name\":\r\n"
+          << "6\r\n\"kim\"}\r\n0\r\n\r\n";
   expect_problem(raw_exchange(small.port(), request.str()), 413, "PAYLOAD_TOO_LARGE");
   BOOST_TEST(fast_client(small)->Get("/healthz")->status == 200);
 }
 
 BOOST_AUTO_TEST_CASE(negative_content_length_is_400) {
   // Content-Length is 1*DIGIT: "-5" is malformed framing (400), not a body over the limit.
-  const auto answer = raw_exchange(
-      node.port(),
-      "POST /api/v1/admin/users HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-      "X-Admin-Key: " + std::string(kAdminKey) + "\r\nContent-Length: -5\r\n\r\n{}");
+  const auto answer =
+      raw_exchange(node.port(),
+                   "POST /api/v1/admin/users HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                   "X-Admin-Key: " +
+                       std::string(kAdminKey) + "\r\nContent-Length: -5\r\n\r\n{}");
   expect_problem(answer, 400, "INVALID_REQUEST");
 }
 
@@ -375,7 +380,8 @@ BOOST_AUTO_TEST_CASE(a_body_on_get_head_options_does_not_leak_into_the_next_requ
   // as one (request smuggling behind a proxy).
   // The node refuses such a request by ending the connection: the bytes after the headers
   // are never read as a request, so the smuggled GET below is never answered.
-  for (const std::string& method : {std::string("GET"), std::string("HEAD"), std::string("OPTIONS")}) {
+  for (const std::string& method :
+       {std::string("GET"), std::string("HEAD"), std::string("OPTIONS")}) {
     BOOST_TEST_CONTEXT(method << " /healthz with a body shaped like a request") {
       const std::string smuggled = "GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
       RawConnection connection(node.port());
@@ -384,7 +390,9 @@ BOOST_AUTO_TEST_CASE(a_body_on_get_head_options_does_not_leak_into_the_next_requ
       const auto first = connection.read_answer(method == "HEAD");
       BOOST_TEST(first.status != 200, "the body-carrying " << method << " was answered 200");
       const auto second = connection.read_answer();
-      BOOST_TEST(second.status == 0, "the body was run as a request:\n" << second.headers << "\n" << second.body);
+      BOOST_TEST(second.status == 0, "the body was run as a request:\n"
+                                         << second.headers << "\n"
+                                         << second.body);
     }
   }
 }
@@ -392,17 +400,17 @@ BOOST_AUTO_TEST_CASE(a_body_on_get_head_options_does_not_leak_into_the_next_requ
 // --- malformed JSON -----------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(malformed_json_is_400_invalid_request) {
-  const auto concert = http->Post("/api/v1/admin/concerts", admin_headers(),
-                                  R"({"title":"Gala"})", "application/json");
+  const auto concert = http->Post("/api/v1/admin/concerts", admin_headers(), R"({"title":"Gala"})",
+                                  "application/json");
   BOOST_TEST_REQUIRE(static_cast<bool>(concert));
   BOOST_TEST_REQUIRE(concert->status == 201, concert->body);
   const auto concert_id = body_json(concert).at("concertId").get<std::int64_t>();
   const std::vector<std::string> paths = {
       "/api/v1/admin/users", "/api/v1/admin/concerts",
       "/api/v1/admin/concerts/" + std::to_string(concert_id) + "/schedules"};
-  const std::vector<std::string> bodies = {"{",  "[]",          "null",       "",
+  const std::vector<std::string> bodies = {"{",     "[]",           "null",          "",
                                            "\"x\"", "{\"name\": }", "{\"title\": }", "}",
-                                           "true", "42",          "{\"a\":1}}", "\xff\xfe"};
+                                           "true",  "42",           "{\"a\":1}}",    "\xff\xfe"};
   for (const auto& path : paths) {
     for (const auto& body : bodies) {
       BOOST_TEST_CONTEXT("POST " << path << " body \"" << body << "\"") {
@@ -413,17 +421,17 @@ BOOST_AUTO_TEST_CASE(malformed_json_is_400_invalid_request) {
   }
   // A valid object followed by a NUL and more bytes is not JSON either.
   const std::string nul_and_garbage("{\"name\":\"kim\"}\0{\"junk", 21);
-  expect_problem(http->Post("/api/v1/admin/users", admin_headers(), nul_and_garbage,
-                            "application/json"),
-                 400, "INVALID_REQUEST");
+  expect_problem(
+      http->Post("/api/v1/admin/users", admin_headers(), nul_and_garbage, "application/json"), 400,
+      "INVALID_REQUEST");
 }
 
 BOOST_AUTO_TEST_CASE(content_type_does_not_turn_bad_input_into_500) {
   for (const std::string type : {"text/plain", "application/x-www-form-urlencoded",
                                  "multipart/form-data; boundary=xyz", "", "garbage/;;;"}) {
     BOOST_TEST_CONTEXT("Content-Type \"" << type << "\"") {
-      const auto result = send(*http, "POST", "/api/v1/admin/users", admin_headers(),
-                               "name=kim", type);
+      const auto result =
+          send(*http, "POST", "/api/v1/admin/users", admin_headers(), "name=kim", type);
       BOOST_TEST_REQUIRE(static_cast<bool>(result));
       BOOST_TEST(result->status == 400, result->body);
     }
@@ -433,8 +441,8 @@ BOOST_AUTO_TEST_CASE(content_type_does_not_turn_bad_input_into_500) {
 // --- no 500 for anything ------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(assorted_garbage_never_gets_a_5xx) {
-  const auto concert = http->Post("/api/v1/admin/concerts", admin_headers(),
-                                  R"({"title":"Gala"})", "application/json");
+  const auto concert = http->Post("/api/v1/admin/concerts", admin_headers(), R"({"title":"Gala"})",
+                                  "application/json");
   BOOST_TEST_REQUIRE(static_cast<bool>(concert));
   const auto concert_id = std::to_string(body_json(concert).at("concertId").get<std::int64_t>());
 
@@ -495,7 +503,8 @@ BOOST_AUTO_TEST_CASE(assorted_garbage_never_gets_a_5xx) {
       }
     }
     httplib::Headers headers = admin_headers();
-    if (round % 3 == 0) headers.emplace("X-Junk", std::string(4000, static_cast<char>('a' + round % 26)));
+    if (round % 3 == 0)
+      headers.emplace("X-Junk", std::string(4000, static_cast<char>('a' + round % 26)));
     if (round % 5 == 0) {
       auto id = garbage(40);  // any byte but the ones that end a header line
       for (auto& c : id)
@@ -515,8 +524,9 @@ BOOST_AUTO_TEST_CASE(assorted_garbage_never_gets_a_5xx) {
       BOOST_TEST(result->status < 500, result->status << " " << result->body);
       BOOST_TEST(result->status >= 200);
       if (result->status >= 400 && method != "HEAD")
-        BOOST_TEST(starts_with(result->get_header_value("Content-Type"), "application/problem+json"),
-                   result->status << " " << result->get_header_value("Content-Type"));
+        BOOST_TEST(
+            starts_with(result->get_header_value("Content-Type"), "application/problem+json"),
+            result->status << " " << result->get_header_value("Content-Type"));
     }
   }
   BOOST_TEST(requests == 300);
@@ -531,7 +541,8 @@ BOOST_AUTO_TEST_CASE(raw_garbage_requests_never_get_a_5xx) {
   const std::vector<std::string> requests = {
       "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
       "GET /api/v1/admin/concerts//schedules HTTP/1.1\r\nConnection: close\r\n\r\n",
-      "GET /api/v1/admin/concerts/99999999999999999999/schedules HTTP/1.1\r\nConnection: close\r\n\r\n",
+      "GET /api/v1/admin/concerts/99999999999999999999/schedules HTTP/1.1\r\nConnection: "
+      "close\r\n\r\n",
       "POST /api/v1/admin/concerts/99999999999999999999/schedules HTTP/1.1\r\nConnection: close\r\n"
       "X-Admin-Key: test-admin-key\r\nContent-Length: 2\r\n\r\n{}",
       "POST /api/v1/admin/users HTTP/1.1\r\nConnection: close\r\nX-Admin-Key: test-admin-key\r\n"
@@ -550,7 +561,8 @@ BOOST_AUTO_TEST_CASE(raw_garbage_requests_never_get_a_5xx) {
       "FOO /healthz HTTP/1.1\r\nConnection: close\r\n\r\n",
       "get /healthz HTTP/1.1\r\nConnection: close\r\n\r\n",
       "GET /healthz HTTP/1.1\r\nNo colon here\r\nConnection: close\r\n\r\n",
-      "GET /healthz HTTP/1.1\r\nX-Request-Id: " + std::string(4000, 'r') + "\r\nConnection: close\r\n\r\n",
+      "GET /healthz HTTP/1.1\r\nX-Request-Id: " + std::string(4000, 'r') +
+          "\r\nConnection: close\r\n\r\n",
       std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 not really TLS\r\n\r\n", 30),
   };
   int answered = 0;

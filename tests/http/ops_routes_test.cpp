@@ -3,14 +3,14 @@
 // GET /healthz, /readyz, /metrics, /openapi.json and the X-Request-Id header, through a
 // whole node on a fresh database.
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <regex>
 #include <set>
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -146,14 +146,14 @@ BOOST_AUTO_TEST_CASE(head_healthz_answers_like_get_without_a_body) {
 
 BOOST_AUTO_TEST_CASE(metrics_count_requests_by_route_and_status) {
   for (int i = 0; i < 3; ++i) BOOST_TEST_REQUIRE(http->Get("/healthz")->status == 200);
-  BOOST_TEST_REQUIRE(http->Post("/api/v1/admin/users", R"({"name":"kim"})", "application/json")->status ==
-                     401);
-  BOOST_TEST_REQUIRE(http->Post("/api/v1/admin/users", admin_headers(), R"({"name":"kim"})",
-                                "application/json")
-                         ->status == 201);
-  BOOST_TEST_REQUIRE(http->Post("/api/v1/admin/concerts/abc/schedules", admin_headers(), "{}",
-                                "application/json")
-                         ->status == 400);
+  BOOST_TEST_REQUIRE(
+      http->Post("/api/v1/admin/users", R"({"name":"kim"})", "application/json")->status == 401);
+  BOOST_TEST_REQUIRE(
+      http->Post("/api/v1/admin/users", admin_headers(), R"({"name":"kim"})", "application/json")
+          ->status == 201);
+  BOOST_TEST_REQUIRE(
+      http->Post("/api/v1/admin/concerts/abc/schedules", admin_headers(), "{}", "application/json")
+          ->status == 400);
   BOOST_TEST_REQUIRE(http->Get("/api/v1/concerts")->status == 200);
 
   const auto result = http->Get("/metrics");
@@ -162,23 +162,36 @@ BOOST_AUTO_TEST_CASE(metrics_count_requests_by_route_and_status) {
   BOOST_TEST(starts_with(content_type(result), "text/plain"), content_type(result));
   const auto& text = result->body;
   BOOST_TEST(text.find("# TYPE boxoffice_http_requests_total counter") != std::string::npos);
-  BOOST_TEST(sample(text, R"(boxoffice_http_requests_total{method="GET",route="/healthz",status="200"})") ==
-                 3,
-             text);
-  BOOST_TEST(sample(text, R"(boxoffice_http_requests_total{method="POST",route="/api/v1/admin/users",status="401"})") ==
-                 1,
-             text);
-  BOOST_TEST(sample(text, R"(boxoffice_http_requests_total{method="POST",route="/api/v1/admin/users",status="201"})") ==
-                 1,
-             text);
+  BOOST_TEST(
+      sample(text,
+             R"(boxoffice_http_requests_total{method="GET",route="/healthz",status="200"})") == 3,
+      text);
+  BOOST_TEST(
+      sample(
+          text,
+          R"(boxoffice_http_requests_total{method="POST",route="/api/v1/admin/users",status="401"})") ==
+          1,
+      text);
+  BOOST_TEST(
+      sample(
+          text,
+          R"(boxoffice_http_requests_total{method="POST",route="/api/v1/admin/users",status="201"})") ==
+          1,
+      text);
   // The label is the route pattern, not the path asked for.
-  BOOST_TEST(sample(text, R"(boxoffice_http_requests_total{method="POST",route="/api/v1/admin/concerts/{concertId}/schedules",status="400"})") ==
-                 1,
-             text);
+  BOOST_TEST(
+      sample(
+          text,
+          R"(boxoffice_http_requests_total{method="POST",route="/api/v1/admin/concerts/{concertId}/schedules",status="400"})") ==
+          1,
+      text);
   BOOST_TEST(text.find("/api/v1/admin/concerts/abc/schedules") == std::string::npos, text);
-  BOOST_TEST(sample(text, R"(boxoffice_http_requests_total{method="GET",route="/api/v1/concerts",status="200"})") ==
-                 1,
-             text);
+  BOOST_TEST(
+      sample(
+          text,
+          R"(boxoffice_http_requests_total{method="GET",route="/api/v1/concerts",status="200"})") ==
+          1,
+      text);
 }
 
 BOOST_AUTO_TEST_CASE(metrics_have_a_latency_histogram_per_route) {
@@ -198,7 +211,8 @@ BOOST_AUTO_TEST_CASE(metrics_have_a_latency_histogram_per_route) {
   BOOST_TEST(sample(text, prefix + R"(_count{route="/readyz"})") == 1, text);
 
   // Buckets are cumulative: never decreasing with `le`, the last one equal to the count.
-  const std::regex bucket(R"re(^boxoffice_http_request_duration_seconds_bucket\{route="/healthz",le="([^"]+)"\} (\d+)$)re");
+  const std::regex bucket(
+      R"re(^boxoffice_http_request_duration_seconds_bucket\{route="/healthz",le="([^"]+)"\} (\d+)$)re");
   std::vector<std::pair<std::string, double>> buckets;
   for (const auto& line : lines_of(text)) {
     std::smatch match;
@@ -256,8 +270,9 @@ BOOST_AUTO_TEST_CASE(openapi_describes_every_path_of_the_contract) {
 }
 
 BOOST_AUTO_TEST_CASE(request_id_is_echoed_when_valid) {
-  for (const std::string& id : std::vector<std::string>{"abc-123", "7f3a9c1e-1d2b-4c5d-9e8f-0a1b2c3d4e5f",
-                                                        std::string(128, 'x'), "~!@#$%^&*()"}) {
+  for (const std::string& id :
+       std::vector<std::string>{"abc-123", "7f3a9c1e-1d2b-4c5d-9e8f-0a1b2c3d4e5f",
+                                std::string(128, 'x'), "~!@#$%^&*()"}) {
     BOOST_TEST_CONTEXT("X-Request-Id " << id) {
       const auto result = http->Get("/healthz", httplib::Headers{{"X-Request-Id", id}});
       BOOST_TEST_REQUIRE(static_cast<bool>(result));
@@ -278,7 +293,7 @@ BOOST_AUTO_TEST_CASE(request_id_is_generated_when_missing_or_invalid) {
   BOOST_TEST(first_id != second_id);
 
   for (const std::string& invalid : {std::string(129, 'x'), std::string("has space"),
-                                    std::string("tab\there"), std::string("caf\xc3\xa9")}) {
+                                     std::string("tab\there"), std::string("caf\xc3\xa9")}) {
     BOOST_TEST_CONTEXT("X-Request-Id " << invalid) {
       const auto result = http->Get("/healthz", httplib::Headers{{"X-Request-Id", invalid}});
       BOOST_TEST_REQUIRE(static_cast<bool>(result));
@@ -318,11 +333,12 @@ BOOST_AUTO_TEST_CASE(request_id_on_payload_too_large) {
   auto client = fast_client(small);
   const std::string body = R"({"name":")" + std::string(2000, 'a') + R"("})";
 
-  const auto echoed = client->Post("/api/v1/admin/users",
-                                   httplib::Headers{{"X-Admin-Key", boxoffice::testing::kAdminKey},
-                                                    {"X-Request-Id", "req-413"}},
-                                   body, "application/json");
-  BOOST_TEST_REQUIRE(static_cast<bool>(echoed), "no answer: " << httplib::to_string(echoed.error()));
+  const auto echoed = client->Post(
+      "/api/v1/admin/users",
+      httplib::Headers{{"X-Admin-Key", boxoffice::testing::kAdminKey}, {"X-Request-Id", "req-413"}},
+      body, "application/json");
+  BOOST_TEST_REQUIRE(static_cast<bool>(echoed),
+                     "no answer: " << httplib::to_string(echoed.error()));
   BOOST_TEST(echoed->status == 413);
   BOOST_TEST(echoed->get_header_value("X-Request-Id") == "req-413");
 

@@ -63,23 +63,30 @@ std::string shown(const Answer& answer) {
 }
 
 // A problem+json answer with this status and code.
-void expect_problem(const Answer& answer, int status, const std::string& code, const std::string& what = "") {
-  const std::string expected = what + ": expected " + std::to_string(status) + " " + code + ", got ";
+void expect_problem(const Answer& answer, int status, const std::string& code,
+                    const std::string& what = "") {
+  const std::string expected =
+      what + ": expected " + std::to_string(status) + " " + code + ", got ";
   BOOST_TEST_REQUIRE(answer.status != 0, expected << "no answer");
   const auto body = answer.body_json();
-  const bool same = answer.status == status && body.is_object() && body.value("code", std::string()) == code;
+  const bool same =
+      answer.status == status && body.is_object() && body.value("code", std::string()) == code;
   BOOST_TEST(same, expected << shown(answer));
   if (!same) return;
-  BOOST_TEST(starts_with(answer.content_type, "application/problem+json"), what << ": " << answer.content_type);
+  BOOST_TEST(starts_with(answer.content_type, "application/problem+json"),
+             what << ": " << answer.content_type);
   BOOST_TEST((body.contains("status") && body.at("status") == status), what << ": " << answer.body);
   BOOST_TEST((body.contains("title") && body.at("title").is_string()), what << ": " << answer.body);
-  BOOST_TEST((body.contains("detail") && body.at("detail").is_string()), what << ": " << answer.body);
+  BOOST_TEST((body.contains("detail") && body.at("detail").is_string()),
+             what << ": " << answer.body);
 }
 
 // An application/json answer with this status; returns its body.
 json json_body(const Answer& answer, int status, const std::string& what = "") {
-  BOOST_TEST_REQUIRE(answer.status == status, what << ": expected " << status << ", got " << shown(answer));
-  BOOST_TEST(starts_with(answer.content_type, "application/json"), what << ": " << answer.content_type);
+  BOOST_TEST_REQUIRE(answer.status == status,
+                     what << ": expected " << status << ", got " << shown(answer));
+  BOOST_TEST(starts_with(answer.content_type, "application/json"),
+             what << ": " << answer.content_type);
   const auto body = answer.body_json();
   BOOST_TEST_REQUIRE(body.is_object(), what << ": " << answer.body);
   return body;
@@ -101,7 +108,8 @@ std::int64_t int_or_null(const json& body, const char* field) {
   BOOST_TEST_REQUIRE(body.contains(field), field << " missing: " << body.dump());
   const auto& value = body.at(field);
   if (value.is_null()) return -1;
-  BOOST_TEST_REQUIRE(value.is_number_integer(), field << " neither integer nor null: " << body.dump());
+  BOOST_TEST_REQUIRE(value.is_number_integer(),
+                     field << " neither integer nor null: " << body.dump());
   return value.get<std::int64_t>();
 }
 
@@ -117,7 +125,9 @@ void check_token_fields(const json& body, std::int64_t user, bool with_remaining
   BOOST_TEST(body.value("userId", json()) == user, body.dump());
   BOOST_TEST_REQUIRE(body.value("status", json()).is_string(), body.dump());
   const auto status = body.at("status").get<std::string>();
-  BOOST_TEST((status == "WAITING" || status == "ACTIVE" || status == "EXPIRED" || status == "COMPLETED"), status);
+  BOOST_TEST(
+      (status == "WAITING" || status == "ACTIVE" || status == "EXPIRED" || status == "COMPLETED"),
+      status);
   time_field(body, "issuedAt");
   const auto position = int_or_null(body, "position");
   const auto wait = int_or_null(body, "estimatedWaitSeconds");
@@ -141,11 +151,17 @@ void check_token_fields(const json& body, std::int64_t user, bool with_remaining
   }
 }
 
-std::string status_of(const json& body) { return body.value("status", std::string("?")); }
-std::int64_t position_of(const json& body) { return int_or_null(body, "position"); }
+std::string status_of(const json& body) {
+  return body.value("status", std::string("?"));
+}
+std::int64_t position_of(const json& body) {
+  return int_or_null(body, "position");
+}
 
 std::int64_t wall_ms() {
-  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::int64_t ms_since(Clock::time_point start) {
@@ -175,7 +191,9 @@ std::unique_ptr<httplib::Client> fast_client(const TestNode& node) {
   return client;
 }
 
-httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+httplib::Headers bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
 
 struct QueueFixture {
   boxoffice::config::DatabaseTarget database = fresh_database("queue_routes");
@@ -202,12 +220,14 @@ struct QueueFixture {
   }
 
   static std::int64_t create_user_with(httplib::Client& client, const std::string& name) {
-    const auto answer = answer_of(
-        client.Post("/api/v1/admin/users", admin_headers(), json{{"name", name}}.dump(), "application/json"));
+    const auto answer = answer_of(client.Post("/api/v1/admin/users", admin_headers(),
+                                              json{{"name", name}}.dump(), "application/json"));
     BOOST_TEST_REQUIRE(answer.status == 201, "create user: " << shown(answer));
     return answer.body_json().at("userId").get<std::int64_t>();
   }
-  std::int64_t create_user(const std::string& name = "kim") { return create_user_with(*http, name); }
+  std::int64_t create_user(const std::string& name = "kim") {
+    return create_user_with(*http, name);
+  }
 
   Answer post_tokens(const std::string& body) {
     return answer_of(http->Post(kTokens, body, "application/json"));
@@ -238,7 +258,8 @@ struct QueueFixture {
     return parse_metrics(answer.body);
   }
 
-  void expect_queue_metrics(std::int64_t waiting, std::int64_t active, std::int64_t admitted, std::int64_t expired) {
+  void expect_queue_metrics(std::int64_t waiting, std::int64_t active, std::int64_t admitted,
+                            std::int64_t expired) {
     const auto values = metrics();
     const auto value = [&](const std::string& name) {
       const auto it = values.find(name);
@@ -253,8 +274,8 @@ struct QueueFixture {
   }
 
   std::int64_t create_concert(const std::string& title) {
-    const auto answer = answer_of(
-        http->Post("/api/v1/admin/concerts", admin_headers(), json{{"title", title}}.dump(), "application/json"));
+    const auto answer = answer_of(http->Post("/api/v1/admin/concerts", admin_headers(),
+                                             json{{"title", title}}.dump(), "application/json"));
     BOOST_TEST_REQUIRE(answer.status == 201, "create concert: " << shown(answer));
     return answer.body_json().at("concertId").get<std::int64_t>();
   }
@@ -263,8 +284,11 @@ struct QueueFixture {
   std::optional<Answer> schedules(std::int64_t concert, const httplib::Headers& headers) {
     const auto path = "/api/v1/concerts/" + std::to_string(concert) + "/schedules";
     auto answer = answer_of(http->Get(path.c_str(), headers));
-    if (answer.status == 404 && answer.body_json().value("code", std::string()) == "ROUTE_NOT_FOUND") {
-      BOOST_TEST_MESSAGE("GET /api/v1/concerts/{concertId}/schedules does not exist yet: booking gate not checked");
+    if (answer.status == 404 &&
+        answer.body_json().value("code", std::string()) == "ROUTE_NOT_FOUND") {
+      BOOST_TEST_MESSAGE(
+          "GET /api/v1/concerts/{concertId}/schedules does not exist yet: booking gate not "
+          "checked");
       return std::nullopt;
     }
     return answer;
@@ -272,7 +296,8 @@ struct QueueFixture {
 
   // Polls GET me for `token` (every `every`) until `done` holds for its body; returns that
   // body, or null when kDeadline passed first.
-  json poll_me(const std::string& token, std::int64_t user, const std::function<bool(const json&)>& done,
+  json poll_me(const std::string& token, std::int64_t user,
+               const std::function<bool(const json&)>& done,
                milliseconds every = milliseconds(50)) {
     const auto give_up = Clock::now() + kDeadline;
     while (Clock::now() < give_up) {
@@ -315,7 +340,8 @@ BOOST_AUTO_TEST_CASE(issue_answers_201_with_every_field) {
   BOOST_TEST(time_field(second, "issuedAt") <= after + 1'000);
 
   BOOST_TEST(first.at("token") != second.at("token"));
-  BOOST_TEST(boxoffice::domain::plausible_token_text(first.at("token").get<std::string>()), first.dump());
+  BOOST_TEST(boxoffice::domain::plausible_token_text(first.at("token").get<std::string>()),
+             first.dump());
 }
 
 BOOST_AUTO_TEST_CASE(issue_for_a_user_with_a_live_token_answers_200_and_the_same_token) {
@@ -330,7 +356,8 @@ BOOST_AUTO_TEST_CASE(issue_for_a_user_with_a_live_token_answers_200_and_the_same
       const auto body = json_body(issue(user), 200, "re-issue");
       check_token_fields(body, user, false);
       for (const char* field : {"token", "userId", "status", "position", "issuedAt", "expiresAt"})
-        BOOST_TEST(body.at(field) == first.at(field), field << ": " << body.dump() << " vs " << first.dump());
+        BOOST_TEST(body.at(field) == first.at(field),
+                   field << ": " << body.dump() << " vs " << first.dump());
     }
   }
   // No second token went into the line.
@@ -353,9 +380,10 @@ BOOST_AUTO_TEST_CASE(issue_with_a_bad_body_is_400_invalid_request) {
   const auto kim = create_user("kim");  // user 1 exists: "1" must be refused for its type
   BOOST_TEST_REQUIRE(kim == 1);
   for (const std::string body :
-       {"{}", R"({"userId":"1"})", R"({"userId":0})", R"({"userId":-1})", R"({"userId":1.5})", "not json",
-        R"({"userId":null})", R"({"userId":true})", R"({"userId":[1]})", R"({"user":1})", "[1]", "1", "",
-        R"({"userId":1)", R"({"userId":99999999999999999999})", R"({"userId":1e400})", R"({"userId":"one"})"})
+       {"{}", R"({"userId":"1"})", R"({"userId":0})", R"({"userId":-1})", R"({"userId":1.5})",
+        "not json", R"({"userId":null})", R"({"userId":true})", R"({"userId":[1]})",
+        R"({"user":1})", "[1]", "1", "", R"({"userId":1)", R"({"userId":99999999999999999999})",
+        R"({"userId":1e400})", R"({"userId":"one"})"})
     expect_problem(post_tokens(body), 400, "INVALID_REQUEST", "body " + body);
   expect_queue_metrics(0, 0, 0, 0);
 }
@@ -412,7 +440,8 @@ BOOST_AUTO_TEST_CASE(get_me_without_a_usable_known_token_is_401_token_invalid) {
       "Bearer " + boxoffice::domain::new_token_text(),  // well-formed, unknown
   };
   for (const auto& header : refused)
-    expect_problem(me_with({{"Authorization", header}}), 401, "TOKEN_INVALID", "Authorization: " + header);
+    expect_problem(me_with({{"Authorization", header}}), 401, "TOKEN_INVALID",
+                   "Authorization: " + header);
 
   // The real token still answers.
   BOOST_TEST(status_of(look(token, kim)) == "ACTIVE");
@@ -454,11 +483,14 @@ BOOST_AUTO_TEST_CASE(ttl_expiry_admits_the_next_waiting_token) {
   BOOST_TEST(position_of(third) == 2);
 
   // The next one becomes ACTIVE when the first's ttl is over, not before.
-  const auto admitted = poll_me(second.at("token"), lee, [](const json& body) { return status_of(body) != "WAITING"; });
+  const auto admitted = poll_me(second.at("token"), lee,
+                                [](const json& body) { return status_of(body) != "WAITING"; });
   const auto waited = ms_since(activated);
-  BOOST_TEST_REQUIRE(!admitted.is_null(), "still WAITING " << kDeadline.count() << " s after the first was issued");
+  BOOST_TEST_REQUIRE(!admitted.is_null(),
+                     "still WAITING " << kDeadline.count() << " s after the first was issued");
   BOOST_TEST(status_of(admitted) == "ACTIVE", admitted.dump());
-  BOOST_TEST(waited >= 2'000 - 1, "admitted after " << waited << " ms with a 2 s ttl (ms clock: 1 ms slack)");
+  BOOST_TEST(waited >= 2'000 - 1,
+             "admitted after " << waited << " ms with a 2 s ttl (ms clock: 1 ms slack)");
   BOOST_TEST(position_of(admitted) == 0);
   BOOST_TEST(int_or_null(admitted, "remainingSeconds") >= 1);
   BOOST_TEST(int_or_null(admitted, "remainingSeconds") <= 2);
@@ -519,10 +551,12 @@ BOOST_AUTO_TEST_CASE(a_waiting_token_nobody_looks_at_expires_while_polled_ones_s
     std::this_thread::sleep_for(milliseconds(300));
   }
   const auto waited = ms_since(issued);
-  BOOST_TEST_REQUIRE(!moved_up.is_null(), "the abandoned token still holds its place after " << kDeadline.count() << " s");
+  BOOST_TEST_REQUIRE(!moved_up.is_null(), "the abandoned token still holds its place after "
+                                              << kDeadline.count() << " s");
   BOOST_TEST(status_of(moved_up) == "WAITING", moved_up.dump());
   BOOST_TEST(position_of(moved_up) == 1, moved_up.dump());
-  BOOST_TEST(waited >= 2'000 - 1, "expired after " << waited << " ms with a 2 s idle timeout (ms clock: 1 ms slack)");
+  BOOST_TEST(waited >= 2'000 - 1,
+             "expired after " << waited << " ms with a 2 s idle timeout (ms clock: 1 ms slack)");
 
   // Both keep looking and keep their places, well past the idle timeout.
   const auto until = issued + std::chrono::milliseconds(5'000);
@@ -572,8 +606,9 @@ BOOST_AUTO_TEST_CASE(a_restart_keeps_statuses_and_positions) {
   for (int i = 0; i < 6; ++i) {
     const auto after = look(before[i].at("token"), users[i]);
     for (const char* field : {"token", "userId", "status", "position", "issuedAt", "expiresAt"})
-      BOOST_TEST(after.at(field) == before[i].at(field), "token " << i << " " << field << ": " << after.dump()
-                                                                  << " vs " << before[i].dump());
+      BOOST_TEST(after.at(field) == before[i].at(field), "token " << i << " " << field << ": "
+                                                                  << after.dump() << " vs "
+                                                                  << before[i].dump());
   }
   // The line goes on: a live token is found again, a newcomer goes to the end.
   const auto reissued = json_body(issue(users[3]), 200, "re-issue after restart");
@@ -604,7 +639,8 @@ BOOST_AUTO_TEST_CASE(a_waiting_token_does_not_open_the_booking_routes) {
   if (!answer) return;
   expect_problem(*answer, 403, "TOKEN_NOT_ACTIVE", "WAITING token");
   expect_problem(*schedules(concert, {}), 401, "TOKEN_INVALID", "no token");
-  expect_problem(*schedules(concert, bearer("AAAAAAAAAAAAAAAAAAAAAA")), 401, "TOKEN_INVALID", "unknown token");
+  expect_problem(*schedules(concert, bearer("AAAAAAAAAAAAAAAAAAAAAA")), 401, "TOKEN_INVALID",
+                 "unknown token");
   const auto open = *schedules(concert, bearer(active.at("token")));
   BOOST_TEST(open.status == 200, "ACTIVE token: " << shown(open));
   // Being turned away changed nothing in the line.
@@ -635,8 +671,9 @@ BOOST_AUTO_TEST_CASE(metrics_count_waiting_active_admitted_and_expired) {
     std::this_thread::sleep_for(milliseconds(50));
   }
   const auto waited = ms_since(first_issued);
-  BOOST_TEST_REQUIRE(values["boxoffice_queue_expired_total"] == 2,
-                     "expired_total " << values["boxoffice_queue_expired_total"] << " after " << waited << " ms");
+  BOOST_TEST_REQUIRE(
+      values["boxoffice_queue_expired_total"] == 2,
+      "expired_total " << values["boxoffice_queue_expired_total"] << " after " << waited << " ms");
   BOOST_TEST(waited >= 2'000 - 1, "expired after " << waited << " ms with a 2 s ttl");
   expect_queue_metrics(1, 2, 4, 2);
 
@@ -646,11 +683,14 @@ BOOST_AUTO_TEST_CASE(metrics_count_waiting_active_admitted_and_expired) {
     BOOST_TEST_REQUIRE(status_of(body) == "ACTIVE", body.dump());
     const auto freed = time_field(issued[i - 2], "expiresAt");
     const auto expires = time_field(body, "expiresAt");
-    BOOST_TEST(expires >= freed + 2'000, "token " << i << ": " << body.dump() << ", place freed at " << freed);
-    BOOST_TEST(expires <= freed + 2'000 + 1'000, "token " << i << ": " << body.dump() << ", place freed at " << freed);
+    BOOST_TEST(expires >= freed + 2'000,
+               "token " << i << ": " << body.dump() << ", place freed at " << freed);
+    BOOST_TEST(expires <= freed + 2'000 + 1'000,
+               "token " << i << ": " << body.dump() << ", place freed at " << freed);
   }
   BOOST_TEST(position_of(look(issued[4].at("token"), users[4])) == 1);
-  for (const int i : {0, 1}) BOOST_TEST(status_of(look(issued[i].at("token"), users[i])) == "EXPIRED");
+  for (const int i : {0, 1})
+    BOOST_TEST(status_of(look(issued[i].at("token"), users[i])) == "EXPIRED");
   expect_queue_metrics(1, 2, 4, 2);
 }
 
@@ -668,7 +708,8 @@ BOOST_AUTO_TEST_CASE(concurrent_issues_for_one_user_give_one_token) {
   for (int t = 0; t < kThreads; ++t)
     workers.emplace_back([&, t] {
       auto client = fast_client(*node);
-      answers[t] = answer_of(client->Post(kTokens, json{{"userId", lee}}.dump(), "application/json"));
+      answers[t] =
+          answer_of(client->Post(kTokens, json{{"userId", lee}}.dump(), "application/json"));
     });
   for (auto& worker : workers) worker.join();
 
@@ -706,7 +747,8 @@ BOOST_AUTO_TEST_CASE(a_thousand_tokens_issued_at_once_get_a_gapless_line) {
                                                      json{{"name", "u" + std::to_string(i)}}.dump(),
                                                      "application/json"));
           const auto body = answer.body_json();
-          if (answer.status == 201 && body.is_object() && body.value("userId", json()).is_number_integer())
+          if (answer.status == 201 && body.is_object() &&
+              body.value("userId", json()).is_number_integer())
             users[i] = body.at("userId").get<std::int64_t>();
           else
             user_errors[i] = shown(answer);
@@ -714,8 +756,10 @@ BOOST_AUTO_TEST_CASE(a_thousand_tokens_issued_at_once_get_a_gapless_line) {
       });
     for (auto& worker : workers) worker.join();
   }
-  for (int i = 0; i < kUsers; ++i) BOOST_TEST_REQUIRE(users[i] > 0, "user " << i << ": " << user_errors[i]);
-  BOOST_TEST_REQUIRE(std::set<std::int64_t>(users.begin(), users.end()).size() == static_cast<std::size_t>(kUsers));
+  for (int i = 0; i < kUsers; ++i)
+    BOOST_TEST_REQUIRE(users[i] > 0, "user " << i << ": " << user_errors[i]);
+  BOOST_TEST_REQUIRE(std::set<std::int64_t>(users.begin(), users.end()).size() ==
+                     static_cast<std::size_t>(kUsers));
 
   // Runs `request(client, i)` for every i from kThreads keep-alive clients at once.
   const auto in_parallel = [&](const std::function<Answer(httplib::Client&, int)>& request) {
@@ -772,16 +816,20 @@ BOOST_AUTO_TEST_CASE(a_thousand_tokens_issued_at_once_get_a_gapless_line) {
     BOOST_TEST(active == 10, what);
     std::sort(positions.begin(), positions.end());
     std::vector<std::int64_t> expected(kUsers - 10);
-    for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = static_cast<std::int64_t>(i) + 1;
-    BOOST_TEST((positions == expected), what << ": WAITING positions are not exactly 1.." << expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i)
+      expected[i] = static_cast<std::int64_t>(i) + 1;
+    BOOST_TEST((positions == expected),
+               what << ": WAITING positions are not exactly 1.." << expected.size());
   }
 
   // The line is in issue order: issuedAt never goes down along the positions.
   std::vector<std::pair<std::int64_t, std::int64_t>> by_position;  // (position, issuedAt)
-  for (const auto& body : seen) by_position.emplace_back(position_of(body), time_field(body, "issuedAt"));
+  for (const auto& body : seen)
+    by_position.emplace_back(position_of(body), time_field(body, "issuedAt"));
   std::sort(by_position.begin(), by_position.end());
   for (std::size_t i = 1; i < by_position.size(); ++i)
-    BOOST_TEST(by_position[i].second >= by_position[i - 1].second, "position " << by_position[i].first);
+    BOOST_TEST(by_position[i].second >= by_position[i - 1].second,
+               "position " << by_position[i].first);
 
   expect_queue_metrics(kUsers - 10, 10, 10, 0);
 }

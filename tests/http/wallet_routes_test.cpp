@@ -52,12 +52,22 @@ bool starts_with(const std::string& text, const std::string& prefix) {
   return text.compare(0, prefix.size(), prefix) == 0;
 }
 
-std::string wallet_path(const std::string& wallet) { return "/api/v1/wallets/" + wallet; }
-std::string wallet_path(std::int64_t wallet) { return wallet_path(std::to_string(wallet)); }
-std::string charges_path(const std::string& wallet) { return wallet_path(wallet) + "/charges"; }
-std::string charges_path(std::int64_t wallet) { return charges_path(std::to_string(wallet)); }
+std::string wallet_path(const std::string& wallet) {
+  return "/api/v1/wallets/" + wallet;
+}
+std::string wallet_path(std::int64_t wallet) {
+  return wallet_path(std::to_string(wallet));
+}
+std::string charges_path(const std::string& wallet) {
+  return wallet_path(wallet) + "/charges";
+}
+std::string charges_path(std::int64_t wallet) {
+  return charges_path(std::to_string(wallet));
+}
 
-json charge_body(std::int64_t user, std::int64_t amount) { return {{"userId", user}, {"amount", amount}}; }
+json charge_body(std::int64_t user, std::int64_t amount) {
+  return {{"userId", user}, {"amount", amount}};
+}
 
 // What came back, for failure messages.
 std::string shown(const Answer& answer) {
@@ -70,7 +80,8 @@ void expect_problem(const Answer& answer, int status, const std::string& code) {
   const std::string expected = "expected " + std::to_string(status) + " " + code + ", got ";
   BOOST_TEST_REQUIRE(answer.status != 0, expected << "no answer");
   const auto body = json::parse(answer.body, nullptr, false);
-  const bool same = answer.status == status && body.is_object() && body.value("code", std::string()) == code;
+  const bool same =
+      answer.status == status && body.is_object() && body.value("code", std::string()) == code;
   BOOST_TEST(same, expected << shown(answer));
   if (!same) return;
   BOOST_TEST(starts_with(answer.content_type, "application/problem+json"), answer.content_type);
@@ -119,11 +130,13 @@ Answer raw_request(int port, const std::string& request) {
   ::close(fd);
   Answer answer;
   const auto head_end = text.find("\r\n\r\n");
-  if (!starts_with(text, "HTTP/1.1 ") || text.size() < 12 || head_end == std::string::npos) return answer;
+  if (!starts_with(text, "HTTP/1.1 ") || text.size() < 12 || head_end == std::string::npos)
+    return answer;
   answer.status = std::stoi(text.substr(9, 3));
   answer.body = text.substr(head_end + 4);
   std::string head = text.substr(0, head_end);
-  std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(head.begin(), head.end(), head.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   const auto at = head.find("\r\ncontent-type:");
   if (at != std::string::npos) {
     auto value = head.substr(at + 15, head.find("\r\n", at + 2) - at - 15);
@@ -149,8 +162,8 @@ struct WalletFixture {
   }
 
   Account create_user(const std::string& name = "kim") {
-    const auto result =
-        http->Post("/api/v1/admin/users", admin_headers(), json{{"name", name}}.dump(), "application/json");
+    const auto result = http->Post("/api/v1/admin/users", admin_headers(),
+                                   json{{"name", name}}.dump(), "application/json");
     BOOST_TEST_REQUIRE(static_cast<bool>(result), "no answer");
     BOOST_TEST_REQUIRE(result->status == 201, result->body);
     const auto body = body_json(result);
@@ -169,7 +182,8 @@ struct WalletFixture {
     return body.at("balance").get<std::int64_t>();
   }
 
-  Answer post_charge(const std::string& path, const std::string& body, const std::optional<std::string>& key = {}) {
+  Answer post_charge(const std::string& path, const std::string& body,
+                     const std::optional<std::string>& key = {}) {
     httplib::Headers headers;
     if (key) headers.emplace("Idempotency-Key", *key);
     return answer_of(http->Post(path.c_str(), headers, body, "application/json"));
@@ -178,7 +192,8 @@ struct WalletFixture {
                 const std::optional<std::string>& key = {}) {
     return post_charge(charges_path(wallet), charge_body(user, amount).dump(), key);
   }
-  Answer charge(const Account& account, std::int64_t amount, const std::optional<std::string>& key = {}) {
+  Answer charge(const Account& account, std::int64_t amount,
+                const std::optional<std::string>& key = {}) {
     return charge(account.wallet, account.user, amount, key);
   }
 
@@ -190,14 +205,17 @@ struct WalletFixture {
                                          "Host: 127.0.0.1\r\n"
                                          "Connection: close\r\n"
                                          "Content-Type: application/json\r\n" +
-                                         header_lines + "Content-Length: " + std::to_string(body.size()) +
-                                         "\r\n\r\n" + body);
+                                         header_lines + "Content-Length: " +
+                                         std::to_string(body.size()) + "\r\n\r\n" + body);
   }
 
   // A successful charge: the receipt names the wallet, the user, the new balance and the amount.
-  void expect_receipt(const Answer& answer, const Account& account, std::int64_t balance, std::int64_t charged) {
-    const json expected = {
-        {"walletId", account.wallet}, {"userId", account.user}, {"balance", balance}, {"charged", charged}};
+  void expect_receipt(const Answer& answer, const Account& account, std::int64_t balance,
+                      std::int64_t charged) {
+    const json expected = {{"walletId", account.wallet},
+                           {"userId", account.user},
+                           {"balance", balance},
+                           {"charged", charged}};
     const bool same = answer.status == 200 && json::parse(answer.body, nullptr, false) == expected;
     BOOST_TEST(same, "expected 200 " << expected.dump() << ", got " << shown(answer));
     if (same) BOOST_TEST(starts_with(answer.content_type, "application/json"), answer.content_type);
@@ -213,7 +231,8 @@ BOOST_FIXTURE_TEST_SUITE(wallet_routes, WalletFixture)
 BOOST_AUTO_TEST_CASE(balance_of_a_new_wallet_is_zero) {
   const auto kim = create_user("kim");
   const auto body = ok_body(get_balance(kim.wallet, kim.user));
-  BOOST_TEST(body == json({{"walletId", kim.wallet}, {"userId", kim.user}, {"balance", 0}}), body.dump());
+  BOOST_TEST(body == json({{"walletId", kim.wallet}, {"userId", kim.user}, {"balance", 0}}),
+             body.dump());
 }
 
 BOOST_AUTO_TEST_CASE(balance_shows_the_sum_of_the_charges) {
@@ -224,7 +243,8 @@ BOOST_AUTO_TEST_CASE(balance_shows_the_sum_of_the_charges) {
   expect_receipt(charge(lee, 7), lee, 7, 7);
   expect_receipt(charge(kim, 30'000), kim, 80'001, 30'000);
   const auto body = ok_body(get_balance(kim.wallet, kim.user));
-  BOOST_TEST(body == json({{"walletId", kim.wallet}, {"userId", kim.user}, {"balance", 80'001}}), body.dump());
+  BOOST_TEST(body == json({{"walletId", kim.wallet}, {"userId", kim.user}, {"balance", 80'001}}),
+             body.dump());
   BOOST_TEST(balance_of(lee) == 7);
 }
 
@@ -233,7 +253,8 @@ BOOST_AUTO_TEST_CASE(balance_of_a_missing_wallet_is_wallet_not_found) {
   // WALLET_NOT_FOUND comes first, whether the user exists or not.
   expect_problem(get_balance(kim.wallet + 1000, kim.user), 404, "WALLET_NOT_FOUND");
   expect_problem(get_balance(kim.wallet + 1000, kim.user + 1000), 404, "WALLET_NOT_FOUND");
-  expect_problem(get_balance(9223372036854775807LL, 9223372036854775807LL), 404, "WALLET_NOT_FOUND");
+  expect_problem(get_balance(9223372036854775807LL, 9223372036854775807LL), 404,
+                 "WALLET_NOT_FOUND");
 }
 
 BOOST_AUTO_TEST_CASE(balance_of_an_existing_wallet_for_a_missing_user_is_user_not_found) {
@@ -268,8 +289,8 @@ BOOST_AUTO_TEST_CASE(a_wallet_looked_up_before_it_exists_is_found_once_created) 
 BOOST_AUTO_TEST_CASE(balance_with_a_malformed_wallet_id_is_invalid_request) {
   const auto kim = create_user("kim");
   const std::string user = "?userId=" + std::to_string(kim.user);
-  for (const std::string wallet : {"abc", "0", "-1", "1.5", "1e3", "+1", "0x1", "9223372036854775808",
-                                   "99999999999999999999"}) {
+  for (const std::string wallet : {"abc", "0", "-1", "1.5", "1e3", "+1", "0x1",
+                                   "9223372036854775808", "99999999999999999999"}) {
     BOOST_TEST_CONTEXT("walletId " << wallet) {
       expect_problem(get_wallet(wallet_path(wallet) + user), 400, "INVALID_REQUEST");
     }
@@ -279,25 +300,27 @@ BOOST_AUTO_TEST_CASE(balance_with_a_malformed_wallet_id_is_invalid_request) {
 BOOST_AUTO_TEST_CASE(balance_without_a_numeric_user_id_is_invalid_request) {
   const auto kim = create_user("kim");
   const std::string path = wallet_path(kim.wallet);
-  for (const std::string query : {"", "?", "?userId=", "?userId=abc", "?userId=0", "?userId=-1", "?userId=1.5",
-                                  "?userId=9223372036854775808", "?user=1", "?userid=1"}) {
+  for (const std::string query :
+       {"", "?", "?userId=", "?userId=abc", "?userId=0", "?userId=-1", "?userId=1.5",
+        "?userId=9223372036854775808", "?user=1", "?userid=1"}) {
     BOOST_TEST_CONTEXT("query \"" << query << "\"") {
       expect_problem(get_wallet(path + query), 400, "INVALID_REQUEST");
     }
   }
   // Malformed input is refused before the wallet is looked up.
-  expect_problem(get_wallet(wallet_path(kim.wallet + 1000) + "?userId=abc"), 400, "INVALID_REQUEST");
+  expect_problem(get_wallet(wallet_path(kim.wallet + 1000) + "?userId=abc"), 400,
+                 "INVALID_REQUEST");
 }
 
 BOOST_AUTO_TEST_CASE(wallet_paths_with_another_method_are_method_not_allowed) {
   const auto kim = create_user("kim");
   expect_problem(http->Delete(wallet_path(kim.wallet).c_str()), 405, "METHOD_NOT_ALLOWED");
   expect_problem(http->Post(wallet_path(kim.wallet).c_str(), charge_body(kim.user, 10).dump(),
-                                      "application/json"),
+                            "application/json"),
                  405, "METHOD_NOT_ALLOWED");
   expect_problem(http->Get(charges_path(kim.wallet).c_str()), 405, "METHOD_NOT_ALLOWED");
   expect_problem(http->Put(charges_path(kim.wallet).c_str(), charge_body(kim.user, 10).dump(),
-                                     "application/json"),
+                           "application/json"),
                  405, "METHOD_NOT_ALLOWED");
   BOOST_TEST(balance_of(kim) == 0);
 }
@@ -324,10 +347,12 @@ BOOST_AUTO_TEST_CASE(charge_invalid_amount_comes_before_every_other_error) {
   const std::int64_t missing_user = kim.user + 1000;
   for (const std::int64_t amount : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{10'000'001}}) {
     BOOST_TEST_CONTEXT("amount " << amount) {
-      expect_problem(charge(missing_wallet, missing_user, amount), 400, "INVALID_AMOUNT");  // missing wallet
+      expect_problem(charge(missing_wallet, missing_user, amount), 400,
+                     "INVALID_AMOUNT");  // missing wallet
       expect_problem(charge(missing_wallet, kim.user, amount), 400, "INVALID_AMOUNT");
-      expect_problem(charge(kim.wallet, missing_user, amount), 400, "INVALID_AMOUNT");      // missing user
-      expect_problem(charge(kim.wallet, lee.user, amount), 400, "INVALID_AMOUNT");          // not the owner
+      expect_problem(charge(kim.wallet, missing_user, amount), 400,
+                     "INVALID_AMOUNT");                                             // missing user
+      expect_problem(charge(kim.wallet, lee.user, amount), 400, "INVALID_AMOUNT");  // not the owner
       expect_problem(charge(kim.wallet, kim.user, amount), 400, "INVALID_AMOUNT");
     }
   }
@@ -399,7 +424,8 @@ BOOST_AUTO_TEST_CASE(charge_with_a_malformed_wallet_id_is_invalid_request) {
   const auto kim = create_user("kim");
   for (const std::string wallet : {"abc", "0", "-1", "1.5", "9223372036854775808"}) {
     BOOST_TEST_CONTEXT("walletId " << wallet) {
-      expect_problem(post_charge(charges_path(wallet), charge_body(kim.user, 100).dump()), 400, "INVALID_REQUEST");
+      expect_problem(post_charge(charges_path(wallet), charge_body(kim.user, 100).dump()), 400,
+                     "INVALID_REQUEST");
     }
   }
   BOOST_TEST(balance_of(kim) == 0);
@@ -497,11 +523,13 @@ BOOST_AUTO_TEST_CASE(same_key_with_another_amount_is_idempotency_key_reused) {
 
 BOOST_AUTO_TEST_CASE(same_key_with_the_same_fields_in_another_spelling_is_the_same_body) {
   const auto kim = create_user("kim");
-  const auto first = post_charge(charges_path(kim.wallet),
-                                 R"({"userId": )" + std::to_string(kim.user) + R"(, "amount": 300})", "k");
+  const auto first =
+      post_charge(charges_path(kim.wallet),
+                  R"({"userId": )" + std::to_string(kim.user) + R"(, "amount": 300})", "k");
   expect_receipt(first, kim, 300, 300);
-  const auto again = post_charge(charges_path(kim.wallet),
-                                 R"({ "amount":300 ,"userId":)" + std::to_string(kim.user) + "}", "k");
+  const auto again =
+      post_charge(charges_path(kim.wallet),
+                  R"({ "amount":300 ,"userId":)" + std::to_string(kim.user) + "}", "k");
   BOOST_TEST(again.status == first.status);
   BOOST_TEST(again.body == first.body);
   BOOST_TEST(balance_of(kim) == 300);
@@ -583,10 +611,13 @@ BOOST_AUTO_TEST_CASE(invalid_keys_are_invalid_request_and_charge_nothing) {
   expect_problem(charge(kim, 100, std::string(129, 'k')), 400, "INVALID_REQUEST");
   expect_problem(charge(kim, 100, std::string(1000, 'k')), 400, "INVALID_REQUEST");
   // Control characters, DEL and bytes beyond ASCII, sent as they are.
-  for (const std::string& key : {std::string("bad\x01key"), std::string("bad\x1fkey"), std::string("bad\x7fkey"),
-                                 std::string("bad\tkey"), std::string("\xea\xb9\x80-key"), std::string("key\xff")}) {
-    BOOST_TEST_CONTEXT("key bytes " << json(key).dump(-1, ' ', true, json::error_handler_t::replace)) {
-      expect_problem(raw_charge(kim, 100, "Idempotency-Key: " + key + "\r\n"), 400, "INVALID_REQUEST");
+  for (const std::string& key :
+       {std::string("bad\x01key"), std::string("bad\x1fkey"), std::string("bad\x7fkey"),
+        std::string("bad\tkey"), std::string("\xea\xb9\x80-key"), std::string("key\xff")}) {
+    BOOST_TEST_CONTEXT("key bytes "
+                       << json(key).dump(-1, ' ', true, json::error_handler_t::replace)) {
+      expect_problem(raw_charge(kim, 100, "Idempotency-Key: " + key + "\r\n"), 400,
+                     "INVALID_REQUEST");
     }
   }
   BOOST_TEST(balance_of(kim) == 0);
@@ -627,8 +658,9 @@ BOOST_AUTO_TEST_CASE(concurrent_charges_on_one_wallet_all_count) {
       auto client = node->client();
       for (int i = 0; i < kPerThread; ++i) {
         const std::int64_t amount = t * kPerThread + i + 1;
-        answers[t].push_back(answer_of(client->Post(charges_path(kim.wallet).c_str(),
-                                                    charge_body(kim.user, amount).dump(), "application/json")));
+        answers[t].push_back(
+            answer_of(client->Post(charges_path(kim.wallet).c_str(),
+                                   charge_body(kim.user, amount).dump(), "application/json")));
       }
     });
   }
@@ -661,7 +693,8 @@ BOOST_AUTO_TEST_CASE(concurrent_retries_with_the_same_keys_charge_each_key_once)
   const auto kim = create_user("kim");
   const auto amount_of = [](int key) { return std::int64_t{10} * (key + 1); };
   // answers[key] = every answer to that key, from every thread.
-  std::vector<std::vector<std::vector<Answer>>> answers(kThreads, std::vector<std::vector<Answer>>(kKeys));
+  std::vector<std::vector<std::vector<Answer>>> answers(kThreads,
+                                                        std::vector<std::vector<Answer>>(kKeys));
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -669,9 +702,9 @@ BOOST_AUTO_TEST_CASE(concurrent_retries_with_the_same_keys_charge_each_key_once)
       for (int n = 0; n < kKeys; ++n) {
         const int key = (n + 3 * t) % kKeys;  // each thread starts elsewhere in the list
         const httplib::Headers headers = {{"Idempotency-Key", "retry-" + std::to_string(key)}};
-        answers[t][key].push_back(answer_of(client->Post(charges_path(kim.wallet).c_str(), headers,
-                                                         charge_body(kim.user, amount_of(key)).dump(),
-                                                         "application/json")));
+        answers[t][key].push_back(answer_of(
+            client->Post(charges_path(kim.wallet).c_str(), headers,
+                         charge_body(kim.user, amount_of(key)).dump(), "application/json")));
       }
     });
   }

@@ -1,7 +1,7 @@
+#include <httplib.h>
 #include <boost/test/unit_test.hpp>
 #include <csignal>
 #include <future>
-#include <httplib.h>
 
 #include "support/server_process.hpp"
 #include "support/test_database.hpp"
@@ -46,19 +46,22 @@ BOOST_AUTO_TEST_CASE(a_request_in_flight_is_answered_before_exit) {
   server.start();
   // A large schedule takes a while to create; SIGTERM arrives while it is in flight.
   httplib::Client client("127.0.0.1", server.port());
-  auto concert = client.Post("/api/v1/admin/concerts", {{"X-Admin-Key", "k"}}, R"({"title":"t"})", "application/json");
+  auto concert = client.Post("/api/v1/admin/concerts", {{"X-Admin-Key", "k"}}, R"({"title":"t"})",
+                             "application/json");
   BOOST_REQUIRE(concert);
   BOOST_REQUIRE(concert->status == 201);
   auto pending = std::async(std::launch::async, [&] {
     httplib::Client slow("127.0.0.1", server.port());
     slow.set_read_timeout(30, 0);
-    return slow.Post("/api/v1/admin/concerts/1/schedules", {{"X-Admin-Key", "k"}},
-                     R"({"startsAt":"2030-01-01T00:00:00Z","bookingOpensAt":"2029-01-01T00:00:00Z",)"
-                     R"("bookingClosesAt":"2029-12-01T00:00:00Z","seatCount":100000,"seatPrice":10})",
-                     "application/json");
+    return slow.Post(
+        "/api/v1/admin/concerts/1/schedules", {{"X-Admin-Key", "k"}},
+        R"({"startsAt":"2030-01-01T00:00:00Z","bookingOpensAt":"2029-01-01T00:00:00Z",)"
+        R"("bookingClosesAt":"2029-12-01T00:00:00Z","seatCount":100000,"seatPrice":10})",
+        "application/json");
   });
-  BOOST_REQUIRE(server.wait_for_output("POST /api/v1/admin/concerts/\\{concertId\\}/schedules \\S+ started",
-                                        std::chrono::seconds(10)));
+  BOOST_REQUIRE(
+      server.wait_for_output("POST /api/v1/admin/concerts/\\{concertId\\}/schedules \\S+ started",
+                             std::chrono::seconds(10)));
   server.signal(SIGTERM);
   const auto answer = pending.get();
   const int status = server.wait_exit(std::chrono::seconds(15));
@@ -68,7 +71,8 @@ BOOST_AUTO_TEST_CASE(a_request_in_flight_is_answered_before_exit) {
 }
 
 BOOST_AUTO_TEST_CASE(a_database_that_cannot_be_opened_exits_one_naming_it) {
-  const auto result = run_boxoffice({"serve", "--listen", "127.0.0.1:0", "--database", "sqlite:/proc/nope/x.db"});
+  const auto result =
+      run_boxoffice({"serve", "--listen", "127.0.0.1:0", "--database", "sqlite:/proc/nope/x.db"});
   BOOST_TEST(result.exit_code == 1);
   BOOST_TEST(result.output.find("/proc/nope") != std::string::npos);
 }

@@ -27,8 +27,9 @@ struct Acknowledged {
 };
 
 std::vector<std::string> server_args(const config::DatabaseTarget& database) {
-  return {"serve", "--listen", "127.0.0.1:0", "--database", database.url, "--admin-key", "k",
-          "--log-level", "warn", "--queue-max-active", "10000", "--hold-ttl", "10m"};
+  return {"serve",       "--listen",   "127.0.0.1:0", "--database", database.url,
+          "--admin-key", "k",          "--log-level", "warn",       "--queue-max-active",
+          "10000",       "--hold-ttl", "10m"};
 }
 
 nlohmann::json json_of(const httplib::Result& answer) {
@@ -37,7 +38,8 @@ nlohmann::json json_of(const httplib::Result& answer) {
 
 // Token, hold, pay in a loop until the server is gone. Any 5xx is a failure; 409s are the
 // races between threads (a seat someone else holds).
-void shop_until_down(int port, int thread, int round, const std::vector<long long>& users, Acknowledged& acknowledged) {
+void shop_until_down(int port, int thread, int round, const std::vector<long long>& users,
+                     Acknowledged& acknowledged) {
   httplib::Client client("127.0.0.1", port);
   client.set_keep_alive(true);
   std::mt19937 random(static_cast<unsigned>(round * 100 + thread));
@@ -54,7 +56,8 @@ void shop_until_down(int port, int thread, int round, const std::vector<long lon
     BOOST_REQUIRE_LT(hold->status, 500);
     if (hold->status != 201 && hold->status != 200) continue;
     const long long reservation = json_of(hold)["reservationId"];
-    const std::string key = "r" + std::to_string(round) + "t" + std::to_string(thread) + "i" + std::to_string(i);
+    const std::string key =
+        "r" + std::to_string(round) + "t" + std::to_string(thread) + "i" + std::to_string(i);
     auto paid = post_json(client, "/api/v1/payments", {{"reservationId", reservation}},
                           {{"Authorization", bearer}, {"Idempotency-Key", key}});
     if (!paid) return;
@@ -88,16 +91,24 @@ BOOST_AUTO_TEST_CASE(kill_minus_nine_mid_payment_never_sells_twice_or_loses_mone
       httplib::Client admin("127.0.0.1", server.port());
       const httplib::Headers key{{"X-Admin-Key", "k"}};
       for (int u = 0; u < kUsers; ++u) {
-        auto user = json_of(post_json(admin, "/api/v1/admin/users", {{"name", "fan" + std::to_string(u)}}, key));
+        auto user = json_of(
+            post_json(admin, "/api/v1/admin/users", {{"name", "fan" + std::to_string(u)}}, key));
         users.push_back(user["userId"]);
-        auto charged = post_json(admin, "/api/v1/wallets/" + std::to_string(user["walletId"].get<long long>()) + "/charges",
-                                 {{"userId", user["userId"]}, {"amount", kCharge}});
+        auto charged = post_json(
+            admin,
+            "/api/v1/wallets/" + std::to_string(user["walletId"].get<long long>()) + "/charges",
+            {{"userId", user["userId"]}, {"amount", kCharge}});
         BOOST_REQUIRE(charged && charged->status == 200);
       }
-      BOOST_REQUIRE(post_json(admin, "/api/v1/admin/concerts", {{"title", "crash tour"}}, key)->status == 201);
+      BOOST_REQUIRE(
+          post_json(admin, "/api/v1/admin/concerts", {{"title", "crash tour"}}, key)->status ==
+          201);
       auto schedule = post_json(admin, "/api/v1/admin/concerts/1/schedules",
-                                {{"startsAt", "2030-01-01T19:00:00Z"}, {"bookingOpensAt", "2020-01-01T00:00:00Z"},
-                                 {"bookingClosesAt", "2029-12-31T00:00:00Z"}, {"seatCount", kSeats}, {"seatPrice", kPrice}},
+                                {{"startsAt", "2030-01-01T19:00:00Z"},
+                                 {"bookingOpensAt", "2020-01-01T00:00:00Z"},
+                                 {"bookingClosesAt", "2029-12-31T00:00:00Z"},
+                                 {"seatCount", kSeats},
+                                 {"seatPrice", kPrice}},
                                 key);
       BOOST_REQUIRE(schedule && schedule->status == 201);
     }
@@ -108,7 +119,8 @@ BOOST_AUTO_TEST_CASE(kill_minus_nine_mid_payment_never_sells_twice_or_loses_mone
     }
     std::vector<std::thread> shoppers;
     for (int t = 0; t < 6; ++t)
-      shoppers.emplace_back(shop_until_down, server.port(), t, round, std::cref(users), std::ref(acknowledged));
+      shoppers.emplace_back(shop_until_down, server.port(), t, round, std::cref(users),
+                            std::ref(acknowledged));
     {
       std::unique_lock<std::mutex> lock(acknowledged.mutex);
       acknowledged.more.wait(lock, [&] { return acknowledged.count >= target; });
@@ -133,25 +145,34 @@ BOOST_AUTO_TEST_CASE(kill_minus_nine_mid_payment_never_sells_twice_or_loses_mone
     BOOST_TEST(scalar(sql, "SELECT COUNT(*) FROM payments WHERE id = " + std::to_string(id)) == 1);
   // No seat sold twice; every SOLD seat has exactly one payment and one CONFIRMED reservation.
   BOOST_TEST(scalar(sql, "SELECT COUNT(*) FROM seats WHERE status = 'SOLD'") == payments);
-  BOOST_TEST(scalar(sql, "SELECT COUNT(*) FROM (SELECT schedule_id, seat_number FROM payments"
-                         " GROUP BY schedule_id, seat_number HAVING COUNT(*) > 1) AS twice") == 0);
-  BOOST_TEST(scalar(sql, "SELECT COUNT(*) FROM seats s WHERE s.status = 'SOLD' AND"
-                         " (SELECT COUNT(*) FROM payments p WHERE p.schedule_id = s.schedule_id"
-                         " AND p.seat_number = s.seat_number) <> 1") == 0);
-  BOOST_TEST(scalar(sql, "SELECT COUNT(*) FROM seats s WHERE s.status = 'SOLD' AND"
-                         " (SELECT COUNT(*) FROM reservations r WHERE r.schedule_id = s.schedule_id"
-                         " AND r.seat_number = s.seat_number AND r.status = 'CONFIRMED') <> 1") == 0);
-  BOOST_TEST(scalar(sql, "SELECT COUNT(*) FROM reservations WHERE status = 'CONFIRMED'") == payments);
+  BOOST_TEST(scalar(sql,
+                    "SELECT COUNT(*) FROM (SELECT schedule_id, seat_number FROM payments"
+                    " GROUP BY schedule_id, seat_number HAVING COUNT(*) > 1) AS twice") == 0);
+  BOOST_TEST(scalar(sql,
+                    "SELECT COUNT(*) FROM seats s WHERE s.status = 'SOLD' AND"
+                    " (SELECT COUNT(*) FROM payments p WHERE p.schedule_id = s.schedule_id"
+                    " AND p.seat_number = s.seat_number) <> 1") == 0);
+  BOOST_TEST(scalar(sql,
+                    "SELECT COUNT(*) FROM seats s WHERE s.status = 'SOLD' AND"
+                    " (SELECT COUNT(*) FROM reservations r WHERE r.schedule_id = s.schedule_id"
+                    " AND r.seat_number = s.seat_number AND r.status = 'CONFIRMED') <> 1") == 0);
+  BOOST_TEST(scalar(sql, "SELECT COUNT(*) FROM reservations WHERE status = 'CONFIRMED'") ==
+             payments);
   // Money conserved: charges = balances + payments; each wallet's ledger sums to its balance.
-  const long long charged = scalar(sql, "SELECT COALESCE(SUM(amount), 0) FROM wallet_ledger WHERE kind = 'CHARGE'");
+  const long long charged =
+      scalar(sql, "SELECT COALESCE(SUM(amount), 0) FROM wallet_ledger WHERE kind = 'CHARGE'");
   BOOST_TEST(charged == kUsers * kCharge);
   BOOST_TEST(charged == scalar(sql, "SELECT COALESCE(SUM(balance), 0) FROM wallets") +
                             scalar(sql, "SELECT COALESCE(SUM(amount), 0) FROM payments"));
-  BOOST_TEST(scalar(sql, "SELECT COUNT(*) FROM wallets w WHERE w.balance <>"
-                         " (SELECT COALESCE(SUM(amount), 0) FROM wallet_ledger l WHERE l.wallet_id = w.id)") == 0);
+  BOOST_TEST(
+      scalar(sql,
+             "SELECT COUNT(*) FROM wallets w WHERE w.balance <>"
+             " (SELECT COALESCE(SUM(amount), 0) FROM wallet_ledger l WHERE l.wallet_id = w.id)") ==
+      0);
   BOOST_TEST(scalar(sql, "SELECT COUNT(*) FROM wallets WHERE balance < 0") == 0);
   // Every payment completed its token.
-  BOOST_TEST(scalar(sql, "SELECT COUNT(*) FROM queue_tokens WHERE status = 'COMPLETED'") == payments);
+  BOOST_TEST(scalar(sql, "SELECT COUNT(*) FROM queue_tokens WHERE status = 'COMPLETED'") ==
+             payments);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

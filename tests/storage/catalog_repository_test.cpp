@@ -41,8 +41,10 @@ BOOST_AUTO_TEST_CASE(a_user_comes_with_an_empty_wallet) {
   const auto user = catalog().create_user("kim", 5);
   BOOST_TEST(user.id > 0);
   BOOST_TEST(user.wallet_id > 0);
-  BOOST_TEST(scalar("SELECT balance FROM wallets WHERE id = " + std::to_string(user.wallet_id)) == 0);
-  BOOST_TEST(scalar("SELECT user_id FROM wallets WHERE id = " + std::to_string(user.wallet_id)) == user.id);
+  BOOST_TEST(scalar("SELECT balance FROM wallets WHERE id = " + std::to_string(user.wallet_id)) ==
+             0);
+  BOOST_TEST(scalar("SELECT user_id FROM wallets WHERE id = " + std::to_string(user.wallet_id)) ==
+             user.id);
 }
 
 BOOST_AUTO_TEST_CASE(a_schedule_comes_with_every_seat_available_at_its_price) {
@@ -53,7 +55,8 @@ BOOST_AUTO_TEST_CASE(a_schedule_comes_with_every_seat_available_at_its_price) {
   BOOST_TEST(scalar("SELECT COUNT(*)" + where) == 1234);
   BOOST_TEST(scalar("SELECT MIN(seat_number)" + where) == 1);
   BOOST_TEST(scalar("SELECT MAX(seat_number)" + where) == 1234);
-  BOOST_TEST(scalar("SELECT COUNT(*)" + where + " AND status = 'AVAILABLE' AND price = 77000") == 1234);
+  BOOST_TEST(scalar("SELECT COUNT(*)" + where + " AND status = 'AVAILABLE' AND price = 77000") ==
+             1234);
 }
 
 BOOST_AUTO_TEST_CASE(a_schedule_of_a_missing_concert_writes_nothing) {

@@ -13,10 +13,12 @@ namespace {
 int table_count(soci::session& session, config::DatabaseKind kind) {
   int count = 0;
   if (kind == config::DatabaseKind::sqlite)
-    session << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    session
+        << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
         soci::into(count);
   else
-    session << "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+    session
+        << "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()",
         soci::into(count);
   return count;
 }
@@ -90,14 +92,18 @@ BOOST_AUTO_TEST_CASE(schema_constraints_refuse_what_no_bug_may_write) {
   sql << "INSERT INTO users(name, created_at_ms) VALUES('a', 0)";
   sql << "INSERT INTO users(name, created_at_ms) VALUES('b', 0)";
   sql << "INSERT INTO wallets(user_id, balance, version, updated_at_ms) VALUES(1, 10, 0, 0)";
-  BOOST_TEST(violates(sql, "UPDATE wallets SET balance = -1 WHERE id = 1", SqlFailure::check_violation));
-  BOOST_TEST(violates(sql, "INSERT INTO wallets(user_id, balance, version, updated_at_ms) VALUES(1, 0, 0, 0)",
-                      SqlFailure::unique_violation));
+  BOOST_TEST(
+      violates(sql, "UPDATE wallets SET balance = -1 WHERE id = 1", SqlFailure::check_violation));
+  BOOST_TEST(violates(
+      sql, "INSERT INTO wallets(user_id, balance, version, updated_at_ms) VALUES(1, 0, 0, 0)",
+      SqlFailure::unique_violation));
 
   sql << "INSERT INTO concerts(title, created_at_ms) VALUES('c', 0)";
-  sql << "INSERT INTO schedules(concert_id, starts_at_ms, booking_opens_at_ms, booking_closes_at_ms,"
+  sql << "INSERT INTO schedules(concert_id, starts_at_ms, booking_opens_at_ms, "
+         "booking_closes_at_ms,"
          " seat_count, seat_price, version, created_at_ms) VALUES(1, 10, 0, 5, 2, 100, 0, 0)";
-  sql << "INSERT INTO seats(schedule_id, seat_number, price, status, version) VALUES(1, 1, 100, 'AVAILABLE', 0)";
+  sql << "INSERT INTO seats(schedule_id, seat_number, price, status, version) VALUES(1, 1, 100, "
+         "'AVAILABLE', 0)";
   const std::string hold =
       "INSERT INTO reservations(schedule_id, seat_number, user_id, price, status, held_until_ms,"
       " created_at_ms, updated_at_ms, version) VALUES(1, 1, :user, 100, :status, 1000, 0, 0, 0)";
@@ -106,28 +112,34 @@ BOOST_AUTO_TEST_CASE(schema_constraints_refuse_what_no_bug_may_write) {
   };
   reserve(1, "HELD");
   // one live hold per seat
-  BOOST_CHECK_EXCEPTION(reserve(2, "HELD"), std::exception,
-                        [](const std::exception& e) { return classify(e) == SqlFailure::unique_violation; });
+  BOOST_CHECK_EXCEPTION(reserve(2, "HELD"), std::exception, [](const std::exception& e) {
+    return classify(e) == SqlFailure::unique_violation;
+  });
   reserve(1, "CONFIRMED");
   // one sale per seat
-  BOOST_CHECK_EXCEPTION(reserve(2, "CONFIRMED"), std::exception,
-                        [](const std::exception& e) { return classify(e) == SqlFailure::unique_violation; });
+  BOOST_CHECK_EXCEPTION(reserve(2, "CONFIRMED"), std::exception, [](const std::exception& e) {
+    return classify(e) == SqlFailure::unique_violation;
+  });
   // (PostgreSQL spends an id on a refused insert: look the sale's id up.)
-  sql << "INSERT INTO payments(reservation_id, user_id, wallet_id, schedule_id, seat_number, amount,"
-         " created_at_ms) SELECT id, 1, 1, 1, 1, 100, 0 FROM reservations WHERE status = 'CONFIRMED'";
+  sql << "INSERT INTO payments(reservation_id, user_id, wallet_id, schedule_id, seat_number, "
+         "amount,"
+         " created_at_ms) SELECT id, 1, 1, 1, 1, 100, 0 FROM reservations WHERE status = "
+         "'CONFIRMED'";
   // one payment per reservation
-  BOOST_TEST(violates(sql,
-                      "INSERT INTO payments(reservation_id, user_id, wallet_id, schedule_id, seat_number,"
-                      " amount, created_at_ms) SELECT id, 1, 1, 1, 2, 100, 0 FROM reservations"
-                      " WHERE status = 'CONFIRMED'",
-                      SqlFailure::unique_violation));
+  BOOST_TEST(
+      violates(sql,
+               "INSERT INTO payments(reservation_id, user_id, wallet_id, schedule_id, seat_number,"
+               " amount, created_at_ms) SELECT id, 1, 1, 1, 2, 100, 0 FROM reservations"
+               " WHERE status = 'CONFIRMED'",
+               SqlFailure::unique_violation));
   // one live token per user
   sql << "INSERT INTO queue_tokens(token, user_id, status, issued_at_ms, last_seen_at_ms, version)"
          " VALUES('t1', 1, 'WAITING', 0, 0, 0)";
-  BOOST_TEST(violates(sql,
-                      "INSERT INTO queue_tokens(token, user_id, status, issued_at_ms, last_seen_at_ms,"
-                      " version) VALUES('t2', 1, 'WAITING', 0, 0, 0)",
-                      SqlFailure::unique_violation));
+  BOOST_TEST(
+      violates(sql,
+               "INSERT INTO queue_tokens(token, user_id, status, issued_at_ms, last_seen_at_ms,"
+               " version) VALUES('t2', 1, 'WAITING', 0, 0, 0)",
+               SqlFailure::unique_violation));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,15 +1,15 @@
 #include "support/server_process.hpp"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <fcntl.h>
-#include <poll.h>
 #include <regex>
 #include <stdexcept>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 
 namespace boxoffice::testing {
 namespace {
@@ -30,7 +30,9 @@ int decode_status(int status) {
 
 }  // namespace
 
-std::string boxoffice_binary() { return BOXOFFICE_BINARY; }
+std::string boxoffice_binary() {
+  return BOXOFFICE_BINARY;
+}
 
 ServerProcess::ServerProcess(std::vector<std::string> args) : args_(std::move(args)) {}
 
@@ -93,15 +95,17 @@ void ServerProcess::start(std::chrono::milliseconds timeout) {
   }
   const std::string seen = output_;
   lock.unlock();
-  throw std::runtime_error(std::string("boxoffice ") + (found ? "exited" : "did not report listening in time") +
+  throw std::runtime_error(std::string("boxoffice ") +
+                           (found ? "exited" : "did not report listening in time") +
                            " before listening:\n" + seen);
 }
 
 bool ServerProcess::wait_for_output(const std::string& pattern, std::chrono::milliseconds timeout) {
   const std::regex wanted(pattern);
   std::unique_lock<std::mutex> lock(mutex_);
-  return grew_.wait_for(lock, timeout, [&] { return std::regex_search(output_, wanted) || output_closed_; }) &&
-         std::regex_search(output_, wanted);
+  return grew_.wait_for(lock, timeout, [&] {
+    return std::regex_search(output_, wanted) || output_closed_;
+  }) && std::regex_search(output_, wanted);
 }
 
 void ServerProcess::signal(int signal_number) {
@@ -121,7 +125,8 @@ int ServerProcess::wait_exit(std::chrono::milliseconds timeout) {
   return decode_status(status);
 }
 
-CommandResult run_boxoffice(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+CommandResult run_boxoffice(const std::vector<std::string>& args,
+                            const std::vector<std::string>& env) {
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   const std::string binary = boxoffice_binary();
@@ -130,7 +135,8 @@ CommandResult run_boxoffice(const std::vector<std::string>& args, const std::vec
   if (pid == 0) {
     ::dup2(pipe_fds[1], STDERR_FILENO);
     ::dup2(pipe_fds[1], STDOUT_FILENO);
-    for (const auto& name : {"BOXOFFICE_LISTEN", "BOXOFFICE_DATABASE", "BOXOFFICE_CONFIG"}) ::unsetenv(name);
+    for (const auto& name : {"BOXOFFICE_LISTEN", "BOXOFFICE_DATABASE", "BOXOFFICE_CONFIG"})
+      ::unsetenv(name);
     for (const auto& assignment : env) ::putenv(const_cast<char*>(assignment.c_str()));
     auto argv = argv_of(binary, argv_storage);
     ::execv(binary.c_str(), argv.data());
@@ -140,7 +146,8 @@ CommandResult run_boxoffice(const std::vector<std::string>& args, const std::vec
   CommandResult result;
   char buffer[4096];
   ssize_t n = 0;
-  while ((n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0) result.output.append(buffer, static_cast<std::size_t>(n));
+  while ((n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0)
+    result.output.append(buffer, static_cast<std::size_t>(n));
   ::close(pipe_fds[0]);
   int status = 0;
   ::waitpid(pid, &status, 0);

@@ -1,11 +1,11 @@
 #pragma once
 
+#include <sys/types.h>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <string>
 #include <thread>
-#include <sys/types.h>
 #include <vector>
 
 namespace boxoffice::testing {

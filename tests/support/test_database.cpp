@@ -1,12 +1,12 @@
 #include "support/test_database.hpp"
 
+#include <unistd.h>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <stdexcept>
-#include <unistd.h>
 
 #include "config/values.hpp"
 #include "storage/session_factory.hpp"
@@ -30,7 +30,8 @@ std::string pg_server_url() {
     if (!url.empty()) return url;
   }
   throw std::runtime_error(
-      "BOXOFFICE_TEST_BACKEND=postgresql needs BOXOFFICE_TEST_PG_URL or BOXOFFICE_TEST_PG_URL_FILE");
+      "BOXOFFICE_TEST_BACKEND=postgresql needs BOXOFFICE_TEST_PG_URL or "
+      "BOXOFFICE_TEST_PG_URL_FILE");
 }
 
 std::string sanitize(std::string label) {
@@ -63,6 +64,8 @@ config::DatabaseTarget fresh_database(const std::string& label) {
   return *config::parse_database_url(server + separator + "options=-csearch_path%3D" + name);
 }
 
-std::string database_flag(const config::DatabaseTarget& target) { return target.url; }
+std::string database_flag(const config::DatabaseTarget& target) {
+  return target.url;
+}
 
 }  // namespace boxoffice::testing

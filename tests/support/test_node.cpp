@@ -8,10 +8,9 @@ namespace boxoffice::testing {
 
 config::Config serve_config(const config::DatabaseTarget& database,
                             const std::vector<std::string>& extra_flags) {
-  std::vector<std::string> args = {"serve",       "--listen",    "127.0.0.1:0",
-                                   "--database",  database.url,  "--admin-key",
-                                   kAdminKey,     "--log-level", "warn",
-                                   "--http-threads", "32"};
+  std::vector<std::string> args = {"serve",      "--listen",       "127.0.0.1:0", "--database",
+                                   database.url, "--admin-key",    kAdminKey,     "--log-level",
+                                   "warn",       "--http-threads", "32"};
   args.insert(args.end(), extra_flags.begin(), extra_flags.end());
   auto outcome = config::load_config(args, [](const std::string&) { return std::nullopt; });
   if (!outcome.config) throw std::runtime_error("test config refused: " + outcome.message);
@@ -24,7 +23,9 @@ TestNode::TestNode(const config::Config& config) : node_(config) {
   while (!node_.is_running()) std::this_thread::yield();
 }
 
-TestNode::~TestNode() { stop(); }
+TestNode::~TestNode() {
+  stop();
+}
 
 void TestNode::stop() {
   if (!runner_.joinable()) return;
@@ -44,6 +45,8 @@ nlohmann::json body_json(const httplib::Result& result) {
   return nlohmann::json::parse(result->body, nullptr, false);
 }
 
-httplib::Headers admin_headers() { return {{"X-Admin-Key", kAdminKey}}; }
+httplib::Headers admin_headers() {
+  return {{"X-Admin-Key", kAdminKey}};
+}
 
 }  // namespace boxoffice::testing
