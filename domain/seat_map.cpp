@@ -13,7 +13,7 @@ const char* seat_status_name(SeatStatus status) {
 }
 
 SeatMap::SeatMap(Schedule schedule, std::vector<Seat> seats)
-    : schedule_(std::move(schedule)), seats_(std::move(seats)) {}
+    : schedule_(schedule), seats_(std::move(seats)) {}
 
 bool SeatMap::bookable(TimeMs now) const {
   return now >= schedule_.spec.booking_opens_at && now < schedule_.spec.booking_closes_at;
