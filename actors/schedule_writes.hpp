@@ -1,0 +1,28 @@
+#pragma once
+
+// Internal to the schedule actor (schedule_actor.cpp, schedule_writes.cpp).
+#include <functional>
+#include <string>
+
+#include "actors/schedule_actor.hpp"
+
+namespace boxoffice::actors::schedule {
+
+caf::error domain_error(domain::ErrorCode code, const std::string& detail);
+caf::error unavailable();
+void log_failure(const std::exception_ptr& error, const char* what);
+void count_holds(ScheduleActor* self, EntityContext* context, std::int64_t delta);
+
+// Publishes the committed seat map for reads that skip the mailbox.
+void publish(ScheduleActor* self, EntityContext* context);
+// Arms the delayed message that releases a hold at its deadline.
+void arm_expiry(ScheduleActor* self, EntityContext* context, const domain::Seat& seat);
+// Queues the release of a passed hold (unless a new hold of the seat will replace it).
+void release_if_passed(ScheduleActor* self, EntityContext* context, std::int32_t number,
+                       domain::Id reservation);
+// Reloads the seat map from the database, then runs `then`.
+void reload(ScheduleActor* self, EntityContext* context, std::function<void()> then);
+// Starts the next coalesced write unless one is in flight.
+void write_next(ScheduleActor* self, EntityContext* context);
+
+}  // namespace boxoffice::actors::schedule
