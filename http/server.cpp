@@ -243,11 +243,14 @@ httplib::Server::HandlerResponse Server::screen(const httplib::Request& request,
     return httplib::Server::HandlerResponse::Handled;
   };
   // httplib 0.11 applies the body limit to Content-Length bodies only: a chunked body has no
-  // bound, so it is refused (its chunk-size line then ends the connection).
+  // bound, so it is refused. Its bytes stay unread and would be parsed as the next request
+  // (smuggling), so the connection ends too.
   const auto encoding = request.get_header_value("Transfer-Encoding");
-  if (encoding.find("chunked") != std::string::npos)
+  if (encoding.find("chunked") != std::string::npos) {
+    drop_connection(request);
     return refuse(ErrorCode::payload_too_large,
                   "chunked request bodies are not accepted; send Content-Length");
+  }
   if (request.has_header("Content-Length")) {
     const auto length = request.get_header_value("Content-Length");
     if (length.empty() || length.size() > 18 ||
