@@ -3,6 +3,7 @@
 #include <atomic>
 #include <caf/all.hpp>
 #include <chrono>
+#include <memory>
 
 #include "actors/snapshot_board.hpp"
 #include "config/config.hpp"
@@ -41,6 +42,8 @@ struct EntityContext {
   const domain::Clock& clock;
   ActorStats& stats;
   SnapshotBoard& board;
+  // Keeps the board alive for exit hooks, which CAF may run after the actor counts as done.
+  std::shared_ptr<SnapshotBoard> board_lifetime;
   caf::actor router;  // set once the router is spawned
 };
 

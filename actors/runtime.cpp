@@ -36,7 +36,7 @@ struct Runtime::Impl {
 
   Impl(const config::Config& configuration, storage::WorkerPool& storage,
        const domain::Clock& clock)
-      : context{configuration, storage, clock, stats, board, caf::actor{}} {
+      : context{configuration, storage, clock, stats, *board, board, caf::actor{}} {
     context.router = system.spawn(router_actor, &context,
                                   [this](caf::event_based_actor* router, const std::string& key) {
                                     return spawn_entity(router, &context, key);
@@ -53,7 +53,7 @@ struct Runtime::Impl {
   caf::actor_system_config config;
   caf::actor_system system{configure(config)};
   ActorStats stats;
-  SnapshotBoard board;
+  std::shared_ptr<SnapshotBoard> board = std::make_shared<SnapshotBoard>();
   EntityContext context;
 };
 
@@ -76,7 +76,7 @@ ActorStats& Runtime::stats() {
   return impl_->stats;
 }
 SnapshotBoard& Runtime::board() {
-  return impl_->board;
+  return *impl_->board;
 }
 
 }  // namespace boxoffice::actors

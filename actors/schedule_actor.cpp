@@ -119,8 +119,10 @@ void pay(ScheduleActor* self, EntityContext* context, PayRequest request,
 caf::behavior serving(ScheduleActor* self, EntityContext* context) {
   self->set_default_handler(caf::print_and_drop);
   publish(self, context);
-  self->attach_functor([context, schedule = self->state.map.schedule().id, owner = self->id()](
-                           const caf::error&) { context->board.retire_seat_map(schedule, owner); });
+  // Captures the board itself, not the context: the hook may run after the runtime is gone.
+  self->attach_functor(
+      [board = context->board_lifetime, schedule = self->state.map.schedule().id,
+       owner = self->id()](const caf::error&) { board->retire_seat_map(schedule, owner); });
   // Holds that passed while the actor was away are released first.
   for (const auto number : self->state.map.passed_holds(context->clock.now_ms()))
     release_if_passed(self, context, number, self->state.map.find(number)->reservation);
