@@ -23,16 +23,9 @@ using boxoffice::testing::serve_config;
 using boxoffice::testing::TestNode;
 using nlohmann::json;
 
-// A keep-alive client that sends a request's head and body without waiting (no Nagle delay).
-std::unique_ptr<httplib::Client> fast_client(const TestNode& node) {
-  auto client = node.client();
-  client->set_tcp_nodelay(true);
-  return client;
-}
-
 struct AdminFixture {
   TestNode node{serve_config(fresh_database("admin_routes"))};
-  std::unique_ptr<httplib::Client> http = fast_client(node);
+  std::unique_ptr<httplib::Client> http = node.client();
 
   httplib::Result post(const std::string& path, const std::string& body,
                        const httplib::Headers& headers = admin_headers()) {
@@ -303,7 +296,7 @@ BOOST_AUTO_TEST_CASE(admin_api_is_closed_when_no_key_is_configured) {
   auto config = serve_config(fresh_database("admin_routes_nokey"));
   config.admin_key.reset();
   TestNode closed{config};
-  auto client = fast_client(closed);
+  auto client = closed.client();
   {
     const auto concert = client->Post("/api/v1/admin/concerts", admin_headers(),
                                       R"({"title": "x"})", "application/json");
@@ -337,7 +330,7 @@ BOOST_AUTO_TEST_CASE(admin_api_is_closed_when_started_without_admin_key_flag) {
   BOOST_TEST_REQUIRE(outcome.config.has_value(), outcome.message);
   BOOST_TEST(!outcome.config->admin_key.has_value());
   TestNode closed{*outcome.config};
-  auto client = fast_client(closed);
+  auto client = closed.client();
   expect_problem(client->Post("/api/v1/admin/users", admin_headers(), R"({"name": "kim"})",
                               "application/json"),
                  401, "ADMIN_KEY_INVALID");

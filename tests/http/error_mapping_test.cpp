@@ -31,16 +31,9 @@ using boxoffice::testing::serve_config;
 using boxoffice::testing::TestNode;
 using nlohmann::json;
 
-// A keep-alive client that sends a request's head and body without waiting (no Nagle delay).
-std::unique_ptr<httplib::Client> fast_client(const TestNode& node) {
-  auto client = node.client();
-  client->set_tcp_nodelay(true);
-  return client;
-}
-
 struct ErrorMappingFixture {
   TestNode node{serve_config(fresh_database("error_mapping"))};
-  std::unique_ptr<httplib::Client> http = fast_client(node);
+  std::unique_ptr<httplib::Client> http = node.client();
 };
 
 bool starts_with(const std::string& text, const std::string& prefix) {
@@ -301,7 +294,7 @@ BOOST_AUTO_TEST_CASE(trace_on_a_known_path_is_405) {
 
 BOOST_AUTO_TEST_CASE(body_over_the_limit_is_413) {
   TestNode small{serve_config(fresh_database("error_mapping_413"), {"--max-body-bytes", "1024"})};
-  auto client = fast_client(small);
+  auto client = small.client();
   const auto padded = [](std::size_t size) {  // a valid user body of exactly `size` bytes
     std::string body = R"({"name":"kim"})";
     body.insert(1, size - body.size(), ' ');
@@ -315,7 +308,7 @@ BOOST_AUTO_TEST_CASE(body_over_the_limit_is_413) {
 
   for (const std::size_t size : {std::size_t{1025}, std::size_t{4096}, std::size_t{200000}}) {
     BOOST_TEST_CONTEXT("body of " << size << " bytes") {
-      auto fresh = fast_client(small);
+      auto fresh = small.client();
       expect_problem(
           fresh->Post("/api/v1/admin/users", admin_headers(), padded(size), "application/json"),
           413, "PAYLOAD_TOO_LARGE");
@@ -323,13 +316,13 @@ BOOST_AUTO_TEST_CASE(body_over_the_limit_is_413) {
   }
   // The limit applies before the key is looked at, and on any path.
   expect_problem(
-      fast_client(small)->Post("/api/v1/admin/concerts", padded(1025), "application/json"), 413,
+      small.client()->Post("/api/v1/admin/concerts", padded(1025), "application/json"), 413,
       "PAYLOAD_TOO_LARGE");
-  expect_problem(fast_client(small)->Post("/no/such/route", padded(1025), "application/json"), 413,
+  expect_problem(small.client()->Post("/no/such/route", padded(1025), "application/json"), 413,
                  "PAYLOAD_TOO_LARGE");
 
   // The node keeps serving afterwards.
-  const auto health = fast_client(small)->Get("/healthz");
+  const auto health = small.client()->Get("/healthz");
   BOOST_TEST_REQUIRE(static_cast<bool>(health));
   BOOST_TEST(health->status == 200);
 }
@@ -351,7 +344,7 @@ BOOST_AUTO_TEST_CASE(chunked_bodies_are_never_read_and_end_the_connection) {
     BOOST_TEST(first.status != 201, first.headers << "\n" << first.body);
     BOOST_TEST(connection.read_answer().status == 0);
   }
-  const auto users = fast_client(small)->Post("/api/v1/admin/users", admin_headers(), R"({"name":"after"})",
+  const auto users = small.client()->Post("/api/v1/admin/users", admin_headers(), R"({"name":"after"})",
                                               "application/json");
   BOOST_TEST_REQUIRE(static_cast<bool>(users));
   BOOST_TEST(users->status == 201);
@@ -514,7 +507,7 @@ BOOST_AUTO_TEST_CASE(assorted_garbage_never_gets_a_5xx) {
     BOOST_TEST_CONTEXT("#" << round << " " << method << " " << path.substr(0, 80)) {
       if (!result) {
         BOOST_TEST(false, "no answer: " << httplib::to_string(result.error()));
-        http = fast_client(node);
+        http = node.client();
         continue;
       }
       ++requests;

@@ -27,16 +27,9 @@ using boxoffice::testing::serve_config;
 using boxoffice::testing::TestNode;
 using nlohmann::json;
 
-// A keep-alive client that sends a request's head and body without waiting (no Nagle delay).
-std::unique_ptr<httplib::Client> fast_client(const TestNode& node) {
-  auto client = node.client();
-  client->set_tcp_nodelay(true);
-  return client;
-}
-
 struct OpsFixture {
   TestNode node{serve_config(fresh_database("ops_routes"))};
-  std::unique_ptr<httplib::Client> http = fast_client(node);
+  std::unique_ptr<httplib::Client> http = node.client();
 };
 
 bool starts_with(const std::string& text, const std::string& prefix) {
@@ -330,7 +323,7 @@ BOOST_AUTO_TEST_CASE(request_id_on_error_answers) {
 
 BOOST_AUTO_TEST_CASE(request_id_on_payload_too_large) {
   TestNode small{serve_config(fresh_database("ops_routes_413"), {"--max-body-bytes", "1024"})};
-  auto client = fast_client(small);
+  auto client = small.client();
   const std::string body = R"({"name":")" + std::string(2000, 'a') + R"("})";
 
   const auto echoed = client->Post(
@@ -342,7 +335,7 @@ BOOST_AUTO_TEST_CASE(request_id_on_payload_too_large) {
   BOOST_TEST(echoed->status == 413);
   BOOST_TEST(echoed->get_header_value("X-Request-Id") == "req-413");
 
-  auto second_client = fast_client(small);
+  auto second_client = small.client();
   const auto generated =
       second_client->Post("/api/v1/admin/users", admin_headers(), body, "application/json");
   BOOST_TEST_REQUIRE(static_cast<bool>(generated),

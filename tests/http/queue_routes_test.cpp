@@ -185,12 +185,6 @@ std::map<std::string, std::int64_t> parse_metrics(const std::string& text) {
   return out;
 }
 
-std::unique_ptr<httplib::Client> fast_client(const TestNode& node) {
-  auto client = node.client();
-  client->set_tcp_nodelay(true);
-  return client;
-}
-
 httplib::Headers bearer(const std::string& token) {
   return {{"Authorization", "Bearer " + token}};
 }
@@ -207,7 +201,7 @@ struct QueueFixture {
     http.reset();
     node.reset();
     node = std::make_unique<TestNode>(serve_config(database, flags));
-    http = fast_client(*node);
+    http = node->client();
   }
 
   // Stops the node and starts a new one on the same database with the same flags.
@@ -216,7 +210,7 @@ struct QueueFixture {
     node->stop();
     node.reset();
     node = std::make_unique<TestNode>(serve_config(database, flags));
-    http = fast_client(*node);
+    http = node->client();
   }
 
   static std::int64_t create_user_with(httplib::Client& client, const std::string& name) {
@@ -707,7 +701,7 @@ BOOST_AUTO_TEST_CASE(concurrent_issues_for_one_user_give_one_token) {
   std::vector<std::thread> workers;
   for (int t = 0; t < kThreads; ++t)
     workers.emplace_back([&, t] {
-      auto client = fast_client(*node);
+      auto client = node->client();
       answers[t] =
           answer_of(client->Post(kTokens, json{{"userId", lee}}.dump(), "application/json"));
     });
@@ -741,7 +735,7 @@ BOOST_AUTO_TEST_CASE(a_thousand_tokens_issued_at_once_get_a_gapless_line) {
     std::vector<std::thread> workers;
     for (int t = 0; t < 8; ++t)
       workers.emplace_back([&, t] {
-        auto client = fast_client(*node);
+        auto client = node->client();
         for (int i = t; i < kUsers; i += 8) {
           const auto answer = answer_of(client->Post("/api/v1/admin/users", admin_headers(),
                                                      json{{"name", "u" + std::to_string(i)}}.dump(),
@@ -768,7 +762,7 @@ BOOST_AUTO_TEST_CASE(a_thousand_tokens_issued_at_once_get_a_gapless_line) {
     std::vector<std::thread> workers;
     for (int t = 0; t < kThreads; ++t)
       workers.emplace_back([&] {
-        auto client = fast_client(*node);
+        auto client = node->client();
         for (int i = next++; i < kUsers; i = next++) answers[i] = request(*client, i);
       });
     for (auto& worker : workers) worker.join();

@@ -36,6 +36,7 @@ void TestNode::stop() {
 std::unique_ptr<httplib::Client> TestNode::client() const {
   auto client = std::make_unique<httplib::Client>("127.0.0.1", port_);
   client->set_keep_alive(true);
+  client->set_tcp_nodelay(true);  // else Nagle delays every request with a body by ~40 ms
   client->set_read_timeout(30, 0);
   return client;
 }
