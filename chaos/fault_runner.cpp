@@ -1,0 +1,158 @@
+#include "chaos/fault_runner.hpp"
+
+#include <spdlog/spdlog.h>
+#include <csignal>
+#include <thread>
+
+namespace boxoffice::chaos {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+clock::duration seconds(double s) {
+  return std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(s));
+}
+
+double since(clock::time_point start) {
+  return std::chrono::duration<double>(clock::now() - start).count();
+}
+
+}  // namespace
+
+bool sleep_until(clock::time_point when, const std::atomic<bool>& interrupted) {
+  while (clock::now() < when) {
+    if (interrupted) return false;
+    std::this_thread::sleep_for(
+        std::min<clock::duration>(std::chrono::milliseconds(50), when - clock::now()));
+  }
+  return !interrupted;
+}
+
+FaultRunner::FaultRunner(const Options& options, Cluster& cluster, Prober& prober,
+                         const World& world)
+    : options_(options),
+      cluster_(cluster),
+      prober_(prober),
+      world_(world),
+      rng_(options.seed ^ 0x9e3779b97f4a7c15ULL) {}
+
+void FaultRunner::run(clock::time_point until, const std::atomic<bool>& interrupted) {
+  if (options_.fault_every_s <= 0) {
+    sleep_until(until, interrupted);
+    return;
+  }
+  auto next = clock::now() + seconds(options_.fault_every_s);
+  for (std::size_t n = 0;
+       options_.fault_count == 0 || n < static_cast<std::size_t>(options_.fault_count); ++n) {
+    if (next + std::chrono::seconds(5) > until) break;
+    if (!sleep_until(next, interrupted)) return;
+    const auto kind = options_.faults[n % options_.faults.size()];
+    const int node = static_cast<int>(rng_() % static_cast<std::uint64_t>(cluster_.size()));
+    timeline_.push_back(inject(node, kind, interrupted));
+    const auto& r = timeline_.back();
+    spdlog::info("fault {} on node {} at {:.1f}s: failover {}, back {}, rejoin {} {}",
+                 to_string(kind), r.node, r.at_s,
+                 r.failover_s ? fmt::format("{:.2f}s", *r.failover_s) : "-",
+                 r.back_s ? fmt::format("{:.2f}s", *r.back_s) : "-",
+                 r.rejoin_s ? fmt::format("{:.2f}s", *r.rejoin_s) : "-", r.note);
+    next = std::max(next + seconds(options_.fault_every_s), clock::now());
+  }
+  sleep_until(until, interrupted);
+}
+
+FaultRecord FaultRunner::inject(int node, FaultKind kind, const std::atomic<bool>& interrupted) {
+  FaultRecord record;
+  record.at_s = world_.elapsed_s();
+  record.node = cluster_.node_id(node);
+  record.kind = kind;
+  std::vector<int> survivors;
+  for (int i = 0; i < cluster_.size(); ++i)
+    if (i != node && cluster_.state(i) == NodeState::up) survivors.push_back(i);
+
+  auto& process = cluster_.process(node);
+  process.log_marker(std::string("fault ") + to_string(kind) + " at " +
+                     std::to_string(record.at_s) + " s");
+  const int signal_number = kind == FaultKind::kill   ? SIGKILL
+                            : kind == FaultKind::stop ? SIGSTOP
+                                                      : SIGTERM;
+  const auto signalled = clock::now();
+  if (!process.signal(signal_number)) {
+    record.note = "node was not running";
+    return record;
+  }
+  cluster_.set_state(node, kind == FaultKind::stop ? NodeState::frozen : NodeState::down);
+
+  std::string failure;
+  if (!survivors.empty()) {
+    record.failover_s =
+        prober_.until_all_pass(survivors, signalled, options_.failover_max_s, failure);
+    record.probed = prober_.kinds();
+    if (!record.failover_s) record.note = "no failover within --failover-max: " + failure;
+  }
+  recover(record, node, signalled, interrupted);
+  if (cluster_.state(node) != NodeState::up) return record;
+
+  std::vector<int> all;
+  for (int i = 0; i < cluster_.size(); ++i)
+    if (cluster_.state(i) == NodeState::up) all.push_back(i);
+  record.recovered_s =
+      prober_.until_all_pass(all, signalled, since(signalled) + options_.failover_max_s, failure);
+  if (!record.recovered_s)
+    record.note += (record.note.empty() ? "" : "; ") + std::string("not recovered: ") + failure;
+  if (survivors.empty()) {
+    record.failover_s = record.recovered_s;
+    record.probed = prober_.kinds();
+  }
+  return record;
+}
+
+void FaultRunner::recover(FaultRecord& record, int node, clock::time_point signalled,
+                          const std::atomic<bool>& interrupted) {
+  auto& process = cluster_.process(node);
+  clock::time_point back_from;
+  if (record.kind == FaultKind::stop) {
+    sleep_until(signalled + seconds(options_.freeze_s), interrupted);
+    process.signal(SIGCONT);
+    cluster_.set_state(node, NodeState::up);
+    back_from = clock::now();
+    if (cluster_.wait_ready(node, options_.ready_timeout_s))
+      record.back_s = since(signalled);
+    else
+      record.note += "no /readyz after SIGCONT; ";
+  } else {
+    const auto deadline =
+        record.kind == FaultKind::kill
+            ? std::chrono::seconds(10)
+            : std::chrono::milliseconds(static_cast<long>(options_.stop_timeout_s * 1000));
+    record.exit_code =
+        process.wait_exit(std::chrono::duration_cast<std::chrono::milliseconds>(deadline));
+    if (!record.exit_code) {
+      record.note += "did not exit after SIGTERM, killed; ";
+      process.signal(SIGKILL);
+      record.exit_code = process.wait_exit(std::chrono::seconds(10));
+    }
+    if (record.kind == FaultKind::term && record.exit_code && *record.exit_code != 0)
+      record.note += "exit code " + std::to_string(*record.exit_code) + " after SIGTERM; ";
+    sleep_until(std::max(signalled + seconds(options_.restart_after_s), clock::now()), interrupted);
+    if (process.running()) return;
+    try {
+      back_from = clock::now();
+      const auto ready = cluster_.restart(node);
+      if (ready)
+        record.back_s = since(signalled);
+      else
+        record.note += "restarted node not ready; ";
+    } catch (const std::exception& e) {
+      record.note += std::string("restart failed: ") + e.what() + "; ";
+      return;
+    }
+  }
+  if (cluster_.clustered() && cluster_.state(node) == NodeState::up) {
+    if (cluster_.wait_rejoined(node, options_.failover_max_s))
+      record.rejoin_s = since(back_from);
+    else
+      record.note += "not listed up by the others within --failover-max; ";
+  }
+}
+
+}  // namespace boxoffice::chaos

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "chaos/cluster.hpp"
+#include "chaos/flags.hpp"
+#include "chaos/prober.hpp"
+#include "chaos/world.hpp"
+
+namespace boxoffice::chaos {
+
+// One fault of the timeline. Times are seconds; failover = from the signal until every
+// surviving node passed a probe (with no survivor: until the faulted node passed one again).
+struct FaultRecord {
+  double at_s = 0;  // since the start of the load
+  int node = 0;     // node id (1-based)
+  FaultKind kind = FaultKind::kill;
+  std::optional<double> failover_s;
+  std::optional<double> back_s;       // signal -> node answers /readyz again (restart/SIGCONT)
+  std::optional<double> rejoin_s;     // node back -> every other node lists it "up"
+  std::optional<double> recovered_s;  // signal -> every node passed a probe
+  std::optional<int> exit_code;       // of the killed/terminated process
+  std::string probed;                 // entity kinds the probes covered
+  std::string note;                   // what went wrong, if anything
+};
+
+// Injects faults on a schedule (one at a time, so with two or more nodes one is always up)
+// on the main thread (restarts fork there; see NodeProcess).
+class FaultRunner {
+ public:
+  FaultRunner(const Options& options, Cluster& cluster, Prober& prober, const World& world);
+  // Until `until` (no fault starts in its last 5 s) or until interrupted.
+  void run(std::chrono::steady_clock::time_point until, const std::atomic<bool>& interrupted);
+  const std::vector<FaultRecord>& timeline() const { return timeline_; }
+
+ private:
+  FaultRecord inject(int node, FaultKind kind, const std::atomic<bool>& interrupted);
+  void recover(FaultRecord& record, int node, std::chrono::steady_clock::time_point signalled,
+               const std::atomic<bool>& interrupted);
+
+  const Options& options_;
+  Cluster& cluster_;
+  Prober& prober_;
+  const World& world_;
+  std::mt19937_64 rng_;
+  std::vector<FaultRecord> timeline_;
+};
+
+// Sleeps until `when` in small steps; false if interrupted first.
+bool sleep_until(std::chrono::steady_clock::time_point when, const std::atomic<bool>& interrupted);
+
+}  // namespace boxoffice::chaos

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "chaos/latency_histogram.hpp"
+
+namespace boxoffice::chaos {
+
+// Counts and latencies of one operation kind ("hold", "pay", ...). Every attempt is counted
+// under its answer's label; a request retried on another node counts once in requests_.
+struct OpStats {
+  std::map<std::string, std::uint64_t> by_label;
+  LatencyHistogram latency;
+  std::uint64_t requests = 0;
+  std::uint64_t attempts = 0;
+  std::uint64_t retried = 0;     // requests that needed another attempt
+  std::uint64_t retried_ok = 0;  // ... and then got a 2xx
+  void merge(const OpStats& other);
+};
+
+// What the service acknowledged (2xx) to the tool; the invariants look for all of it.
+struct AckCharge {
+  std::int64_t wallet = 0, user = 0, amount = 0, balance = 0;
+  std::string key;  // Idempotency-Key, "" when sent without
+};
+struct UnknownCharge {  // no answer: it may or may not have happened
+  std::int64_t wallet = 0, amount = 0;
+  std::string key;
+};
+struct AckHold {
+  std::int64_t reservation = 0, schedule = 0, user = 0;
+  int seat = 0;
+};
+struct AckPayment {
+  std::int64_t payment = 0, reservation = 0, user = 0, schedule = 0, amount = 0;
+  int seat = 0;
+  std::string key;
+};
+struct BadAnswer {  // 500, another 5xx, or 503 without Retry-After
+  double at_s = 0;
+  int node = 0;
+  std::string op, label, detail;
+};
+
+struct RunRecord {
+  std::map<std::string, OpStats> ops;
+  std::vector<AckCharge> charges;
+  std::vector<UnknownCharge> unknown_charges;
+  std::vector<AckHold> holds;
+  std::vector<AckPayment> payments;
+  std::vector<std::int64_t> cancels;
+  std::vector<BadAnswer> bad_answers;  // first 50 kept
+  std::uint64_t bad_answer_count = 0;
+  void merge(RunRecord&& other);
+};
+
+}  // namespace boxoffice::chaos
