@@ -13,6 +13,10 @@ clock::duration seconds(double s) {
   return std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(s));
 }
 
+void add_note(FaultRecord& record, const std::string& text) {
+  record.note += (record.note.empty() ? "" : "; ") + text;
+}
+
 double since(clock::time_point start) {
   return std::chrono::duration<double>(clock::now() - start).count();
 }
@@ -97,8 +101,7 @@ FaultRecord FaultRunner::inject(int node, FaultKind kind, const std::atomic<bool
     if (cluster_.state(i) == NodeState::up) all.push_back(i);
   record.recovered_s =
       prober_.until_all_pass(all, signalled, since(signalled) + options_.failover_max_s, failure);
-  if (!record.recovered_s)
-    record.note += (record.note.empty() ? "" : "; ") + std::string("not recovered: ") + failure;
+  if (!record.recovered_s) add_note(record, "not recovered: " + failure);
   if (survivors.empty()) {
     record.failover_s = record.recovered_s;
     record.probed = prober_.kinds();
@@ -118,7 +121,7 @@ void FaultRunner::recover(FaultRecord& record, int node, clock::time_point signa
     if (cluster_.wait_ready(node, options_.ready_timeout_s))
       record.back_s = since(signalled);
     else
-      record.note += "no /readyz after SIGCONT; ";
+      add_note(record, "no /readyz after SIGCONT");
   } else {
     const auto deadline =
         record.kind == FaultKind::kill
@@ -127,12 +130,12 @@ void FaultRunner::recover(FaultRecord& record, int node, clock::time_point signa
     record.exit_code =
         process.wait_exit(std::chrono::duration_cast<std::chrono::milliseconds>(deadline));
     if (!record.exit_code) {
-      record.note += "did not exit after SIGTERM, killed; ";
+      add_note(record, "did not exit after SIGTERM, killed");
       process.signal(SIGKILL);
       record.exit_code = process.wait_exit(std::chrono::seconds(10));
     }
     if (record.kind == FaultKind::term && record.exit_code && *record.exit_code != 0)
-      record.note += "exit code " + std::to_string(*record.exit_code) + " after SIGTERM; ";
+      add_note(record, "exit code " + std::to_string(*record.exit_code) + " after SIGTERM");
     sleep_until(std::max(signalled + seconds(options_.restart_after_s), clock::now()), interrupted);
     if (process.running()) return;
     try {
@@ -141,9 +144,9 @@ void FaultRunner::recover(FaultRecord& record, int node, clock::time_point signa
       if (ready)
         record.back_s = since(signalled);
       else
-        record.note += "restarted node not ready; ";
+        add_note(record, "restarted node not ready");
     } catch (const std::exception& e) {
-      record.note += std::string("restart failed: ") + e.what() + "; ";
+      add_note(record, std::string("restart failed: ") + e.what());
       return;
     }
   }
@@ -151,7 +154,7 @@ void FaultRunner::recover(FaultRecord& record, int node, clock::time_point signa
     if (cluster_.wait_rejoined(node, options_.failover_max_s))
       record.rejoin_s = since(back_from);
     else
-      record.note += "not listed up by the others within --failover-max; ";
+      add_note(record, "not listed up by the others within --failover-max");
   }
 }
 

@@ -86,6 +86,7 @@ std::optional<Options> parse_flags(int argc, char** argv, int& exit_code) {
   std::string http_timeout = "4s", sample_every = "200ms";
   std::string mix_text, faults_text = "kill,stop,term";
 
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // last wins
   app.add_option("--boxoffice", o.boxoffice, "path of the boxoffice executable")->required();
   app.add_option("--database", o.database,
                  "PostgreSQL URL; the run creates and drops its own schema in it")
@@ -100,7 +101,9 @@ std::optional<Options> parse_flags(int argc, char** argv, int& exit_code) {
       ->check(CLI::Range(1, 1000000));
   app.add_option("--queue-idle-timeout", o.queue_idle_timeout, "passed to the nodes");
   app.add_option("--node-log-level", o.node_log_level, "--log-level of the nodes");
-  app.add_option("--server-arg", o.server_args, "extra argument for every node (repeatable)");
+  app.add_option("--server-arg", o.server_args, "extra argument for every node (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
   app.add_flag("--keep-schema", o.keep_schema, "keep the run's schema for inspection");
   app.add_option("--ready-timeout", ready_timeout, "longest wait for a node's /readyz");
   app.add_option("--stop-timeout", stop_timeout, "SIGTERM to SIGKILL deadline at the end");

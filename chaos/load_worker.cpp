@@ -64,10 +64,13 @@ bool LoadWorker::step() {
   else
     op = cancel_op;
 
-  if (op == charge_op) {
+  // Fans top up before paying, not forever: a well-funded wallet looks at its token instead.
+  if (op == charge_op &&
+      (u.balance < 0 || u.balance < 4 * std::max<std::int64_t>(world_.price, 1))) {
     charge(u, 0);
     return true;
   }
+  if (op == charge_op) op = token;
   if (u.state == TokenState::none) {
     issue_token(u);
     return true;
