@@ -33,6 +33,15 @@ struct ActorStats {
   std::atomic<std::int64_t> payments{0};
   std::atomic<std::int64_t> payments_amount{0};
   std::atomic<std::int64_t> hold_to_payment_ms_sum{0};
+  // Cluster.
+  std::atomic<std::int64_t> forwarded_requests{0};  // sent to the owner on another node
+  std::atomic<std::int64_t> forward_retries{0};     // re-sent to a new owner after a peer died
+  std::atomic<std::int64_t> forward_failures{0};    // failed because the owner died mid-request
+  std::atomic<std::int64_t> served_for_peers{0};    // answered here for another node
+  std::atomic<std::int64_t> peers_up{0};
+  std::atomic<std::int64_t> peer_up_events{0};
+  std::atomic<std::int64_t> peer_down_events{0};
+  std::atomic<std::int64_t> ownership_moves{0};  // entity actors handed over to another node
 };
 
 // What every entity actor of this node shares. Outlives the actor system's actors.

@@ -8,6 +8,9 @@ namespace boxoffice::actors {
 // (kind, key) of an entity actor, as one string: "wallet:12", "token:abc", "schedule:7".
 enum class EntityKind { wallet, token, schedule };
 
+// The waiting room is one actor per cluster (on the live node with the lowest id).
+inline const std::string kQueueKey = "queue:main";
+
 inline std::string entity_key(EntityKind kind, const std::string& key) {
   switch (kind) {
     case EntityKind::wallet: return "wallet:" + key;

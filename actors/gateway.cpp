@@ -5,55 +5,55 @@
 #include "actors/entity_key.hpp"
 #include "actors/messages.hpp"
 #include "actors/queue_actor.hpp"
+#include "actors/reply_slot.hpp"
 #include "actors/router.hpp"
 #include "actors/runtime.hpp"
 
 namespace boxoffice::actors {
 namespace {
 
-template <class Reply>
-class TypedSlot final : public ReplySlot {
- public:
-  explicit TypedSlot(std::chrono::milliseconds timeout) : timeout_(timeout) {}
-
-  std::future<domain::Result<Reply>> future() { return promise_->get_future(); }
-
-  void ask(caf::event_based_actor* self, const caf::actor& entity, caf::message request) override {
-    auto promise = promise_;
-    self->request(entity, timeout_, std::move(request))
-        .then([promise](Reply& reply) { promise->set_value(std::move(reply)); },
-              [promise](caf::error& error) { promise->set_value(to_domain_error(error)); });
-  }
-
-  void fail(const domain::Error& error) override { promise_->set_value(error); }
-
- private:
-  std::chrono::milliseconds timeout_;
-  std::shared_ptr<std::promise<domain::Result<Reply>>> promise_ =
-      std::make_shared<std::promise<domain::Result<Reply>>>();
-};
+// Whether a request may be sent again to a new owner when the first one died answering it.
+enum class Retry { safe, unsafe };
 
 template <class Reply>
-domain::Result<Reply> ask(Runtime& runtime, const std::string& key, caf::message request) {
+domain::Result<Reply> ask(Runtime& runtime, const std::string& key, caf::message request,
+                          Retry retry) {
   const auto timeout = runtime.context().config.request_timeout;
-  auto slot = std::make_shared<TypedSlot<Reply>>(timeout);
-  auto answer = slot->future();
+  auto promise = std::make_shared<std::promise<domain::Result<Reply>>>();
+  auto answer = promise->get_future();
+  auto slot = std::make_shared<TypedSlot<Reply>>(
+      timeout, retry == Retry::safe,
+      [promise](domain::Result<Reply> result) { promise->set_value(std::move(result)); });
   caf::anon_send(runtime.router(), route_atom::value, key, std::move(request),
                  std::shared_ptr<ReplySlot>(slot));
-  // The slot's own request times out at `timeout`; the margin covers the router's queue.
-  if (answer.wait_for(timeout + std::chrono::milliseconds(500)) != std::future_status::ready)
+  // The slot's own request times out at `timeout`; the margin covers the router's queue
+  // and one retry after a peer was found dead.
+  const auto margin = std::chrono::milliseconds(500) + runtime.context().config.peer_timeout;
+  if (answer.wait_for(timeout + margin) != std::future_status::ready)
     return domain::make_error(domain::ErrorCode::unavailable,
                               "the owning actor did not answer in time");
   return answer.get();
+}
+
+Retry retry_with_key(const std::string& idempotency_key) {
+  return idempotency_key.empty() ? Retry::unsafe : Retry::safe;
 }
 
 }  // namespace
 
 Gateway::Gateway(Runtime& runtime) : runtime_(runtime) {}
 
+bool Gateway::owns(const std::string& key) const {
+  return runtime_.cluster().current()->owns(key);
+}
+
+std::shared_ptr<const ClusterView> Gateway::cluster() const {
+  return runtime_.cluster().current();
+}
+
 domain::Result<domain::BalanceView> Gateway::wallet_balance(domain::Id wallet, domain::Id user) {
   return ask<domain::BalanceView>(runtime_, entity_key(EntityKind::wallet, wallet),
-                                  caf::make_message(caf::get_atom::value, user));
+                                  caf::make_message(caf::get_atom::value, user), Retry::safe);
 }
 
 domain::Result<domain::ChargeReceipt> Gateway::charge(domain::Id wallet, domain::Id user,
@@ -61,7 +61,8 @@ domain::Result<domain::ChargeReceipt> Gateway::charge(domain::Id wallet, domain:
                                                       const std::string& idempotency_key) {
   return ask<domain::ChargeReceipt>(
       runtime_, entity_key(EntityKind::wallet, wallet),
-      caf::make_message(charge_atom::value, ChargeCommand{user, amount, idempotency_key}));
+      caf::make_message(charge_atom::value, ChargeCommand{user, amount, idempotency_key}),
+      retry_with_key(idempotency_key));
 }
 
 }  // namespace boxoffice::actors
@@ -77,12 +78,13 @@ domain::Result<domain::TokenView> as_view(domain::Result<TokenReply> reply) {
 }  // namespace
 
 domain::Result<domain::TokenView> Gateway::issue_token(domain::Id user) {
-  return as_view(ask<TokenReply>(runtime_, kQueueKey, caf::make_message(issue_atom::value, user)));
+  return as_view(ask<TokenReply>(runtime_, kQueueKey, caf::make_message(issue_atom::value, user),
+                                 Retry::safe));
 }
 
 domain::Result<domain::TokenView> Gateway::look_at_token(const std::string& token) {
-  return as_view(
-      ask<TokenReply>(runtime_, kQueueKey, caf::make_message(caf::get_atom::value, token)));
+  return as_view(ask<TokenReply>(runtime_, kQueueKey,
+                                 caf::make_message(caf::get_atom::value, token), Retry::safe));
 }
 
 domain::Result<domain::TokenView> Gateway::check_token(const std::string& token) {
@@ -90,7 +92,7 @@ domain::Result<domain::TokenView> Gateway::check_token(const std::string& token)
   // ended, unknown, or past its expiry) asks the queue actor, which has the last word.
   ActiveToken active;
   const auto now = runtime_.context().clock.now_ms();
-  if (runtime_.board().active_token(token, active) && now < active.expires_at) {
+  if (owns(kQueueKey) && runtime_.board().active_token(token, active) && now < active.expires_at) {
     domain::TokenView view;
     view.token = token;
     view.user = active.user;
@@ -101,11 +103,12 @@ domain::Result<domain::TokenView> Gateway::check_token(const std::string& token)
     view.remaining_seconds = (active.expires_at - now + 999) / 1000;
     return view;
   }
-  return as_view(ask<TokenReply>(runtime_, kQueueKey, caf::make_message(check_atom::value, token)));
+  return as_view(ask<TokenReply>(runtime_, kQueueKey, caf::make_message(check_atom::value, token),
+                                 Retry::safe));
 }
 
 void Gateway::token_completed(const std::string& token) {
-  ask<bool>(runtime_, kQueueKey, caf::make_message(complete_atom::value, token));
+  ask<bool>(runtime_, kQueueKey, caf::make_message(complete_atom::value, token), Retry::safe);
 }
 
 }  // namespace boxoffice::actors
@@ -114,7 +117,7 @@ namespace boxoffice::actors {
 
 domain::Result<Gateway::SeatMapView> Gateway::seat_map(domain::Id schedule) {
   auto reply = ask<SeatMapReply>(runtime_, entity_key(EntityKind::schedule, schedule),
-                                 caf::make_message(seats_atom::value));
+                                 caf::make_message(seats_atom::value), Retry::safe);
   if (!reply.ok()) return reply.error();
   SeatMapView view{reply->schedule, reply->concert, {}};
   view.seats.reserve(reply->seats.size());
@@ -130,13 +133,14 @@ domain::Result<Gateway::SeatMapView> Gateway::seat_map(domain::Id schedule) {
 
 std::shared_ptr<const SeatMapSnapshot> Gateway::seat_map_snapshot(domain::Id schedule,
                                                                   domain::TimeMs now) const {
+  if (!owns(entity_key(EntityKind::schedule, schedule))) return nullptr;
   auto snapshot = runtime_.board().seat_map(schedule);
   return snapshot && snapshot->usable(now) ? snapshot : nullptr;
 }
 
 domain::Result<Gateway::ScheduleView> Gateway::schedule_summary(domain::Id schedule) {
   auto reply = ask<ScheduleSummary>(runtime_, entity_key(EntityKind::schedule, schedule),
-                                    caf::make_message(summary_atom::value));
+                                    caf::make_message(summary_atom::value), Retry::safe);
   if (!reply.ok()) return reply.error();
   ScheduleView view;
   view.schedule.id = reply->schedule;
@@ -154,13 +158,14 @@ domain::Result<Gateway::ScheduleView> Gateway::schedule_summary(domain::Id sched
 domain::Result<domain::HoldView> Gateway::hold(domain::Id schedule, std::int32_t seat,
                                                domain::Id user) {
   return ask<domain::HoldView>(runtime_, entity_key(EntityKind::schedule, schedule),
-                               caf::make_message(hold_atom::value, seat, user));
+                               caf::make_message(hold_atom::value, seat, user), Retry::safe);
 }
 
 domain::Result<domain::HoldView> Gateway::cancel(domain::Id schedule, domain::Id reservation,
                                                  domain::Id user) {
   return ask<domain::HoldView>(runtime_, entity_key(EntityKind::schedule, schedule),
-                               caf::make_message(cancel_atom::value, reservation, user));
+                               caf::make_message(cancel_atom::value, reservation, user),
+                               Retry::unsafe);
 }
 
 domain::Result<domain::PaymentReceipt> Gateway::pay(domain::Id schedule, domain::Id reservation,
@@ -170,7 +175,8 @@ domain::Result<domain::PaymentReceipt> Gateway::pay(domain::Id schedule, domain:
   auto receipt = ask<domain::PaymentReceipt>(
       runtime_, entity_key(EntityKind::schedule, schedule),
       caf::make_message(pay_atom::value,
-                        PayRequest{reservation, user, wallet, token, idempotency_key}));
+                        PayRequest{reservation, user, wallet, token, idempotency_key}),
+      retry_with_key(idempotency_key));
   if (receipt.ok()) token_completed(token);  // frees the place in the line at once
   return receipt;
 }

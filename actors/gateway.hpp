@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include "actors/cluster_view.hpp"
 #include "actors/snapshot_board.hpp"
 #include "domain/payment.hpp"
 #include "domain/queue_token.hpp"
@@ -21,6 +22,9 @@ class Runtime;
 class Gateway {
  public:
   explicit Gateway(Runtime& runtime);
+
+  // This node's current view of the cluster (a single node: itself only).
+  std::shared_ptr<const ClusterView> cluster() const;
 
   domain::Result<domain::BalanceView> wallet_balance(domain::Id wallet, domain::Id user);
   domain::Result<domain::ChargeReceipt> charge(domain::Id wallet, domain::Id user,
@@ -58,6 +62,10 @@ class Gateway {
                                              const std::string& idempotency_key);
 
  private:
+  // Published snapshots answer reads only for entities this node owns now: another
+  // node's writes never reach this node's board.
+  bool owns(const std::string& key) const;
+
   Runtime& runtime_;
 };
 

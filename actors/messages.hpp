@@ -32,6 +32,14 @@ using debit_atom = caf::atom_constant<caf::atom("debit")>;
 using seats_atom = caf::atom_constant<caf::atom("seats")>;
 using summary_atom = caf::atom_constant<caf::atom("summary")>;
 using expire_atom = caf::atom_constant<caf::atom("expire")>;
+// Cluster: serve = "you own this key, answer it"; hello = a peer introduces itself;
+// leaving = a peer stops (hands its entities over); handover = an entity actor is no longer
+// owned here and stops once its writes are done; leave = this node starts stopping.
+using serve_atom = caf::atom_constant<caf::atom("serve")>;
+using hello_atom = caf::atom_constant<caf::atom("hello")>;
+using leaving_atom = caf::atom_constant<caf::atom("leaving")>;
+using handover_atom = caf::atom_constant<caf::atom("handover")>;
+using leave_atom = caf::atom_constant<caf::atom("leave")>;
 
 // Work to finish inside an actor after a storage job (see storage_bridge.hpp).
 struct Continuation {

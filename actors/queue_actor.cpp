@@ -83,6 +83,14 @@ void publish_tokens(EntityContext* context, const std::vector<domain::QueueChang
   }
 }
 
+// Another node serves the line now: its board entries and gauges are not this node's.
+void stop_after_handover(QueueActor* self, EntityContext* context) {
+  context->board.clear_tokens();
+  context->stats.queue_waiting = 0;
+  context->stats.queue_active = 0;
+  self->quit();
+}
+
 void flush(QueueActor* self, EntityContext* context) {
   auto& state = self->state;
   publish_stats(self, context);
@@ -108,6 +116,7 @@ void flush(QueueActor* self, EntityContext* context) {
   };
   if (changes.empty()) {
     deliver(replies);
+    if (state.stopping) stop_after_handover(self, context);
     return;
   }
   state.writing = true;
@@ -117,8 +126,9 @@ void flush(QueueActor* self, EntityContext* context) {
   auto committed = std::make_shared<std::vector<domain::QueueChange>>(changes);
   run_storage<int>(
       self, context->storage,
-      [kind, changes = std::move(changes)](soci::session& session) {
-        return storage::QueueRepository(session, kind).apply(changes);
+      [kind, changes = std::move(changes), max_active = context->config.queue_max_active,
+       now = context->clock.now_ms()](soci::session& session) {
+        return storage::QueueRepository(session, kind).apply(changes, max_active, now);
       },
       [self, context, pending, deliver, committed](StorageOutcome<int> outcome) mutable {
         self->state.writing = false;
@@ -235,6 +245,10 @@ caf::behavior serving(QueueActor* self, EntityContext* context) {
         self->state.timer_at = 0;
         self->state.room->advance(context->clock.now_ms());
         flush(self, context);
+      },
+      [=](handover_atom) {
+        self->state.stopping = true;
+        if (!self->state.writing) flush(self, context);
       },
       [](continue_atom, const Continuation& next) { next.run(); },
   };

@@ -5,17 +5,17 @@
 #include <vector>
 
 #include "actors/entity_context.hpp"
+#include "actors/entity_key.hpp"
 #include "actors/messages.hpp"
 #include "domain/waiting_room.hpp"
 
 namespace boxoffice::actors {
 
-inline const std::string kQueueKey = "queue:main";
-
 struct QueueActorState {
   std::unique_ptr<domain::WaitingRoom> room;
   std::vector<std::pair<caf::response_promise, std::string>> replies_after_commit;  // issued tokens
   bool writing = false;
+  bool stopping = false;  // handed over to another node: quit once the write in flight is done
   std::uint64_t timer_generation = 0;
   domain::TimeMs timer_at = 0;  // 0: no timer pending
   static inline const char* name = "queue";
@@ -30,6 +30,7 @@ using QueueActor = caf::stateful_actor<QueueActorState>;
 //   (get_atom, token)         -> TokenReply, and counts as a look (idle clock reset)
 //   (check_atom, token)       -> TokenReply (booking gate; no look)
 //   (complete_atom, token)    -> bool (a payment completed it; frees the place at once)
+//   (handover_atom)           another node owns the queue now: finish the write, then stop
 caf::behavior queue_actor(QueueActor* self, EntityContext* context);
 
 }  // namespace boxoffice::actors

@@ -1,68 +1,131 @@
 #include "actors/router.hpp"
 
 #include "actors/messages.hpp"
+#include "actors/router_state.hpp"
 
 namespace boxoffice::actors {
+namespace routing {
 
-caf::behavior router_actor(caf::event_based_actor* self, EntityContext* context,
-                           EntityFactory factory) {
-  auto entities = std::make_shared<std::unordered_map<std::string, caf::actor>>();
+caf::actor entity_for(Self* self, const StatePtr& state, const std::string& key) {
+  auto it = state->entities.find(key);
+  if (it != state->entities.end()) return it->second;
+  auto entity = state->setup.factory(self, key);
+  if (!entity) return entity;
+  self->monitor(entity);
+  state->entities.emplace(key, entity);
+  ++state->context().stats.entities_live;
+  ++state->context().stats.entities_spawned;
+  return entity;
+}
+
+void route(Self* self, const StatePtr& state, const std::string& key, caf::message request,
+           std::shared_ptr<ReplySlot> slot) {
+  const auto owner = state->view.owner_of(key);
+  if (owner != state->view.self) {
+    if (auto* link = owner_link(state, owner)) {
+      ++state->context().stats.forwarded_requests;
+      slot->ask(self, link->router, caf::make_message(serve_atom::value, key, request));
+      track_ask(state, *link, RemoteAsk{std::move(slot), key, std::move(request)});
+      return;
+    }
+  }
+  auto entity = entity_for(self, state, key);
+  if (!entity) {
+    slot->fail(domain::make_error(domain::ErrorCode::internal, "no actor kind for " + key));
+    return;
+  }
+  slot->ask(self, entity, std::move(request));
+}
+
+void hand_over_unowned(Self* self, const StatePtr& state) {
+  auto& entities = state->entities;
+  for (auto it = entities.begin(); it != entities.end();) {
+    if (state->view.owns(it->first)) {
+      ++it;
+      continue;
+    }
+    self->demonitor(it->second);
+    self->send(it->second, handover_atom::value);
+    --state->context().stats.entities_live;
+    ++state->context().stats.ownership_moves;
+    it = entities.erase(it);
+  }
+}
+
+}  // namespace routing
+
+caf::behavior router_actor(caf::event_based_actor* self, RouterSetup setup) {
+  using namespace routing;
+  auto state = std::make_shared<RouterState>(std::move(setup));
   // Entity actors are not linked to the router; stop them with it so the actor system can
   // shut down (their idle timers would keep them alive).
-  self->attach_functor([entities](const caf::error&) {
-    for (auto& [key, entity] : *entities)
+  self->attach_functor([state](const caf::error&) {
+    for (auto& [key, entity] : state->entities)
       caf::anon_send_exit(entity, caf::exit_reason::user_shutdown);
+    state->entities.clear();
   });
-  self->set_down_handler([=](caf::down_msg& down) {
-    for (auto it = entities->begin(); it != entities->end(); ++it) {
+  self->set_down_handler([self, state](caf::down_msg& down) {
+    auto& entities = state->entities;
+    for (auto it = entities.begin(); it != entities.end(); ++it) {
       if (it->second.address() == down.source) {
-        entities->erase(it);
-        --context->stats.entities_live;
+        entities.erase(it);
+        --state->context().stats.entities_live;
         return;
       }
     }
+    on_peer_down(self, state, down.source);
   });
-  // The actor for a key, spawned on first use; an invalid handle for an unknown kind.
-  const auto entity_for = [=](const std::string& key) -> caf::actor {
-    auto it = entities->find(key);
-    if (it != entities->end()) return it->second;
-    auto entity = factory(self, key);
-    if (!entity) return entity;
-    self->monitor(entity);
-    entities->emplace(key, entity);
-    ++context->stats.entities_live;
-    ++context->stats.entities_spawned;
-    return entity;
-  };
+  start_cluster(self, state);
   return {
-      [=](route_atom, const std::string& key, caf::message& request,
-          std::shared_ptr<ReplySlot>& slot) {
-        auto entity = entity_for(key);
-        if (!entity) {
-          slot->fail(domain::make_error(domain::ErrorCode::internal, "no actor kind for " + key));
-          return;
-        }
-        slot->ask(self, entity, std::move(request));
+      [self, state](route_atom, const std::string& key, caf::message& request,
+                    std::shared_ptr<ReplySlot>& slot) {
+        route(self, state, key, std::move(request), std::move(slot));
       },
       // From one entity actor to another: the target answers the original requester.
-      [=](forward_atom, const std::string& key,
-          caf::message& request) -> caf::result<caf::message> {
-        auto entity = entity_for(key);
+      [self, state](forward_atom, const std::string& key,
+                    caf::message& request) -> caf::result<caf::message> {
+        auto promise = self->make_response_promise();
+        const auto owner = state->view.owner_of(key);
+        if (owner != state->view.self) {
+          if (auto* link = owner_link(state, owner)) {
+            ++state->context().stats.forwarded_requests;
+            promise.delegate(link->router, serve_atom::value, key, std::move(request));
+            return promise;
+          }
+        }
+        auto entity = entity_for(self, state, key);
         if (!entity) return caf::make_error(caf::sec::invalid_argument, "no actor kind for " + key);
+        promise.delegate(entity, std::move(request));
+        return promise;
+      },
+      // A peer decided this node owns the key: answer here even if this node's view of the
+      // cluster differs for a moment (requests never bounce between nodes).
+      [self, state](serve_atom, const std::string& key,
+                    caf::message& request) -> caf::result<caf::message> {
+        auto entity = entity_for(self, state, key);
+        if (!entity) return caf::make_error(caf::sec::invalid_argument, "no actor kind for " + key);
+        ++state->context().stats.served_for_peers;
         auto promise = self->make_response_promise();
         promise.delegate(entity, std::move(request));
         return promise;
       },
-      [=](passivate_atom, const std::string& key) -> bool {
-        auto it = entities->find(key);
+      [self, state](passivate_atom, const std::string& key) -> bool {
+        auto& entities = state->entities;
+        auto it = entities.find(key);
         auto sender = caf::actor_cast<caf::actor>(self->current_sender());
-        if (it == entities->end() || it->second != sender) return false;
+        if (it == entities.end() || it->second != sender) return false;
         self->demonitor(it->second);
-        entities->erase(it);
-        --context->stats.entities_live;
-        ++context->stats.entities_passivated;
+        entities.erase(it);
+        --state->context().stats.entities_live;
+        ++state->context().stats.entities_passivated;
         return true;
       },
+      [self, state](hello_atom, domain::NodeId node, const std::string& address) {
+        return on_hello(self, state, node, address);
+      },
+      [self, state](leaving_atom, domain::NodeId node) { return on_leaving(self, state, node); },
+      [self, state](leave_atom) { return on_leave(self, state); },
+      [self, state](tick_atom) { on_tick(self, state); },
   };
 }
 

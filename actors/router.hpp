@@ -2,35 +2,42 @@
 
 #include <caf/all.hpp>
 #include <functional>
+#include <future>
 #include <memory>
 #include <string>
-#include <unordered_map>
 
+#include "actors/cluster_view.hpp"
 #include "actors/entity_context.hpp"
-#include "domain/error.hpp"
+#include "actors/reply_slot.hpp"
 
 namespace boxoffice::actors {
-
-// Sends a request to an entity actor and hands its answer back to a waiting thread.
-// Implemented per reply type by the gateway; runs inside the router.
-class ReplySlot {
- public:
-  virtual ~ReplySlot() = default;
-  virtual void ask(caf::event_based_actor* self, const caf::actor& entity,
-                   caf::message request) = 0;
-  virtual void fail(const domain::Error& error) = 0;
-};
 
 // Spawns the entity actor for a key ("wallet:12" -> a wallet actor for 12).
 using EntityFactory =
     std::function<caf::actor(caf::event_based_actor* router, const std::string& key)>;
 
-// The node's registry: finds or spawns the one actor per entity key and passes requests to
-// it. An entity that sat idle asks to passivate; the router forgets it first, so no request
-// can reach an actor that is about to stop.
-caf::behavior router_actor(caf::event_based_actor* self, EntityContext* context,
-                           EntityFactory factory);
+struct RouterSetup {
+  EntityContext* context = nullptr;
+  EntityFactory factory;
+  ClusterBoard* cluster = nullptr;
+  // Set once every configured peer was tried once (a node waits for it before serving HTTP,
+  // so it does not start out believing it is alone).
+  std::shared_ptr<std::promise<void>> first_round;
+};
+
+// The node's registry and, clustered, its door to the other nodes. Finds or spawns the one
+// actor per entity key this node owns and passes requests to it; requests for keys another
+// node owns go to that node's router. Peers are connected (and reconnected) with a bounded
+// timeout, watched with heartbeats, and their requests retried on the new owner when they
+// die. An entity that sat idle asks to passivate; the router forgets it first, so no
+// request can reach an actor that is about to stop.
+//   (route_atom, key, message, shared_ptr<ReplySlot>)  from the gateway (HTTP threads)
+//   (forward_atom, key, message) -> answer               from one entity actor to another
+//   (serve_atom, key, message) -> answer                 from a peer's router
+//   (hello_atom, node, address) -> (node, address)       a peer introduces itself
+//   (leaving_atom, node) -> bool                         a peer is stopping
+//   (leave_atom) -> bool                                 this node is stopping
+//   (passivate_atom, key) -> bool                        an idle entity asks to stop
+caf::behavior router_actor(caf::event_based_actor* self, RouterSetup setup);
 
 }  // namespace boxoffice::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<boxoffice::actors::ReplySlot>)

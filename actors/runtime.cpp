@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
+#include <future>
+#include <stdexcept>
 
 #include "actors/messages.hpp"
 #include "actors/queue_actor.hpp"
@@ -23,38 +25,73 @@ caf::actor spawn_entity(caf::event_based_actor* router, EntityContext* context,
   return caf::actor{};
 }
 
+std::shared_ptr<const ClusterView> initial_view(const config::Config& config) {
+  auto view = std::make_shared<ClusterView>();
+  view->self = config.node_id;
+  if (config.cluster_listen) view->self_address = config.cluster_listen->to_string();
+  view->refresh_live();
+  return view;
+}
+
 }  // namespace
 
 struct Runtime::Impl {
-  static caf::actor_system_config& configure(caf::actor_system_config& config) {
+  static caf::actor_system_config& configure(caf::actor_system_config& config,
+                                             const config::Config& configuration) {
     register_message_types(config);
     config.load<caf::io::middleman>();
     config.set("scheduler.max-threads", 2);
     config.set("logger.console", caf::atom("none"));
+    // A frozen peer is noticed only through heartbeats, and only when both sides send them.
+    const auto timeout = configuration.peer_timeout;
+    config.set("middleman.heartbeat-interval", caf::timespan{timeout / 5});
+    config.set("middleman.connection-timeout", caf::timespan{timeout});
     return config;
   }
 
   Impl(const config::Config& configuration, storage::WorkerPool& storage,
        const domain::Clock& clock)
-      : context{configuration, storage, clock, stats, *board, board, caf::actor{}} {
-    context.router = system.spawn(router_actor, &context,
-                                  [this](caf::event_based_actor* router, const std::string& key) {
-                                    return spawn_entity(router, &context, key);
-                                  });
+      : system{configure(caf_config, configuration)},
+        context{configuration, storage, clock, stats, *board, board, caf::actor{}},
+        cluster{initial_view(configuration)} {
+    RouterSetup setup;
+    setup.context = &context;
+    setup.factory = [this](caf::event_based_actor* router, const std::string& key) {
+      return spawn_entity(router, &context, key);
+    };
+    setup.cluster = &cluster;
+    setup.first_round = first_round;
+    context.router = system.spawn(router_actor, std::move(setup));
+    if (const auto& listen = configuration.cluster_listen) {
+      auto port = system.middleman().publish(
+          context.router, static_cast<std::uint16_t>(listen->port), listen->host.c_str(), true);
+      if (!port) {
+        stop_actors();
+        throw std::runtime_error("cannot listen on cluster address " + listen->to_string() + ": " +
+                                 system.render(port.error()));
+      }
+    }
   }
 
-  ~Impl() {
-    caf::anon_send_exit(context.router, caf::exit_reason::user_shutdown);
-    context.router = caf::actor{};
+  ~Impl() { stop_actors(); }
+
+  void stop_actors() {
+    if (context.router) {
+      caf::anon_send_exit(context.router, caf::exit_reason::user_shutdown);
+      context.router = caf::actor{};
+    }
     // Dying actors still touch the board and the stats: let them finish before those go.
     system.await_all_actors_done();
   }
 
-  caf::actor_system_config config;
-  caf::actor_system system{configure(config)};
+  caf::actor_system_config caf_config;
+  caf::actor_system system;
   ActorStats stats;
   std::shared_ptr<SnapshotBoard> board = std::make_shared<SnapshotBoard>();
   EntityContext context;
+  ClusterBoard cluster;
+  std::shared_ptr<std::promise<void>> first_round = std::make_shared<std::promise<void>>();
+  std::future<void> first_round_done = first_round->get_future();
 };
 
 Runtime::Runtime(const config::Config& config, storage::WorkerPool& storage,
@@ -62,6 +99,17 @@ Runtime::Runtime(const config::Config& config, storage::WorkerPool& storage,
     : impl_(std::make_unique<Impl>(config, storage, clock)) {}
 
 Runtime::~Runtime() = default;
+
+void Runtime::await_peers(std::chrono::milliseconds limit) {
+  impl_->first_round_done.wait_for(limit);
+}
+
+void Runtime::leave() {
+  if (!impl_->context.config.clustered() || !impl_->context.router) return;
+  caf::scoped_actor self{impl_->system};
+  self->request(impl_->context.router, std::chrono::seconds(10), leave_atom::value)
+      .receive([](bool) {}, [](caf::error&) {});
+}
 
 caf::actor_system& Runtime::system() {
   return impl_->system;
@@ -77,6 +125,9 @@ ActorStats& Runtime::stats() {
 }
 SnapshotBoard& Runtime::board() {
   return *impl_->board;
+}
+const ClusterBoard& Runtime::cluster() const {
+  return impl_->cluster;
 }
 
 }  // namespace boxoffice::actors

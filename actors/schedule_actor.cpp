@@ -108,7 +108,14 @@ void pay(ScheduleActor* self, EntityContext* context, PayRequest request,
           [self, context, number, reservation, finish](caf::error& error) {
             auto& state = self->state;
             state.map.payment_failed(number);
+            const bool outcome_unknown =
+                to_domain_error(error).code == ErrorCode::unavailable;  // e.g. its node died
             finish(error);
+            if (outcome_unknown && !state.writing) {
+              // The payment may have committed: ask the database what the seats are now.
+              reload(self, context, [self, context] { write_next(self, context); });
+              return;
+            }
             // If the database disagrees with memory, the hold's release write will meet a
             // version conflict and reload the map.
             release_if_passed(self, context, number, reservation);
@@ -196,6 +203,11 @@ caf::behavior serving(ScheduleActor* self, EntityContext* context) {
       [=](expire_atom, std::int32_t number, domain::Id reservation) {
         release_if_passed(self, context, number, reservation);
       },
+      // Another node owns this schedule now: finish the writes and payments, then stop.
+      [=](handover_atom) {
+        self->state.stopping = true;
+        write_next(self, context);
+      },
       [](continue_atom, const Continuation& next) { next.run(); },
       caf::after(context->config.entity_idle_timeout) >>
           [=] {
@@ -245,6 +257,7 @@ caf::behavior missing(ScheduleActor* self, EntityContext* context, domain::Id id
       [=](pay_atom, const PayRequest&) -> caf::result<domain::PaymentReceipt> {
         return not_found();
       },
+      [=](handover_atom) { self->quit(); },
       [](continue_atom, const Continuation& next) { next.run(); },
   };
 }

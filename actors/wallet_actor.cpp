@@ -279,6 +279,7 @@ caf::behavior missing(WalletActor* self, EntityContext* context) {
       [=](debit_atom, const domain::PaymentOrder&) -> caf::result<domain::PaymentReceipt> {
         return not_found();
       },
+      [=](handover_atom) { self->quit(); },
       [](continue_atom, const Continuation& next) { next.run(); },
   };
 }
@@ -312,6 +313,11 @@ caf::behavior ready(WalletActor* self, EntityContext* context) {
         self->state.payments.push_back(QueuedPayment{std::move(order), promise, 0});
         write_next_batch(self, context);
         return promise;
+      },
+      // Another node owns this wallet now: finish what is queued, then stop.
+      [=](handover_atom) {
+        self->state.stopping = true;
+        write_next_batch(self, context);
       },
       [](continue_atom, const Continuation& next) { next.run(); },
       caf::after(context->config.entity_idle_timeout) >>

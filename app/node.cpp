@@ -2,11 +2,14 @@
 
 #include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
+#include <atomic>
+#include <chrono>
 #include <stdexcept>
 
 #include "actors/gateway.hpp"
 #include "actors/runtime.hpp"
 #include "app/actor_metrics.hpp"
+#include "app/cluster_metrics.hpp"
 #include "app/maintenance.hpp"
 #include "domain/clock.hpp"
 #include "http/routes/routes.hpp"
@@ -44,7 +47,9 @@ struct Node::Parts {
         storage(config.database, static_cast<std::size_t>(config.db_pool_size)),
         runtime(config, storage, clock),
         gateway(runtime),
-        server(http::Services{config, storage, clock, gateway, {metrics_source()}, {}}) {
+        server(http::Services{config, storage, clock, gateway, {metrics_source()}, [this] {
+                                return !leaving.load();
+                              }}) {
     http::add_ops_routes(server);
     http::add_admin_routes(server);
     http::add_concert_routes(server);
@@ -53,10 +58,20 @@ struct Node::Parts {
     http::add_schedule_routes(server);
     http::add_reservation_routes(server);
     http::add_payment_routes(server);
+    if (config.cluster_listen) {
+      announce("cluster: node {} listening on {}", config.node_id,
+               config.cluster_listen->to_string());
+      // Not serving before the peers were tried once: a node that believed it was alone
+      // would load entities its peers are serving.
+      runtime.await_peers(std::chrono::milliseconds(3) * config.peer_timeout.count());
+    }
   }
 
   std::function<void(std::string&)> metrics_source() {
-    return [this](std::string& out) { render_actor_metrics(runtime.stats(), out); };
+    return [this](std::string& out) {
+      render_actor_metrics(runtime.stats(), out);
+      render_cluster_metrics(runtime.stats(), *runtime.cluster().current(), out);
+    };
   }
 
   const config::Config config;
@@ -65,6 +80,7 @@ struct Node::Parts {
   actors::Runtime runtime;
   actors::Gateway gateway;
   Maintenance maintenance{storage, clock, std::chrono::hours(24), std::chrono::hours(1)};
+  std::atomic<bool> leaving{false};
   http::Server server;
 };
 
@@ -88,6 +104,12 @@ void Node::run() {
 }
 
 void Node::stop() {
+  if (!parts_->leaving.exchange(true) && parts_->config.clustered()) {
+    // Hand the entities over while still answering: requests that arrive meanwhile are
+    // forwarded to their new owners, so no client of a node that stays up sees a failure.
+    announce("cluster: node {} leaving; handing its entities over", parts_->config.node_id);
+    parts_->runtime.leave();
+  }
   parts_->server.stop();
 }
 

@@ -43,6 +43,7 @@ struct Config {
   std::int64_t node_id = 1;
   std::optional<HostPort> cluster_listen;
   std::vector<HostPort> peers;
+  std::chrono::milliseconds peer_timeout{1500};
   std::string log_level = "info";
   std::int64_t http_threads = 64;
   std::int64_t db_pool_size = 8;

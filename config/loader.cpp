@@ -113,6 +113,7 @@ Config build(const std::map<std::string, RawValue>& values, Command command) {
   config.queue_idle_timeout = duration("queue-idle-timeout");
   config.request_timeout = duration("request-timeout");
   config.entity_idle_timeout = duration("entity-idle-timeout");
+  config.peer_timeout = duration("peer-timeout");
   config.queue_max_active = count("queue-max-active", 1'000'000);
   config.max_charge = count("max-charge");
   config.max_balance = count("max-balance");
@@ -126,9 +127,13 @@ Config build(const std::map<std::string, RawValue>& values, Command command) {
   if (config.log_level != level.text)
     throw BadValue(describe("log-level", level, "one of trace, debug, info, warn, error, off"));
 
-  if (const auto* listen = get("cluster-listen"))
+  if (const auto* listen = get("cluster-listen")) {
     config.cluster_listen = require(parse_host_port(listen->text), "cluster-listen", *listen,
-                                    "HOST:PORT with a port from 0 to 65535");
+                                    "HOST:PORT with a port from 1 to 65535");
+    // Peers find a node by its configured address: an OS-chosen port would be unknown to them.
+    if (config.cluster_listen->port == 0)
+      throw BadValue(describe("cluster-listen", *listen, "HOST:PORT with a port from 1 to 65535"));
+  }
   if (const auto* peers = get("peers")) {
     config.peers = require(parse_host_port_list(peers->text), "peers", *peers,
                            "a comma-separated list of HOST:PORT");

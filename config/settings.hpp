@@ -14,7 +14,7 @@ struct SettingSpec {
   std::string_view help;
 };
 
-inline constexpr std::array<SettingSpec, 18> kSettings{{
+inline constexpr std::array<SettingSpec, 19> kSettings{{
     {"listen", "BOXOFFICE_LISTEN", "127.0.0.1:8080", "HTTP listen address HOST:PORT"},
     {"database", "BOXOFFICE_DATABASE", "sqlite:var/boxoffice.db",
      "sqlite:PATH (embedded) or postgresql://user@host:port/dbname"},
@@ -31,6 +31,8 @@ inline constexpr std::array<SettingSpec, 18> kSettings{{
     {"cluster-listen", "BOXOFFICE_CLUSTER_LISTEN", "",
      "cluster address HOST:PORT (none: single node)"},
     {"peers", "BOXOFFICE_PEERS", "", "the other nodes' cluster addresses HOST:PORT,..."},
+    {"peer-timeout", "BOXOFFICE_PEER_TIMEOUT", "1500ms",
+     "a peer silent this long (frozen, cut off) is marked down; heartbeats every fifth of it"},
     {"log-level", "BOXOFFICE_LOG_LEVEL", "info", "trace, debug, info, warn, error or off"},
     {"http-threads", "BOXOFFICE_HTTP_THREADS", "64",
      "HTTP worker threads (>= concurrent keep-alive clients)"},

@@ -5,6 +5,9 @@
 namespace boxoffice::storage {
 namespace {
 
+// Any constant, distinct from the migration lock: the queue admission lock of all nodes.
+constexpr long long kQueueAdmissionLockId = 0x626f78717565LL;
+
 constexpr const char* kColumns =
     "SELECT token, user_id, seq, status, issued_at_ms, last_seen_at_ms, COALESCE(activated_at_ms, "
     "0),"
@@ -68,8 +71,15 @@ bool QueueRepository::user_exists(domain::Id user) {
   return count > 0;
 }
 
-int QueueRepository::apply(const std::vector<domain::QueueChange>& changes) {
+int QueueRepository::apply(const std::vector<domain::QueueChange>& changes, std::int64_t max_active,
+                           domain::TimeMs now) {
   WriteTransaction transaction(session_, kind_);
+  bool admits = false;
+  for (const auto& change : changes)
+    admits = admits || (change.token.status == domain::TokenStatus::active && !change.inserted);
+  // Admissions of every node's queue actor are serialized (SQLite: BEGIN IMMEDIATE already).
+  if (admits && kind_ == config::DatabaseKind::postgresql)
+    session_ << "SELECT pg_advisory_xact_lock(" + std::to_string(kQueueAdmissionLockId) + ")";
   int skipped = 0;
   for (const auto& change : changes) {
     const auto& token = change.token;
@@ -104,6 +114,13 @@ int QueueRepository::apply(const std::vector<domain::QueueChange>& changes) {
       updated = update.get_affected_rows();
     }
     if (updated == 0) ++skipped;
+  }
+  if (admits) {
+    long long active = 0;
+    session_
+        << "SELECT COUNT(*) FROM queue_tokens WHERE status = 'ACTIVE' AND expires_at_ms > :now",
+        soci::use(now), soci::into(active);
+    if (active > max_active) throw QueueLimitExceeded();  // rolls the transaction back
   }
   transaction.commit();
   return skipped;

@@ -2,12 +2,20 @@
 
 #include <soci/soci.h>
 #include <optional>
+#include <stdexcept>
 #include <vector>
 
 #include "config/config.hpp"
 #include "domain/waiting_room.hpp"
 
 namespace boxoffice::storage {
+
+struct QueueLimitExceeded : std::runtime_error {
+  QueueLimitExceeded()
+      : std::runtime_error(
+            "admitting would exceed --queue-max-active: another queue actor "
+            "admitted tokens meanwhile") {}
+};
 
 struct StoredQueue {
   std::vector<domain::QueueToken> live;  // WAITING and ACTIVE, in issue order
@@ -25,7 +33,11 @@ class QueueRepository {
 
   // Writes the changes in one transaction. A transition whose token no longer has the
   // `from` status (a payment completed it meanwhile) is skipped; returns how many were.
-  int apply(const std::vector<domain::QueueChange>& changes);
+  // Admissions are refused as a whole (QueueLimitExceeded, nothing written) when they would
+  // leave more than `max_active` tokens ACTIVE at `now`: the guard for two queue actors
+  // admitting at once while the cluster moves the queue between nodes.
+  int apply(const std::vector<domain::QueueChange>& changes, std::int64_t max_active,
+            domain::TimeMs now);
 
  private:
   soci::session& session_;

@@ -140,17 +140,27 @@ void add_admin_routes(Server& server) {
                reply_json(response, 201, schedule_json(*schedule.value()));
              });
 
-  router.add(
-      "GET", "/api/v1/admin/cluster",
-      [&services](const auto& request, auto& response, const auto&) {
-        if (reply_if_error(response, check_admin_key(services.config.admin_key, request))) return;
-        const auto& config = services.config;
-        const auto address =
-            config.cluster_listen ? config.cluster_listen->to_string() : config.listen.to_string();
-        nlohmann::json nodes = nlohmann::json::array();
-        nodes.push_back({{"nodeId", config.node_id}, {"address", address}, {"status", "up"}});
-        reply_json(response, 200, {{"nodeId", config.node_id}, {"nodes", nodes}});
-      });
+  router.add("GET", "/api/v1/admin/cluster",
+             [&services](const auto& request, auto& response, const auto&) {
+               if (reply_if_error(response, check_admin_key(services.config.admin_key, request)))
+                 return;
+               const auto& config = services.config;
+               const auto view = services.actors.cluster();
+               const auto address = config.cluster_listen ? config.cluster_listen->to_string()
+                                                          : config.listen.to_string();
+               nlohmann::json nodes = nlohmann::json::array();
+               nodes.push_back({{"nodeId", config.node_id},
+                                {"address", address},
+                                {"status", view->leaving ? "down" : "up"}});
+               for (const auto& peer : view->peers) {
+                 nlohmann::json node_id = nullptr;
+                 if (peer.node != 0) node_id = peer.node;
+                 nodes.push_back({{"nodeId", node_id},
+                                  {"address", peer.address},
+                                  {"status", peer.up ? "up" : "down"}});
+               }
+               reply_json(response, 200, {{"nodeId", config.node_id}, {"nodes", nodes}});
+             });
 }
 
 }  // namespace boxoffice::http

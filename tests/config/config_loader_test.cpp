@@ -180,6 +180,7 @@ std::vector<ReadCase> read_cases() {
        [](const Config& c) { return ms(c.entity_idle_timeout); },
        "3600000",
        {}},
+      {"peer-timeout", "3s", [](const Config& c) { return ms(c.peer_timeout); }, "3000", {}},
   };
 }
 
@@ -203,6 +204,7 @@ const std::vector<std::pair<std::string, std::string>> kBadValues{
     {"db-pool-size", "257"},
     {"request-timeout", "10d"},
     {"entity-idle-timeout", "m"},
+    {"peer-timeout", "0ms"},
 };
 
 std::set<std::string> all_setting_keys() {
@@ -511,6 +513,13 @@ BOOST_AUTO_TEST_CASE(refuses_a_flag_without_its_value) {
   const auto outcome = load({"serve", "--hold-ttl"});
   check_refused(outcome);
   BOOST_TEST(contains(outcome.message, "--hold-ttl"), outcome.message);
+}
+
+BOOST_AUTO_TEST_CASE(refuses_a_cluster_port_chosen_by_the_os) {
+  // Peers find a node by its configured address, so port 0 cannot work.
+  const auto outcome = load({"serve", "--database", kPostgres, "--cluster-listen", "127.0.0.1:0"});
+  check_refused(outcome);
+  BOOST_TEST(contains(outcome.message, "--cluster-listen"), outcome.message);
 }
 
 BOOST_AUTO_TEST_CASE(refuses_peers_without_cluster_listen) {

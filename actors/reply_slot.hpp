@@ -1,0 +1,73 @@
+#pragma once
+
+#include <caf/all.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include "actors/messages.hpp"
+#include "domain/result.hpp"
+
+namespace boxoffice::actors {
+
+// A request waiting for its answer: sent by the router to the owning entity actor (local)
+// or to the owner's router (remote). Lives in the router; a retry on another node after
+// the first owner went down sends it again, and answers to an earlier attempt are ignored.
+class ReplySlot : public std::enable_shared_from_this<ReplySlot> {
+ public:
+  explicit ReplySlot(bool retryable) : retryable_(retryable) {}
+  virtual ~ReplySlot() = default;
+  ReplySlot(const ReplySlot&) = delete;
+  ReplySlot& operator=(const ReplySlot&) = delete;
+
+  virtual void ask(caf::event_based_actor* self, const caf::actor& target,
+                   caf::message request) = 0;
+  virtual void fail(const domain::Error& error) = 0;
+
+  bool done() const { return done_; }
+  // Safe to send twice (a read, or a write with an Idempotency-Key): after a peer died
+  // while answering it, the router sends it to the new owner instead of failing it.
+  bool retryable() const { return retryable_; }
+
+ protected:
+  bool done_ = false;
+  std::uint64_t attempt_ = 0;
+
+ private:
+  bool retryable_;
+};
+
+template <class Reply>
+class TypedSlot final : public ReplySlot {
+ public:
+  using Sink = std::function<void(domain::Result<Reply>)>;
+
+  TypedSlot(std::chrono::milliseconds timeout, bool retryable, Sink sink)
+      : ReplySlot(retryable), timeout_(timeout), sink_(std::move(sink)) {}
+
+  void ask(caf::event_based_actor* self, const caf::actor& target, caf::message request) override {
+    const auto attempt = ++attempt_;
+    auto slot = std::static_pointer_cast<TypedSlot>(shared_from_this());
+    self->request(target, timeout_, std::move(request))
+        .then([slot, attempt](Reply& reply) { slot->complete(attempt, std::move(reply)); },
+              [slot, attempt](caf::error& error) {
+                slot->complete(attempt, to_domain_error(error));
+              });
+  }
+
+  void fail(const domain::Error& error) override { complete(attempt_, error); }
+
+ private:
+  void complete(std::uint64_t attempt, domain::Result<Reply> result) {
+    if (done_ || attempt != attempt_) return;
+    done_ = true;
+    sink_(std::move(result));
+  }
+
+  std::chrono::milliseconds timeout_;
+  Sink sink_;
+};
+
+}  // namespace boxoffice::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<boxoffice::actors::ReplySlot>)

@@ -1,0 +1,74 @@
+#pragma once
+
+// Internal to the router (router.cpp, cluster_links.cpp).
+#include <caf/all.hpp>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "actors/router.hpp"
+
+namespace boxoffice::actors::routing {
+
+// A request sent to a peer's router and not answered yet.
+struct RemoteAsk {
+  std::shared_ptr<ReplySlot> slot;
+  std::string key;
+  caf::message request;
+};
+
+// One other node: configured by address, learned by id once it answered.
+struct PeerLink {
+  std::string host;
+  std::uint16_t port = 0;
+  domain::NodeId node = 0;
+  bool up = false;
+  bool departed = false;    // said it is stopping: not reconnected until its connection ends
+  bool connecting = false;  // a connect attempt is in flight
+  bool tried = false;       // one attempt ended (up or not)
+  domain::TimeMs since = 0;
+  caf::actor router;  // its published router while up
+  std::vector<RemoteAsk> asks;
+
+  std::string address() const { return host + ":" + std::to_string(port); }
+};
+
+struct RouterState {
+  explicit RouterState(RouterSetup setup_in) : setup(std::move(setup_in)) {}
+
+  RouterSetup setup;
+  std::unordered_map<std::string, caf::actor> entities;
+  std::vector<PeerLink> peers;
+  ClusterView view;  // the current one; a copy is published on every change
+  bool leaving = false;
+  domain::TimeMs last_tick = 0;
+  std::vector<caf::response_promise> leave_waiters;
+  domain::TimeMs leave_deadline = 0;
+  std::size_t leave_acks_pending = 0;  // peers not yet told that this node is leaving
+
+  EntityContext& context() { return *setup.context; }
+  bool clustered() const { return !view.self_address.empty(); }
+};
+
+using Self = caf::event_based_actor;
+using StatePtr = std::shared_ptr<RouterState>;
+
+// router.cpp
+void route(Self* self, const StatePtr& state, const std::string& key, caf::message request,
+           std::shared_ptr<ReplySlot> slot);
+caf::actor entity_for(Self* self, const StatePtr& state, const std::string& key);
+// Tells every local entity this node no longer owns to stop once its writes are done.
+void hand_over_unowned(Self* self, const StatePtr& state);
+
+// cluster_links.cpp
+void start_cluster(Self* self, const StatePtr& state);
+void on_tick(Self* self, const StatePtr& state);
+caf::result<domain::NodeId, std::string> on_hello(Self* self, const StatePtr& state,
+                                                  domain::NodeId node, const std::string& address);
+bool on_leaving(Self* self, const StatePtr& state, domain::NodeId node);
+caf::result<bool> on_leave(Self* self, const StatePtr& state);
+bool on_peer_down(Self* self, const StatePtr& state, const caf::actor_addr& source);
+PeerLink* owner_link(const StatePtr& state, domain::NodeId node);
+void track_ask(const StatePtr& state, PeerLink& link, RemoteAsk ask);
+
+}  // namespace boxoffice::actors::routing
