@@ -1,0 +1,155 @@
+// Three nodes on one PostgreSQL answer the contract's flows like one node, whichever node
+// each call goes to.
+#include <boost/test/unit_test.hpp>
+#include <thread>
+
+#include "support/booking_client.hpp"
+#include "support/test_cluster.hpp"
+#include "support/test_database.hpp"
+
+namespace boxoffice::testing {
+namespace {
+
+constexpr std::int64_t kPrice = 50'000;
+
+std::int64_t number(const nlohmann::json& body, const char* field) {
+  BOOST_TEST_REQUIRE(body.contains(field), field << " missing in " << body.dump());
+  return body.at(field).get<std::int64_t>();
+}
+
+std::int64_t metric_value(httplib::Client& client, const std::string& name) {
+  auto answer = client.Get("/metrics");
+  BOOST_TEST_REQUIRE(static_cast<bool>(answer));
+  const auto at = answer->body.find("\n" + name + " ");
+  BOOST_TEST_REQUIRE(at != std::string::npos, name << " not in /metrics");
+  return std::stoll(answer->body.substr(at + name.size() + 2));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cluster_flows)
+
+BOOST_AUTO_TEST_CASE(a_booking_through_three_nodes_gives_the_single_node_answers) {
+  TestCluster cluster(3, fresh_database("cluster_flows"));
+  cluster.start_all();
+  auto node1 = cluster.client(1);
+  auto node2 = cluster.client(2);
+  auto node3 = cluster.client(3);
+
+  const auto kim = create_user(*node1, "kim");
+  const auto schedule = open_schedule(*node3, 10, kPrice);
+
+  // Issue on node 2, read on node 3.
+  const auto issued = issue_token(*node2, kim.user);
+  BOOST_TEST_REQUIRE(issued.status == 201, issued.shown());
+  const auto token = issued.json().at("token").get<std::string>();
+  const auto read = token_status(*node3, token);
+  BOOST_TEST_REQUIRE(read.status == 200, read.shown());
+  BOOST_TEST(read.json().value("status", "") == "ACTIVE");
+  BOOST_TEST(read.json().value("token", "") == token);
+  // One live token per user, whichever node is asked.
+  const auto again = issue_token(*node1, kim.user);
+  BOOST_TEST(again.status == 200, again.shown());
+  BOOST_TEST(again.json().value("token", "") == token);
+
+  // Charge on node 1, the balance on nodes 2 and 3; an idempotent replay on node 3.
+  const auto charged = charge(*node1, kim.wallet, kim.user, 80'000, "flow-charge");
+  BOOST_TEST_REQUIRE(charged.status == 200, charged.shown());
+  const auto replay = charge(*node3, kim.wallet, kim.user, 80'000, "flow-charge");
+  BOOST_TEST(replay.status == 200, replay.shown());
+  BOOST_TEST(replay.body == charged.body);
+  for (auto* node : {node2.get(), node3.get()}) {
+    const auto seen = balance(*node, kim.wallet, kim.user);
+    BOOST_TEST_REQUIRE(seen.status == 200, seen.shown());
+    BOOST_TEST(number(seen.json(), "balance") == 80'000);
+  }
+
+  // Hold on node 2, the seat map on node 3, pay on node 1, read the reservation on node 3.
+  const auto held = hold(*node2, token, schedule, 4);
+  BOOST_TEST_REQUIRE(held.status == 201, held.shown());
+  const auto reservation_id = number(held.json(), "reservationId");
+  const auto same = hold(*node3, token, schedule, 4);
+  BOOST_TEST(same.status == 200, same.shown());
+  BOOST_TEST(number(same.json(), "reservationId") == reservation_id);
+  const auto map = seats(*node3, token, schedule);
+  BOOST_TEST_REQUIRE(map.status == 200, map.shown());
+  BOOST_TEST(map.json().at("seats").at(3).value("status", "") == "HELD");
+
+  const auto paid = pay(*node1, token, reservation_id, "flow-pay");
+  BOOST_TEST_REQUIRE(paid.status == 201, paid.shown());
+  BOOST_TEST(number(paid.json(), "balance") == 80'000 - kPrice);
+  const auto confirmed = reservation(*node3, token, reservation_id);
+  BOOST_TEST(confirmed.json().value("status", "") == "CONFIRMED", confirmed.shown());
+  const auto paid_again = pay(*node2, token, reservation_id, "flow-pay");
+  BOOST_TEST(paid_again.status == 201, paid_again.shown());
+  BOOST_TEST(paid_again.body == paid.body);
+  const auto after = balance(*node2, kim.wallet, kim.user);
+  BOOST_TEST(number(after.json(), "balance") == 80'000 - kPrice);
+  // The payment completed the token everywhere.
+  BOOST_TEST(token_status(*node2, token).json().value("status", "") == "COMPLETED");
+  const auto refused = hold(*node3, token, schedule, 5);
+  BOOST_TEST((refused.status == 403 && refused.code() == "TOKEN_NOT_ACTIVE"), refused.shown());
+
+  // Requests really crossed nodes.
+  std::int64_t forwarded = 0;
+  for (auto* node : {node1.get(), node2.get(), node3.get()})
+    forwarded += metric_value(*node, "boxoffice_cluster_forwarded_requests_total");
+  BOOST_TEST(forwarded > 0);
+}
+
+BOOST_AUTO_TEST_CASE(tokens_are_admitted_in_issue_order_across_the_cluster) {
+  TestCluster cluster(3, fresh_database("cluster_queue"), {"--queue-max-active", "2"});
+  cluster.start_all();
+  std::vector<std::unique_ptr<httplib::Client>> nodes;
+  for (int node = 1; node <= 3; ++node) nodes.push_back(cluster.client(node));
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 6; ++i) {
+    const auto user = create_user(*nodes[0], "fan" + std::to_string(i));
+    const auto issued = issue_token(*nodes[static_cast<std::size_t>(i % 3)], user.user);
+    BOOST_TEST_REQUIRE(issued.status == 201, issued.shown());
+    tokens.push_back(issued.json().at("token").get<std::string>());
+  }
+  for (int i = 0; i < 6; ++i) {
+    // Every node gives the same answer for every token.
+    for (auto& node : nodes) {
+      const auto body = token_status(*node, tokens[static_cast<std::size_t>(i)]).json();
+      if (i < 2) {
+        BOOST_TEST(body.value("status", "") == "ACTIVE", body.dump());
+      } else {
+        BOOST_TEST(body.value("status", "") == "WAITING", body.dump());
+        BOOST_TEST(body.value("position", 0) == i - 1, body.dump());
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_cluster_node_refuses_sqlite) {
+  const auto result = run_boxoffice(
+      {"serve", "--database", "sqlite:/tmp/never.db", "--cluster-listen", "127.0.0.1:7999"});
+  BOOST_TEST(result.exit_code == 2, result.output);
+  BOOST_TEST(result.output.find("--cluster-listen") != std::string::npos, result.output);
+}
+
+BOOST_AUTO_TEST_CASE(a_node_is_ready_alone_and_lists_its_unreached_peers) {
+  TestCluster cluster(2, fresh_database("cluster_alone"));
+  cluster.start(1);  // node 2 never starts
+  auto node1 = cluster.client(1);
+  const auto ready = node1->Get("/readyz");
+  BOOST_TEST_REQUIRE(static_cast<bool>(ready));
+  BOOST_TEST(ready->status == 200);
+  const auto view = answer_of(node1->Get("/api/v1/admin/cluster", {{"X-Admin-Key", "k"}}));
+  BOOST_TEST_REQUIRE(view.status == 200, view.shown());
+  const auto nodes = view.json().at("nodes");
+  BOOST_TEST_REQUIRE(nodes.size() == 2u, view.body);
+  BOOST_TEST(nodes.at(0).value("status", "") == "up");
+  BOOST_TEST(nodes.at(1).at("nodeId").is_null(), view.body);
+  BOOST_TEST(nodes.at(1).value("status", "") == "down");
+  BOOST_TEST(nodes.at(1).value("address", "") == cluster.cluster_address(2));
+  // Alone, it serves everything itself.
+  const auto kim = create_user(*node1, "kim");
+  BOOST_TEST(charge(*node1, kim.wallet, kim.user, 100).status == 200);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace boxoffice::testing

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <httplib.h>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "support/server_process.hpp"
+
+namespace boxoffice::testing {
+
+// N real `boxoffice serve` processes on loopback forming one cluster over one PostgreSQL
+// database. Nodes are numbered from 1; each keeps its cluster port across restarts (its
+// peers know it by that address) and gets a fresh HTTP port each start.
+class TestCluster {
+ public:
+  TestCluster(int nodes, config::DatabaseTarget database,
+              std::vector<std::string> extra_flags = {});
+  TestCluster(const TestCluster&) = delete;
+  TestCluster& operator=(const TestCluster&) = delete;
+
+  int size() const { return static_cast<int>(cluster_ports_.size()); }
+  const config::DatabaseTarget& database() const { return database_; }
+
+  // Starts every node, then waits until each one sees all the others up.
+  void start_all();
+  // (Re)starts one node; returns once it serves HTTP.
+  void start(int node);
+  ServerProcess& process(int node) { return *processes_.at(static_cast<std::size_t>(node - 1)); }
+  bool running(int node) const;
+  std::string cluster_address(int node) const;
+
+  // A keep-alive client of one node's HTTP port.
+  std::unique_ptr<httplib::Client> client(
+      int node, std::chrono::milliseconds read_timeout = std::chrono::seconds(15)) const;
+
+  // Waits until `observer` reports `subject` with `status` ("up"/"down") in
+  // GET /api/v1/admin/cluster. False on timeout.
+  bool wait_status(int observer, int subject, const std::string& status,
+                   std::chrono::milliseconds timeout);
+  // Waits until every running node sees every other running node up.
+  bool wait_converged(std::chrono::milliseconds timeout);
+
+ private:
+  std::vector<std::string> args_for(int node) const;
+
+  config::DatabaseTarget database_;
+  std::vector<std::string> extra_flags_;
+  std::vector<int> cluster_ports_;
+  std::vector<std::unique_ptr<ServerProcess>> processes_;
+};
+
+// A TCP port nobody listens on right now (the OS's choice, released again).
+int free_port();
+
+}  // namespace boxoffice::testing
