@@ -21,7 +21,7 @@ class Cluster {
   Cluster(const Cluster&) = delete;
   Cluster& operator=(const Cluster&) = delete;
 
-  int size() const { return static_cast<int>(nodes_.size()); }
+  int size() const { return static_cast<int>(http_.size()); }  // known before the processes
   bool clustered() const { return size() > 1; }
   // Starts every node and waits until each answers /readyz 200; throws naming the node.
   void start_all();

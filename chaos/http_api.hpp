@@ -25,6 +25,8 @@ struct ApiReply {
   nlohmann::json body;  // null when not JSON
   double latency_ms = 0;
   int node = -1;
+  int earlier_503 = 0;        // attempts of the same request answered 503 before this one
+  int earlier_transport = 0;  // ... or lost to a transport error
 
   bool ok() const { return status >= 200 && status < 300; }
   // 503 or a transport error: the request may be sent to another node.

@@ -23,13 +23,14 @@ Verdict charges_present(soci::session& sql, const CheckInputs& in) {
   std::set<std::string> keys;
   for (const auto& key : query_text(sql, "SELECT scope || '|' || idem_key FROM idempotency_keys"))
     keys.insert(key);
-  std::map<long long, long long> acked_total, unknown_total;
+  std::map<long long, long long> acked_total, unknown_total, after_503;
   std::set<std::string> seen_keys;
   std::size_t acked = 0;
   for (const auto& c : in.record.charges) {
     if (!c.key.empty() && !seen_keys.insert(c.key).second) continue;  // a replayed answer
     ++acked;
     acked_total[c.wallet] += c.amount;
+    if (c.after_503 && c.key.empty()) after_503[c.wallet] += c.amount;
     auto it = rows.find({c.wallet, c.amount, c.balance});
     if (it == rows.end() || it->second == 0)
       v.add("charge of " + std::to_string(c.amount) + " to wallet " + std::to_string(c.wallet) +
@@ -47,7 +48,10 @@ Verdict charges_present(soci::session& sql, const CheckInputs& in) {
     if (total < low || total > high)
       v.add("wallet " + std::to_string(wallet) + " charged " + std::to_string(total) +
             " in the ledger, acknowledged " + std::to_string(low) + " (+ " +
-            std::to_string(high - low) + " unanswered)");
+            std::to_string(high - low) + " unanswered)" +
+            (after_503[wallet] ? "; unkeyed charges of " + std::to_string(after_503[wallet]) +
+                                     " were retried after a 503 (a 503 that changed something?)"
+                               : ""));
   }
   for (const auto& [wallet, total] : acked_total)
     if (!ledger_total.count(wallet) && total > 0)

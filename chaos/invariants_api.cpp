@@ -1,6 +1,7 @@
 // Reads through the API after the load, compared with the database; answers and failovers.
 #include <map>
 
+#include "chaos/chaos_database.hpp"
 #include "chaos/http_api.hpp"
 #include "chaos/invariants.hpp"
 #include "chaos/sql_rows.hpp"
@@ -48,13 +49,15 @@ Verdict seat_maps_agree(soci::session& sql, const CheckInputs& in, NodeClients& 
             "skipped: no ACTIVE probe token at the end"};
   Violations v;
   int next = 0;
-  std::size_t seats = 0;
+  std::size_t seats = 0, stale_holds = 0;
   for (const auto& schedule : in.world.schedules) {
-    std::map<long long, long long> sold;  // seat -> 1 when SOLD in the database
+    // seat -> 1 SOLD, 2 HELD with a live deadline, 0 otherwise, in the database
+    std::map<long long, long long> sold;
     for (const auto& r : query(sql,
-                               "SELECT seat_number, CASE WHEN status = 'SOLD' THEN 1 ELSE 0 END"
+                               "SELECT seat_number, CASE WHEN status = 'SOLD' THEN 1 WHEN status ="
+                               " 'HELD' AND held_until_ms > :now THEN 2 ELSE 0 END"
                                " FROM seats WHERE schedule_id = :id",
-                               schedule.id))
+                               {now_ms(), schedule.id}))
       sold[r[0]] = r[1];
     const auto reply =
         read(clients, next, "/api/v1/schedules/" + std::to_string(schedule.id) + "/seats", token);
@@ -66,6 +69,9 @@ Verdict seat_maps_agree(soci::session& sql, const CheckInputs& in, NodeClients& 
       ++seats;
       const long long number = seat.value("seatNumber", 0LL);
       const bool api_sold = seat.value("status", "") == "SOLD";
+      if (seat.value("status", "") == "HELD" && sold[number] != 2 && ++stale_holds <= 3)
+        v.add("schedule " + std::to_string(schedule.id) + " seat " + std::to_string(number) +
+              " is HELD through the API but not a live hold in the database");
       if (api_sold != (sold[number] == 1))
         v.add("schedule " + std::to_string(schedule.id) + " seat " + std::to_string(number) +
               " is " + seat.value("status", "?") + " through the API but " +

@@ -29,7 +29,7 @@ Verdict no_double_sale(soci::session& sql, long long now) {
                              "SELECT schedule_id, seat_number, COUNT(*) FROM reservations"
                              " WHERE status = 'HELD' AND held_until_ms > :now"
                              " GROUP BY schedule_id, seat_number HAVING COUNT(*) > 1",
-                             now))
+                             {now}))
     v.add(seat_name(r[0], r[1]) + " has " + std::to_string(r[2]) + " live holds");
   // A live HELD reservation must be the seat's current hold.
   for (const auto& r : query(sql,
@@ -39,7 +39,7 @@ Verdict no_double_sale(soci::session& sql, long long now) {
                              " WHERE r.status = 'HELD' AND r.held_until_ms > :now AND"
                              " (s.status <> 'HELD' OR s.reservation_id IS NULL OR"
                              " s.reservation_id <> r.id OR s.holder_user_id <> r.user_id)",
-                             now))
+                             {now}))
     v.add("live hold " + std::to_string(r[0]) + " on " + seat_name(r[1], r[2]) +
           " is not the seat's hold");
   const auto sold = scalar(sql, "SELECT COUNT(*) FROM seats WHERE status = 'SOLD'");
@@ -145,13 +145,13 @@ Verdict deadlines(soci::session& sql, long long now, long long grace) {
   for (const auto& r : query(sql,
                              "SELECT schedule_id, seat_number, held_until_ms FROM seats"
                              " WHERE status = 'HELD' AND held_until_ms < :limit",
-                             now - grace))
+                             {now - grace}))
     v.add(seat_name(r[0], r[1]) + " HELD " + std::to_string((now - r[2]) / 1000) +
           " s past its held_until");
   for (const auto& r : query(sql,
                              "SELECT seq, expires_at_ms FROM queue_tokens"
                              " WHERE status = 'ACTIVE' AND expires_at_ms < :limit",
-                             now - grace))
+                             {now - grace}))
     v.add("token seq " + std::to_string(r[0]) + " ACTIVE " + std::to_string((now - r[1]) / 1000) +
           " s past its expiry");
   return v.verdict("no HELD seat / ACTIVE token past its deadline + grace",

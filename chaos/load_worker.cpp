@@ -44,6 +44,8 @@ void LoadWorker::run() {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
+  for (const auto& u : users_)
+    if (u.state == TokenState::active) record_.active_tokens.push_back(u.token);
 }
 
 bool LoadWorker::step() {
@@ -98,8 +100,15 @@ ApiReply LoadWorker::call(const char* op, const ApiRequest& request, Retry retry
   const auto started = std::chrono::steady_clock::now();
   ApiReply reply;
   bool retried = false;
+  int earlier_503 = 0, earlier_transport = 0;
   for (int attempt = 0; attempt < max_attempts; ++attempt) {
+    if (attempt > 0) {
+      earlier_503 += reply.status == 503;
+      earlier_transport += reply.status == 0;
+    }
     reply = clients_.send(node, request);
+    reply.earlier_503 = earlier_503;
+    reply.earlier_transport = earlier_transport;
     ++stats.attempts;
     ++stats.by_label[reply.label()];
     if (reply.status >= 500 && !(reply.status == 503 && reply.retry_after)) {

@@ -1,7 +1,8 @@
 // boxoffice-chaos: starts N boxoffice nodes on a fresh PostgreSQL schema, drives an on-sale
 // night against them while killing, freezing and restarting nodes, then checks the
 // invariants. Exit 0 only if every invariant holds; 1 if one is violated; 2 for bad flags;
-// 3 if the run could not be set up; 130 if interrupted (Ctrl-C) with every check passing. See docs/chaos.md.
+// 3 if the run could not be set up; 130 if interrupted (Ctrl-C) with every check passing. See
+// docs/chaos.md.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <atomic>
@@ -101,7 +102,7 @@ int run(const Options& options) {
     const CheckInputs inputs{options, world, record, sampler, timeline};
     for (auto&& v : check_database(*sql, inputs)) verdicts.push_back(std::move(v));
     for (auto&& v : check_acknowledged(*sql, inputs)) verdicts.push_back(std::move(v));
-    for (auto&& v : check_api(*sql, inputs, prober.active_token()))
+    for (auto&& v : check_api(*sql, inputs, prober.active_token(record.active_tokens)))
       verdicts.push_back(std::move(v));
 
     Violations exits;

@@ -106,8 +106,8 @@ void LoadWorker::charge(UserState& u, std::int64_t at_least) {
            keyed ? Retry::always : Retry::on_503);  // unkeyed: nothing changed only on 503
   if (reply.ok()) {
     u.balance = int_field(reply.body, "balance");
-    record_.charges.push_back(
-        {u.who.wallet, u.who.user, int_field(reply.body, "charged"), u.balance, key});
+    record_.charges.push_back({u.who.wallet, u.who.user, int_field(reply.body, "charged"),
+                               u.balance, key, reply.earlier_503 > 0});
   } else if (reply.unavailable()) {
     record_.unknown_charges.push_back({u.who.wallet, amount, key});
   }

@@ -76,8 +76,10 @@ bool Prober::probe(int node, std::string& failure) {
   return true;
 }
 
-std::string Prober::active_token() {
-  for (const auto& token : tokens_) {
+std::string Prober::active_token(const std::vector<std::string>& candidates) {
+  std::vector<std::string> all = tokens_;
+  all.insert(all.end(), candidates.begin(), candidates.end());
+  for (const auto& token : all) {
     if (token.empty()) continue;
     for (int node = 0; node < clients_.size(); ++node) {
       const auto reply = get(node, "/api/v1/queue/tokens/me", token);

@@ -26,7 +26,8 @@ class Prober {
                                        std::chrono::steady_clock::time_point since, double max_s,
                                        std::string& failure);
   // An ACTIVE probe token (for reads after the load), "" when none is ACTIVE.
-  std::string active_token();
+  // `candidates` are tried after the probe tokens.
+  std::string active_token(const std::vector<std::string>& candidates = {});
   // Kinds the last probe covered ("wallet+token+schedule" or "wallet+token").
   const std::string& kinds() const { return kinds_; }
 

@@ -28,6 +28,7 @@ void RunRecord::merge(RunRecord&& other) {
   append(holds, std::move(other.holds));
   append(payments, std::move(other.payments));
   append(cancels, std::move(other.cancels));
+  append(active_tokens, std::move(other.active_tokens));
   for (auto& bad : other.bad_answers)
     if (bad_answers.size() < 50) bad_answers.push_back(std::move(bad));
   bad_answer_count += other.bad_answer_count;

@@ -24,7 +24,8 @@ struct OpStats {
 // What the service acknowledged (2xx) to the tool; the invariants look for all of it.
 struct AckCharge {
   std::int64_t wallet = 0, user = 0, amount = 0, balance = 0;
-  std::string key;  // Idempotency-Key, "" when sent without
+  std::string key;         // Idempotency-Key, "" when sent without
+  bool after_503 = false;  // acknowledged by another node after a 503 for the same request
 };
 struct UnknownCharge {  // no answer: it may or may not have happened
   std::int64_t wallet = 0, amount = 0;
@@ -54,6 +55,7 @@ struct RunRecord {
   std::vector<std::int64_t> cancels;
   std::vector<BadAnswer> bad_answers;  // first 50 kept
   std::uint64_t bad_answer_count = 0;
+  std::vector<std::string> active_tokens;  // tokens last seen ACTIVE when the load stopped
   void merge(RunRecord&& other);
 };
 

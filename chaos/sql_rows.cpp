@@ -21,12 +21,12 @@ long long integer_at(const soci::row& row, std::size_t i) {
 }  // namespace
 
 std::vector<std::vector<long long>> query(soci::session& sql, const std::string& text,
-                                          std::optional<long long> parameter) {
+                                          std::vector<long long> parameters) {
   std::vector<std::vector<long long>> rows;
-  long long value = parameter.value_or(0);
   try {
-    soci::rowset<soci::row> rs =
-        parameter ? (sql.prepare << text, soci::use(value)) : (sql.prepare << text);
+    auto prepared = (sql.prepare << text);
+    for (auto& value : parameters) prepared, soci::use(value);
+    soci::rowset<soci::row> rs = prepared;
     for (const auto& row : rs) {
       std::vector<long long> out;
       for (std::size_t i = 0; i < row.size(); ++i) out.push_back(integer_at(row, i));
