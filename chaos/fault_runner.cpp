@@ -91,6 +91,8 @@ FaultRecord FaultRunner::inject(int node, FaultKind kind, const std::atomic<bool
     record.failover_s =
         prober_.until_all_pass(survivors, signalled, options_.failover_max_s, failure);
     record.probed = prober_.kinds();
+    record.probe_failures = prober_.failures();
+    record.survivor_503s = prober_.answered_503();
     if (!record.failover_s) record.note = "no failover within --failover-max: " + failure;
   }
   recover(record, node, signalled, interrupted);

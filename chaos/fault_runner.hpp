@@ -27,6 +27,8 @@ struct FaultRecord {
   std::optional<int> exit_code;       // of the killed/terminated process
   std::string probed;                 // entity kinds the probes covered
   std::string note;                   // what went wrong, if anything
+  std::vector<std::string> probe_failures;  // first failed probes of the failover
+  int survivor_503s = 0;                    // probes a surviving node answered with 503
 };
 
 // Injects faults on a schedule (one at a time, so with two or more nodes one is always up)

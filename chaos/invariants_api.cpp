@@ -104,13 +104,31 @@ Verdict failovers(const CheckInputs& in) {
                    std::to_string(in.timeline.size()) + " faults");
 }
 
+// API.md "Cluster": a node stopping on SIGTERM hands its entities over first, so no request
+// sent to a node that stays up fails because of it.
+Verdict graceful_handover(const CheckInputs& in) {
+  Violations v;
+  std::size_t terms = 0;
+  for (const auto& f : in.timeline) {
+    if (f.kind != FaultKind::term) continue;
+    ++terms;
+    if (f.survivor_503s > 0)
+      v.add("term of node " + std::to_string(f.node) + " at " +
+            std::to_string(static_cast<int>(f.at_s)) + " s: " + std::to_string(f.survivor_503s) +
+            " probes of survivors answered 503, first: " +
+            (f.probe_failures.empty() ? "" : f.probe_failures.front()));
+  }
+  return v.verdict("no 503 from a surviving node during a SIGTERM hand-over",
+                   std::to_string(terms) + " SIGTERM faults");
+}
+
 }  // namespace
 
 std::vector<Verdict> check_api(soci::session& sql, const CheckInputs& in,
                                const std::string& active_token) {
   NodeClients clients(in.world.addresses, in.options.http_timeout_s);
   return {balances_agree(sql, in, clients), seat_maps_agree(sql, in, clients, active_token),
-          answers(in), failovers(in)};
+          answers(in), failovers(in), graceful_handover(in)};
 }
 
 }  // namespace boxoffice::chaos

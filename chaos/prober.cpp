@@ -96,9 +96,17 @@ std::optional<double> Prober::until_all_pass(const std::vector<int>& nodes,
                                              double max_s, std::string& failure) {
   using clock = std::chrono::steady_clock;
   std::vector<int> pending = nodes;
+  failures_.clear();
+  answered_503_ = 0;
   while (true) {
     for (auto it = pending.begin(); it != pending.end();)
-      it = probe(*it, failure) ? pending.erase(it) : it + 1;
+      if (probe(*it, failure)) {
+        it = pending.erase(it);
+      } else {
+        if (failures_.size() < 3) failures_.push_back(failure);
+        if (failure.find(": 503") != std::string::npos) ++answered_503_;
+        ++it;
+      }
     const double elapsed = std::chrono::duration<double>(clock::now() - since).count();
     if (pending.empty()) {
       failure.clear();

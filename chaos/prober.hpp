@@ -28,6 +28,9 @@ class Prober {
   // An ACTIVE probe token (for reads after the load), "" when none is ACTIVE.
   // `candidates` are tried after the probe tokens.
   std::string active_token(const std::vector<std::string>& candidates = {});
+  // The first failures of the last until_all_pass, and how many were 503 answers.
+  const std::vector<std::string>& failures() const { return failures_; }
+  int answered_503() const { return answered_503_; }
   // Kinds the last probe covered ("wallet+token+schedule" or "wallet+token").
   const std::string& kinds() const { return kinds_; }
 
@@ -41,6 +44,8 @@ class Prober {
   std::vector<ChaosUser> wallets_;
   std::vector<std::string> tokens_;  // per probe user, "" when none
   std::string kinds_;
+  std::vector<std::string> failures_;
+  int answered_503_ = 0;
 };
 
 }  // namespace boxoffice::chaos

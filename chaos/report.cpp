@@ -95,6 +95,8 @@ nlohmann::json report_json(const RunSummary& s) {
                       {"recoveredSeconds", optional_json(f.recovered_s)},
                       {"exitCode", f.exit_code ? nlohmann::json(*f.exit_code) : nlohmann::json()},
                       {"probed", f.probed},
+                      {"firstProbeFailures", f.probe_failures},
+                      {"survivor503s", f.survivor_503s},
                       {"note", f.note}});
   nlohmann::json invariants = nlohmann::json::array();
   for (const auto& v : s.verdicts)
