@@ -225,7 +225,10 @@ void on_tick(Self* self, const StatePtr& state) {
     const auto& link = state->peers[i];
     if (!link.up && !link.connecting && !link.departed && !state->leaving) connect(self, state, i);
   }
-  hand_over_unowned(self, state);  // keys served for a peer whose view differed
+  if (state->leaving)
+    hand_over_unowned(self, state);  // what peers still sent meanwhile
+  else
+    hand_over_served_unowned(self, state);
   check_left(state);
   self->delayed_send(self, kTick, tick_atom::value);
 }

@@ -52,6 +52,20 @@ void hand_over_unowned(Self* self, const StatePtr& state) {
   }
 }
 
+void hand_over_served_unowned(Self* self, const StatePtr& state) {
+  auto keys = std::move(state->served_unowned);
+  state->served_unowned.clear();
+  for (const auto& key : keys) {
+    auto it = state->entities.find(key);
+    if (it == state->entities.end() || state->view.owns(key)) continue;
+    self->demonitor(it->second);
+    self->send(it->second, handover_atom::value);
+    --state->context().stats.entities_live;
+    ++state->context().stats.ownership_moves;
+    state->entities.erase(it);
+  }
+}
+
 }  // namespace routing
 
 caf::behavior router_actor(caf::event_based_actor* self, RouterSetup setup) {
@@ -105,6 +119,7 @@ caf::behavior router_actor(caf::event_based_actor* self, RouterSetup setup) {
         auto entity = entity_for(self, state, key);
         if (!entity) return caf::make_error(caf::sec::invalid_argument, "no actor kind for " + key);
         ++state->context().stats.served_for_peers;
+        if (!state->view.owns(key)) state->served_unowned.push_back(key);
         auto promise = self->make_response_promise();
         promise.delegate(entity, std::move(request));
         return promise;

@@ -38,6 +38,9 @@ struct RouterState {
 
   RouterSetup setup;
   std::unordered_map<std::string, caf::actor> entities;
+  // Keys served for a peer whose view of the cluster differed from this node's: handed
+  // over at the next tick unless this node owns them by then.
+  std::vector<std::string> served_unowned;
   std::vector<PeerLink> peers;
   ClusterView view;  // the current one; a copy is published on every change
   bool leaving = false;
@@ -59,6 +62,8 @@ void route(Self* self, const StatePtr& state, const std::string& key, caf::messa
 caf::actor entity_for(Self* self, const StatePtr& state, const std::string& key);
 // Tells every local entity this node no longer owns to stop once its writes are done.
 void hand_over_unowned(Self* self, const StatePtr& state);
+// The same for the keys served for peers since the last tick.
+void hand_over_served_unowned(Self* self, const StatePtr& state);
 
 // cluster_links.cpp
 void start_cluster(Self* self, const StatePtr& state);
