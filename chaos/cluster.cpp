@@ -103,8 +103,8 @@ void Cluster::start_all() {
     if (!wait_ready(i, options_.ready_timeout_s))
       throw std::runtime_error("node " + std::to_string(node_id(i)) + " (" + http_address(i) +
                                ") did not answer /readyz 200 within " +
-                               std::to_string(options_.ready_timeout_s) + " s; see " +
-                               process(i).log_path());
+                               std::to_string(options_.ready_timeout_s) +
+                               " s or exited; see the end of " + process(i).log_path());
     set_state(i, NodeState::up);
   }
 }
@@ -144,7 +144,10 @@ bool Cluster::wait_ready(int i, double timeout_s) {
   client->set_keep_alive(false);
   while (clock::now() < deadline) {
     if (auto result = client->Get("/readyz"); result && result->status == 200) return true;
-    if (process(i).wait_exit(std::chrono::milliseconds(0))) return false;  // exited
+    if (const auto code = process(i).wait_exit(std::chrono::milliseconds(0))) {
+      process(i).log_marker("node exited with code " + std::to_string(*code));
+      return false;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;
