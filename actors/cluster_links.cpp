@@ -102,10 +102,20 @@ void peer_up(Self* self, const StatePtr& state, std::size_t index, domain::NodeI
   hand_over_unowned(self, state);
 }
 
+void check_rejoined(const StatePtr& state) {
+  auto* watch = state->setup.stall_watch;
+  if (!watch || !watch->stalled() || state->stalls_handled != watch->stalls()) return;
+  for (const auto& link : state->peers)
+    if (!link.tried) return;
+  watch->clear();
+  announce("cluster: node {} rejoined after standing still", state->view.self);
+}
+
 void attempt_ended(const StatePtr& state, std::size_t index) {
   state->peers[index].connecting = false;
   state->peers[index].tried = true;
   check_first_round(state);
+  check_rejoined(state);
 }
 
 void introduce(Self* self, const StatePtr& state, std::size_t index, caf::actor remote) {
@@ -200,27 +210,37 @@ void start_cluster(Self* self, const StatePtr& state) {
   publish(state);
   check_first_round(state);
   if (!state->clustered()) return;
-  state->last_tick = wall_now();
   on_tick(self, state);
 }
 
-void on_tick(Self* self, const StatePtr& state) {
-  const auto now = wall_now();
-  const auto stall_limit =
-      std::max<domain::TimeMs>(2 * state->context().config.peer_timeout.count(), 3000);
-  if (now - state->last_tick > stall_limit) {
-    // This process stood still (SIGSTOP, a VM pause): the others may have served its
-    // entities meanwhile. Start every entity afresh from the database.
-    spdlog::warn("cluster: this node stood still for {} ms; reloading every entity",
-                 now - state->last_tick);
+bool check_stall(Self* self, const StatePtr& state) {
+  auto* watch = state->setup.stall_watch;
+  if (!watch || !state->clustered()) return false;
+  const auto stalls = watch->stalls();
+  if (stalls != state->stalls_handled) {
+    // This process stood still (SIGSTOP, a VM pause): the others may have declared it dead
+    // and served its entities meanwhile. Drop every entity (they reload from the database
+    // when asked again) and refuse work until every peer was tried once more.
+    state->stalls_handled = stalls;
+    spdlog::warn("cluster: node {} stood still; rejoining, every entity reloads", state->view.self);
+    auto& context = state->context();
     for (auto& [key, entity] : state->entities) {
       self->demonitor(entity);
       self->send(entity, handover_atom::value);
-      --state->context().stats.entities_live;
+      --context.stats.entities_live;
     }
     state->entities.clear();
+    for (auto& link : state->peers) link.tried = false;
+    if (!state->leaving)
+      for (std::size_t i = 0; i < state->peers.size(); ++i)
+        if (!state->peers[i].connecting && !state->peers[i].departed) connect(self, state, i);
+    check_rejoined(state);
   }
-  state->last_tick = now;
+  return watch->stalled();
+}
+
+void on_tick(Self* self, const StatePtr& state) {
+  check_stall(self, state);
   for (std::size_t i = 0; i < state->peers.size(); ++i) {
     const auto& link = state->peers[i];
     if (!link.up && !link.connecting && !link.departed && !state->leaving) connect(self, state, i);
@@ -246,6 +266,8 @@ caf::result<domain::NodeId, std::string> on_hello(Self* self, const StatePtr& st
   if (!sender) return caf::make_error(caf::sec::invalid_argument, "anonymous introduction");
   const auto index = link_index_for(state, address);
   peer_up(self, state, index, node, sender);
+  state->peers[index].tried = true;
+  check_rejoined(state);
   return caf::result<domain::NodeId, std::string>(state->view.self, state->view.self_address);
 }
 

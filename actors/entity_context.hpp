@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "actors/snapshot_board.hpp"
+#include "actors/stall_watch.hpp"
 #include "config/config.hpp"
 #include "domain/clock.hpp"
 #include "storage/worker_pool.hpp"
@@ -54,6 +55,12 @@ struct EntityContext {
   // Keeps the board alive for exit hooks, which CAF may run after the actor counts as done.
   std::shared_ptr<SnapshotBoard> board_lifetime;
   caf::actor router;  // set once the router is spawned
+
+  // Clustered: set while this process is known to have stood still and has not rejoined
+  // the cluster yet (see StallWatch). Entity actors then start no write: they answer 503
+  // and stop, and the next request loads the entity afresh from the database.
+  const StallWatch* stall_watch = nullptr;
+  bool stalled() const { return stall_watch && stall_watch->stalled(); }
 };
 
 }  // namespace boxoffice::actors

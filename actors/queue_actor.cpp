@@ -96,6 +96,16 @@ void flush(QueueActor* self, EntityContext* context) {
   publish_stats(self, context);
   schedule_timer(self);
   if (state.writing) return;
+  if (context->stalled()) {
+    // This node stood still and may have been declared dead meanwhile: another node may
+    // serve the line now. Write nothing of what memory decided; answer 503 and stop.
+    for (auto& [promise, token] : state.replies_after_commit)
+      promise.deliver(to_caf_error(domain::make_error(
+          ErrorCode::unavailable, "this node is rejoining the cluster after it stood still")));
+    state.replies_after_commit.clear();
+    stop_after_handover(self, context);
+    return;
+  }
   auto changes = state.room->take_changes();
   auto replies = std::move(state.replies_after_commit);
   state.replies_after_commit.clear();

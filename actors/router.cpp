@@ -20,6 +20,11 @@ caf::actor entity_for(Self* self, const StatePtr& state, const std::string& key)
 
 void route(Self* self, const StatePtr& state, const std::string& key, caf::message request,
            std::shared_ptr<ReplySlot> slot) {
+  if (check_stall(self, state)) {
+    slot->fail(domain::make_error(domain::ErrorCode::unavailable,
+                                  "this node is rejoining the cluster after it stood still"));
+    return;
+  }
   const auto owner = state->view.owner_of(key);
   if (owner != state->view.self) {
     if (auto* link = owner_link(state, owner)) {
@@ -66,6 +71,11 @@ void hand_over_served_unowned(Self* self, const StatePtr& state) {
   }
 }
 
+caf::error rejoining_error() {
+  return to_caf_error(domain::make_error(
+      domain::ErrorCode::unavailable, "this node is rejoining the cluster after it stood still"));
+}
+
 }  // namespace routing
 
 caf::behavior router_actor(caf::event_based_actor* self, RouterSetup setup) {
@@ -98,6 +108,7 @@ caf::behavior router_actor(caf::event_based_actor* self, RouterSetup setup) {
       // From one entity actor to another: the target answers the original requester.
       [self, state](forward_atom, const std::string& key,
                     caf::message& request) -> caf::result<caf::message> {
+        if (check_stall(self, state)) return rejoining_error();
         auto promise = self->make_response_promise();
         const auto owner = state->view.owner_of(key);
         if (owner != state->view.self) {
@@ -116,6 +127,9 @@ caf::behavior router_actor(caf::event_based_actor* self, RouterSetup setup) {
       // cluster differs for a moment (requests never bounce between nodes).
       [self, state](serve_atom, const std::string& key,
                     caf::message& request) -> caf::result<caf::message> {
+        // A request that waited out a freeze here may have been failed (503) by its sender
+        // long ago: it must not change anything now.
+        if (check_stall(self, state)) return rejoining_error();
         auto entity = entity_for(self, state, key);
         if (!entity) return caf::make_error(caf::sec::invalid_argument, "no actor kind for " + key);
         ++state->context().stats.served_for_peers;

@@ -9,6 +9,7 @@
 #include "actors/cluster_view.hpp"
 #include "actors/entity_context.hpp"
 #include "actors/reply_slot.hpp"
+#include "actors/stall_watch.hpp"
 
 namespace boxoffice::actors {
 
@@ -20,6 +21,7 @@ struct RouterSetup {
   EntityContext* context = nullptr;
   EntityFactory factory;
   ClusterBoard* cluster = nullptr;
+  StallWatch* stall_watch = nullptr;  // clustered only
   // Set once every configured peer was tried once (a node waits for it before serving HTTP,
   // so it does not start out believing it is alone).
   std::shared_ptr<std::promise<void>> first_round;

@@ -44,7 +44,7 @@ struct RouterState {
   std::vector<PeerLink> peers;
   ClusterView view;  // the current one; a copy is published on every change
   bool leaving = false;
-  domain::TimeMs last_tick = 0;
+  std::uint64_t stalls_handled = 0;  // StallWatch::stalls() when last handled
   std::vector<caf::response_promise> leave_waiters;
   domain::TimeMs leave_deadline = 0;
   std::size_t leave_acks_pending = 0;  // peers not yet told that this node is leaving
@@ -68,6 +68,9 @@ void hand_over_served_unowned(Self* self, const StatePtr& state);
 // cluster_links.cpp
 void start_cluster(Self* self, const StatePtr& state);
 void on_tick(Self* self, const StatePtr& state);
+// True while this node rejoins the cluster after it stood still (detected here too, so that
+// requests that waited out a freeze are not served from the old view).
+bool check_stall(Self* self, const StatePtr& state);
 caf::result<domain::NodeId, std::string> on_hello(Self* self, const StatePtr& state,
                                                   domain::NodeId node, const std::string& address);
 bool on_leaving(Self* self, const StatePtr& state, domain::NodeId node);

@@ -61,6 +61,12 @@ struct Runtime::Impl {
     };
     setup.cluster = &cluster;
     setup.first_round = first_round;
+    if (configuration.cluster_listen) {
+      // Half the time the peers wait before declaring this node dead.
+      stall_watch = std::make_unique<StallWatch>(configuration.peer_timeout / 2);
+      setup.stall_watch = stall_watch.get();
+      context.stall_watch = stall_watch.get();
+    }
     context.router = system.spawn(router_actor, std::move(setup));
     if (const auto& listen = configuration.cluster_listen) {
       auto port = system.middleman().publish(
@@ -84,6 +90,7 @@ struct Runtime::Impl {
     system.await_all_actors_done();
   }
 
+  std::unique_ptr<StallWatch> stall_watch;  // outlives every actor (destroyed last)
   caf::actor_system_config caf_config;
   caf::actor_system system;
   ActorStats stats;

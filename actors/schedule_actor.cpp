@@ -60,6 +60,10 @@ SeatMapReply seat_map_reply(const domain::SeatMap& map, domain::TimeMs now) {
 void pay(ScheduleActor* self, EntityContext* context, PayRequest request,
          caf::response_promise promise) {
   auto& state = self->state;
+  if (context->stalled()) {  // see refuse_after_stall in schedule_writes.cpp
+    promise.deliver(unavailable());
+    return;
+  }
   const auto now = context->clock.now_ms();
   auto seat = state.map.check_live_hold(request.reservation, request.user, now);
   if (seat.ok() && state.releasing.count(request.reservation))

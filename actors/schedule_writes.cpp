@@ -102,9 +102,10 @@ void reload(ScheduleActor* self, EntityContext* context, std::function<void()> t
           self->quit(caf::sec::runtime_error);
           return;
         }
-        const auto before = self->state.map.seats().size();
-        (void)before;
         self->state.map = std::move(**outcome.value);
+        // Holds another owner wrote have no timer here yet.
+        for (const auto& seat : self->state.map.seats())
+          if (seat.status == domain::SeatStatus::held) arm_expiry(self, context, seat);
         publish(self, context);
         then();
       });
@@ -193,9 +194,29 @@ void finish_write(ScheduleActor* self, EntityContext* context, std::vector<Queue
   write_next(self, context);
 }
 
+// See the wallet actor: after this node stood still nothing queued is written.
+bool refuse_after_stall(ScheduleActor* self, EntityContext* context) {
+  if (!context->stalled()) return false;
+  auto& state = self->state;
+  for (auto& hold : state.holds) {
+    hold.promise.deliver(unavailable());
+    answer_followers(self, hold.seat, unavailable());
+  }
+  for (auto& release : state.releases)
+    if (release.promise) release.promise->deliver(unavailable());
+  state.holds.clear();
+  state.releases.clear();
+  state.pending_holder.clear();
+  state.releasing.clear();
+  state.stopping = true;
+  if (state.payments_in_flight.empty()) self->quit();
+  return true;
+}
+
 void write_next(ScheduleActor* self, EntityContext* context) {
   auto& state = self->state;
   if (state.writing) return;
+  if (refuse_after_stall(self, context)) return;
   if (state.holds.empty() && state.releases.empty()) {
     if (state.stopping && state.payments_in_flight.empty()) self->quit();
     return;
@@ -207,6 +228,22 @@ void write_next(ScheduleActor* self, EntityContext* context) {
   while (!state.holds.empty() && holds.size() < kMaxBatch) {
     auto hold = std::move(state.holds.front());
     state.holds.pop_front();
+    // Decided on the map as it was then; a reload since (a conflict, a payment whose outcome
+    // was unknown) may have changed the seat: decide again on what memory holds now, so a
+    // seat sold meanwhile is never written as HELD with its fresh version.
+    const auto decision = state.map.decide_hold(hold.seat, hold.user, now, 0);
+    if (!decision.ok() || decision->existing) {
+      state.pending_holder.erase(hold.seat);
+      if (!decision.ok()) {
+        hold.promise.deliver(to_caf_error(decision.error()));
+        answer_followers(self, hold.seat, to_caf_error(decision.error()));
+      } else {
+        const auto view = state.map.hold_view(*state.map.find(hold.seat), false);
+        hold.promise.deliver(view);
+        answer_followers(self, hold.seat, view);
+      }
+      continue;
+    }
     const auto& seat = *state.map.find(hold.seat);
     storage::PendingHold write;
     write.seat = hold.seat;
@@ -224,8 +261,21 @@ void write_next(ScheduleActor* self, EntityContext* context) {
     auto release = std::move(state.releases.front());
     state.releases.pop_front();
     const auto& seat = *state.map.find(release.seat);
+    // The same: only a seat still HELD by this reservation is released (a reload may show
+    // it SOLD now, with the same reservation and a version the write would match).
+    if (seat.status != domain::SeatStatus::held || seat.reservation != release.reservation) {
+      state.releasing.erase(release.reservation);
+      if (release.promise)
+        release.promise->deliver(domain_error(ErrorCode::reservation_expired,
+                                              "the reservation is not a live hold any more"));
+      continue;
+    }
     release_writes.push_back({release.seat, release.reservation, seat.version, release.cancelled});
     releases.push_back(std::move(release));
+  }
+  if (holds.empty() && releases.empty()) {
+    write_next(self, context);  // nothing left to write: stop if asked to, or go on queueing
+    return;
   }
   state.writing = true;
   const auto id = state.map.schedule().id;

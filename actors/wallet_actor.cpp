@@ -215,9 +215,26 @@ void write_next_payment(WalletActor* self, EntityContext* context) {
       });
 }
 
+// This node stood still and may have been declared dead meanwhile: what is queued was
+// perhaps failed (503) by the node that forwarded it, and another node may own this wallet
+// now. Write nothing; answer 503 and stop (the next request loads afresh).
+bool refuse_after_stall(WalletActor* self, EntityContext* context) {
+  if (!context->stalled()) return false;
+  const auto error = to_caf_error(domain::make_error(
+      ErrorCode::unavailable, "this node is rejoining the cluster after it stood still"));
+  auto& state = self->state;
+  for (auto& charge : state.queued) charge.promise.deliver(error);
+  for (auto& payment : state.payments) payment.promise.deliver(error);
+  state.queued.clear();
+  state.payments.clear();
+  self->quit();
+  return true;
+}
+
 void write_next_batch(WalletActor* self, EntityContext* context) {
   auto& state = self->state;
   if (state.writing) return;
+  if (refuse_after_stall(self, context)) return;
   if (!state.payments.empty()) {
     write_next_payment(self, context);
     return;
