@@ -223,12 +223,7 @@ bool check_stall(Self* self, const StatePtr& state) {
     // when asked again) and refuse work until every peer was tried once more.
     state->stalls_handled = stalls;
     spdlog::warn("cluster: node {} stood still; rejoining, every entity reloads", state->view.self);
-    auto& context = state->context();
-    for (auto& [key, entity] : state->entities) {
-      self->demonitor(entity);
-      self->send(entity, handover_atom::value);
-      --context.stats.entities_live;
-    }
+    for (auto& [key, entity] : state->entities) hand_over(self, state, key, entity, true);
     state->entities.clear();
     for (auto& link : state->peers) link.tried = false;
     if (!state->leaving)

@@ -40,6 +40,8 @@ using hello_atom = caf::atom_constant<caf::atom("hello")>;
 using leaving_atom = caf::atom_constant<caf::atom("leaving")>;
 using handover_atom = caf::atom_constant<caf::atom("handover")>;
 using leave_atom = caf::atom_constant<caf::atom("leave")>;
+// refresh = an actor of this key elsewhere stopped after writing: reload yours.
+using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
 
 // Work to finish inside an actor after a storage job (see storage_bridge.hpp).
 struct Continuation {

@@ -21,8 +21,7 @@ caf::actor entity_for(Self* self, const StatePtr& state, const std::string& key)
 void route(Self* self, const StatePtr& state, const std::string& key, caf::message request,
            std::shared_ptr<ReplySlot> slot) {
   if (check_stall(self, state)) {
-    slot->fail(domain::make_error(domain::ErrorCode::unavailable,
-                                  "this node is rejoining the cluster after it stood still"));
+    slot->fail(to_domain_error(rejoining_error()));
     return;
   }
   const auto owner = state->view.owner_of(key);
@@ -42,6 +41,33 @@ void route(Self* self, const StatePtr& state, const std::string& key, caf::messa
   slot->ask(self, entity, std::move(request));
 }
 
+void hand_over(Self* self, const StatePtr& state, const std::string& key, const caf::actor& entity,
+               bool refresh_owner) {
+  // Still monitored: when it has finished its writes and stopped, the key's owner reloads.
+  if (refresh_owner)
+    state->handed_over.emplace(entity.address(), key);
+  else
+    self->demonitor(entity);
+  self->send(entity, handover_atom::value);
+  --state->context().stats.entities_live;
+  ++state->context().stats.ownership_moves;
+}
+
+void refresh(Self* self, const StatePtr& state, const std::string& key) {
+  const auto owner = state->view.owner_of(key);
+  if (owner != state->view.self) {
+    if (auto* link = owner_link(state, owner)) self->send(link->router, refresh_atom::value, key);
+    return;
+  }
+  auto it = state->entities.find(key);
+  if (it == state->entities.end()) return;
+  // Loaded while another node's actor still wrote: start afresh on the next request.
+  const auto entity = it->second;
+  state->entities.erase(it);
+  hand_over(self, state, key, entity, false);
+  --state->context().stats.ownership_moves;  // not a move: a reload
+}
+
 void hand_over_unowned(Self* self, const StatePtr& state) {
   auto& entities = state->entities;
   for (auto it = entities.begin(); it != entities.end();) {
@@ -49,10 +75,7 @@ void hand_over_unowned(Self* self, const StatePtr& state) {
       ++it;
       continue;
     }
-    self->demonitor(it->second);
-    self->send(it->second, handover_atom::value);
-    --state->context().stats.entities_live;
-    ++state->context().stats.ownership_moves;
+    hand_over(self, state, it->first, it->second, true);
     it = entities.erase(it);
   }
 }
@@ -63,10 +86,7 @@ void hand_over_served_unowned(Self* self, const StatePtr& state) {
   for (const auto& key : keys) {
     auto it = state->entities.find(key);
     if (it == state->entities.end() || state->view.owns(key)) continue;
-    self->demonitor(it->second);
-    self->send(it->second, handover_atom::value);
-    --state->context().stats.entities_live;
-    ++state->context().stats.ownership_moves;
+    hand_over(self, state, key, it->second, true);
     state->entities.erase(it);
   }
 }
@@ -96,6 +116,14 @@ caf::behavior router_actor(caf::event_based_actor* self, RouterSetup setup) {
         --state->context().stats.entities_live;
         return;
       }
+    }
+    if (auto it = state->handed_over.find(down.source); it != state->handed_over.end()) {
+      // Its last writes are in the database now: whoever owns the key must not answer
+      // from what it loaded before them.
+      const auto key = it->second;
+      state->handed_over.erase(it);
+      refresh(self, state, key);
+      return;
     }
     on_peer_down(self, state, down.source);
   });
@@ -154,6 +182,15 @@ caf::behavior router_actor(caf::event_based_actor* self, RouterSetup setup) {
       },
       [self, state](leaving_atom, domain::NodeId node) { return on_leaving(self, state, node); },
       [self, state](leave_atom) { return on_leave(self, state); },
+      // Another node's actor for this key stopped after writing: reload ours.
+      [self, state](refresh_atom, const std::string& key) {
+        auto it = state->entities.find(key);
+        if (it == state->entities.end()) return;
+        const auto entity = it->second;
+        state->entities.erase(it);
+        hand_over(self, state, key, entity, false);
+        --state->context().stats.ownership_moves;
+      },
       [self, state](tick_atom) { on_tick(self, state); },
   };
 }

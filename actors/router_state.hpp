@@ -41,6 +41,8 @@ struct RouterState {
   // Keys served for a peer whose view of the cluster differed from this node's: handed
   // over at the next tick unless this node owns them by then.
   std::vector<std::string> served_unowned;
+  // Entity actors told to stop (handover), until they did: then the key's owner reloads.
+  std::unordered_map<caf::actor_addr, std::string> handed_over;
   std::vector<PeerLink> peers;
   ClusterView view;  // the current one; a copy is published on every change
   bool leaving = false;
@@ -60,6 +62,12 @@ using StatePtr = std::shared_ptr<RouterState>;
 void route(Self* self, const StatePtr& state, const std::string& key, caf::message request,
            std::shared_ptr<ReplySlot> slot);
 caf::actor entity_for(Self* self, const StatePtr& state, const std::string& key);
+// Forgets a local entity actor and tells it to stop once its writes are done; with
+// `refresh_owner`, the key's owner then reloads what it may have loaded before those writes.
+void hand_over(Self* self, const StatePtr& state, const std::string& key, const caf::actor& entity,
+               bool refresh_owner);
+// The error of requests refused while this node rejoins after standing still.
+caf::error rejoining_error();
 // Tells every local entity this node no longer owns to stop once its writes are done.
 void hand_over_unowned(Self* self, const StatePtr& state);
 // The same for the keys served for peers since the last tick.
