@@ -24,8 +24,8 @@ BOOST_AUTO_TEST_CASE(holds_raced_over_three_nodes_have_one_winner_per_seat) {
   for (int fan = 0; fan < kFans; ++fan) {
     const auto user = create_user(*admin, "fan" + std::to_string(fan));
     const auto issued = issue_token(*admin, user.user);
-    BOOST_TEST_REQUIRE(issued.json().value("status", "") == "ACTIVE", issued.shown());
-    tokens.push_back(issued.json().at("token").get<std::string>());
+    BOOST_TEST_REQUIRE(issued.body_json().value("status", "") == "ACTIVE", shown(issued));
+    tokens.push_back(issued.body_json().at("token").get<std::string>());
   }
 
   std::mutex mutex;
@@ -54,7 +54,7 @@ BOOST_AUTO_TEST_CASE(holds_raced_over_three_nodes_have_one_winner_per_seat) {
         else if (answer.status == 409 && answer.code() == "SEAT_UNAVAILABLE")
           ++refused;
         else
-          BOOST_TEST(false, "unexpected answer: " << answer.shown());
+          BOOST_TEST(false, "unexpected answer: " << shown(answer));
       }
       BOOST_TEST(won == 1);
       BOOST_TEST(refused == kFans - 1);
@@ -64,8 +64,9 @@ BOOST_AUTO_TEST_CASE(holds_raced_over_three_nodes_have_one_winner_per_seat) {
   for (int node = 1; node <= 3; ++node) {
     auto http = cluster.client(node);
     const auto map = seats(*http, tokens[0], schedule);
-    BOOST_TEST_REQUIRE(map.status == 200, map.shown());
-    for (const auto& seat : map.json().at("seats")) BOOST_TEST(seat.value("status", "") == "HELD");
+    BOOST_TEST_REQUIRE(map.status == 200, shown(map));
+    for (const auto& seat : map.body_json().at("seats"))
+      BOOST_TEST(seat.value("status", "") == "HELD");
   }
 }
 

@@ -21,15 +21,13 @@
 
 #include "domain/rfc3339.hpp"
 #include "storage/session_factory.hpp"
+#include "support/answer_checks.hpp"
 #include "support/test_database.hpp"
 #include "support/test_node.hpp"
 
 namespace {
 
-using boxoffice::testing::admin_headers;
-using boxoffice::testing::fresh_database;
-using boxoffice::testing::serve_config;
-using boxoffice::testing::TestNode;
+using namespace boxoffice::testing;  // Answer, checks, TestNode, databases
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
@@ -37,50 +35,6 @@ using std::chrono::milliseconds;
 constexpr std::int64_t kHour = 3'600'000;
 constexpr std::int64_t kPrice = 70'000;
 constexpr auto kDeadline = std::chrono::seconds(15);
-
-// What a client sees of one answer.
-struct Answer {
-  int status = 0;  // 0: no answer at all
-  std::string body;
-  std::string content_type;
-
-  json body_json() const { return json::parse(body, nullptr, false); }
-  std::string code() const {
-    const auto parsed = body_json();
-    return parsed.is_object() ? parsed.value("code", std::string()) : std::string();
-  }
-};
-
-Answer answer_of(const httplib::Result& result) {
-  if (!result) return {};
-  return {result->status, result->body, result->get_header_value("Content-Type")};
-}
-
-std::string shown(const Answer& answer) {
-  if (answer.status == 0) return "no answer";
-  return std::to_string(answer.status) + " " + answer.content_type + " " + answer.body;
-}
-
-json json_body(const Answer& answer, int status, const std::string& what) {
-  BOOST_TEST_REQUIRE(answer.status == status,
-                     what << ": expected " << status << ", got " << shown(answer));
-  const auto body = answer.body_json();
-  BOOST_TEST_REQUIRE(body.is_object(), what << ": " << answer.body);
-  return body;
-}
-
-void expect_problem(const Answer& answer, int status, const std::string& code,
-                    const std::string& what) {
-  BOOST_TEST((answer.status == status && answer.code() == code),
-             what << ": expected " << status << " " << code << ", got " << shown(answer));
-}
-
-std::int64_t int_field(const json& body, const char* field) {
-  BOOST_TEST_REQUIRE(body.contains(field), field << " missing: " << body.dump());
-  BOOST_TEST_REQUIRE(body.at(field).is_number_integer(),
-                     field << " not an integer: " << body.dump());
-  return body.at(field).get<std::int64_t>();
-}
 
 std::int64_t wall_ms() {
   return std::chrono::duration_cast<milliseconds>(

@@ -23,30 +23,11 @@ Answer post(httplib::Client& client, const std::string& path, const httplib::Hea
 
 // The created resource's body; throws (failing the test) on anything but 201.
 json created(const Answer& answer, const std::string& what) {
-  if (answer.status != 201) throw std::runtime_error(what + ": " + answer.shown());
-  return answer.json();
+  if (answer.status != 201) throw std::runtime_error(what + ": " + shown(answer));
+  return answer.body_json();
 }
 
 }  // namespace
-
-json Answer::json() const {
-  return json::parse(body, nullptr, false);
-}
-
-std::string Answer::code() const {
-  const auto parsed = json();
-  return parsed.is_object() ? parsed.value("code", std::string()) : std::string();
-}
-
-std::string Answer::shown() const {
-  if (status == 0) return "no answer";
-  return std::to_string(status) + " " + body;
-}
-
-Answer answer_of(const httplib::Result& result) {
-  if (!result) return {};
-  return {result->status, result->body, result->get_header_value("Retry-After")};
-}
 
 NewUser create_user(httplib::Client& client, const std::string& name,
                     const std::string& admin_key) {

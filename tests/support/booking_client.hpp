@@ -6,20 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "support/answer_checks.hpp"
+
 namespace boxoffice::testing {
-
-// What a client sees of one answer.
-struct Answer {
-  int status = 0;  // 0: no answer at all (connection refused, reset, timed out)
-  std::string body;
-  std::string retry_after;
-
-  nlohmann::json json() const;
-  std::string code() const;  // the problem's "code", or ""
-  std::string shown() const;
-};
-
-Answer answer_of(const httplib::Result& result);
 
 // The admin API (key "k" unless told otherwise).
 struct NewUser {

@@ -1,0 +1,33 @@
+#pragma once
+
+// What a test client sees of one HTTP answer, and the checks every HTTP suite makes of it.
+#include <httplib.h>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace boxoffice::testing {
+
+struct Answer {
+  int status = 0;  // 0: no answer at all (connection refused, reset, timed out)
+  std::string body;
+  std::string content_type;
+  std::string retry_after;
+
+  nlohmann::json body_json() const;  // discarded (not an object) when the body is no JSON
+  std::string code() const;          // the problem's "code", or ""
+};
+
+Answer answer_of(const httplib::Result& result);
+std::string shown(const Answer& answer);  // for failure messages
+
+// A problem+json answer with this status and code, and its required members.
+void expect_problem(const Answer& answer, int status, const std::string& code,
+                    const std::string& what = "");
+// An application/json answer with this status; returns its body.
+nlohmann::json json_body(const Answer& answer, int status, const std::string& what = "");
+// An RFC 3339 UTC time field, in ms since the epoch.
+std::int64_t time_field(const nlohmann::json& body, const char* field);
+std::int64_t int_field(const nlohmann::json& body, const char* field);
+
+}  // namespace boxoffice::testing
