@@ -66,6 +66,10 @@ class MixedLoad {
     std::lock_guard lock(mutex_);
     return statuses_;
   }
+  std::string first_5xx() {
+    std::lock_guard lock(mutex_);
+    return first_5xx_;
+  }
   std::vector<std::string> server_errors() {
     std::lock_guard lock(mutex_);
     return server_errors_;
@@ -120,6 +124,8 @@ class MixedLoad {
       answered_more_.notify_all();
       if (answer.status >= 500 && (answer.status != 503 || answer.retry_after.empty()))
         server_errors_.push_back("node " + std::to_string(node) + ": " + shown(answer));
+      if (answer.status >= 500 && first_5xx_.empty())
+        first_5xx_ = "node " + std::to_string(node) + ": " + shown(answer);
       if (amount > 0 && answer.status == 200) acknowledged_[account.ids.wallet] += amount;
     }
   }
@@ -135,6 +141,7 @@ class MixedLoad {
   std::vector<bool> serving_;
   std::map<int, int> statuses_;
   std::vector<std::string> server_errors_;
+  std::string first_5xx_;  // for failure messages
   std::map<std::int64_t, long long> acknowledged_;
   std::map<std::int64_t, long long> attempted_;
 };
@@ -294,7 +301,8 @@ BOOST_AUTO_TEST_CASE(a_rolling_restart_gives_no_server_error) {
   const auto statuses = load.statuses();
   BOOST_TEST_MESSAGE("answers: " << show(statuses));
   for (const auto& [status, count] : statuses)
-    BOOST_TEST(status < 500, count << " answers with status " << status);
+    BOOST_TEST(status < 500,
+               count << " answers with status " << status << ", first: " << load.first_5xx());
   fixture.check_invariants(load);
 }
 
