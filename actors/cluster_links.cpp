@@ -47,13 +47,6 @@ void check_first_round(const StatePtr& state) {
   state->setup.first_round.reset();
 }
 
-void check_left(const StatePtr& state) {
-  if (!state->leaving || state->leave_waiters.empty() || state->leave_acks_pending > 0) return;
-  if (!state->entities.empty() && wall_now() < state->leave_deadline) return;
-  for (auto& waiter : state->leave_waiters) waiter.deliver(true);
-  state->leave_waiters.clear();
-}
-
 // The link is not up any more: its unanswered requests go to the new owner when that is
 // safe, otherwise they fail (503: the client may retry with its Idempotency-Key).
 void take_down(Self* self, const StatePtr& state, std::size_t index, const std::string& why) {
@@ -178,6 +171,19 @@ bool valid_address(const std::string& address) {
 }
 
 }  // namespace
+
+void check_left(const StatePtr& state) {
+  if (!state->leaving || state->leave_waiters.empty()) return;
+  const bool settled =
+      state->leave_acks_pending == 0 && state->entities.empty() && state->handed_over.empty();
+  if (!settled && wall_now() < state->leave_deadline) return;
+  if (!settled)
+    spdlog::warn("cluster: node {} left with {} peers not told and {} actors still writing",
+                 state->view.self, state->leave_acks_pending,
+                 state->entities.size() + state->handed_over.size());
+  for (auto& waiter : state->leave_waiters) waiter.deliver(true);
+  state->leave_waiters.clear();
+}
 
 PeerLink* owner_link(const StatePtr& state, domain::NodeId node) {
   for (auto& link : state->peers)

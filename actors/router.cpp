@@ -43,11 +43,9 @@ void route(Self* self, const StatePtr& state, const std::string& key, caf::messa
 
 void hand_over(Self* self, const StatePtr& state, const std::string& key, const caf::actor& entity,
                bool refresh_owner) {
-  // Still monitored: when it has finished its writes and stopped, the key's owner reloads.
-  if (refresh_owner)
-    state->handed_over.emplace(entity.address(), key);
-  else
-    self->demonitor(entity);
+  // Still monitored: when it has finished its writes and stopped, the key's owner reloads
+  // (if asked to), and a leaving node knows its database work is done.
+  state->handed_over[entity.address()] = HandedOver{key, refresh_owner};
   self->send(entity, handover_atom::value);
   --state->context().stats.entities_live;
   ++state->context().stats.ownership_moves;
@@ -114,15 +112,17 @@ caf::behavior router_actor(caf::event_based_actor* self, RouterSetup setup) {
       if (it->second.address() == down.source) {
         entities.erase(it);
         --state->context().stats.entities_live;
+        check_left(state);
         return;
       }
     }
     if (auto it = state->handed_over.find(down.source); it != state->handed_over.end()) {
       // Its last writes are in the database now: whoever owns the key must not answer
       // from what it loaded before them.
-      const auto key = it->second;
+      const auto stopped = std::move(it->second);
       state->handed_over.erase(it);
-      refresh(self, state, key);
+      if (stopped.refresh_owner) refresh(self, state, stopped.key);
+      check_left(state);
       return;
     }
     on_peer_down(self, state, down.source);

@@ -17,6 +17,12 @@ struct RemoteAsk {
   caf::message request;
 };
 
+// An entity actor told to stop once its writes are done.
+struct HandedOver {
+  std::string key;
+  bool refresh_owner = false;
+};
+
 // One other node: configured by address, learned by id once it answered.
 struct PeerLink {
   std::string host;
@@ -41,8 +47,9 @@ struct RouterState {
   // Keys served for a peer whose view of the cluster differed from this node's: handed
   // over at the next tick unless this node owns them by then.
   std::vector<std::string> served_unowned;
-  // Entity actors told to stop (handover), until they did: then the key's owner reloads.
-  std::unordered_map<caf::actor_addr, std::string> handed_over;
+  // Entity actors told to stop (handover) until they did, with the key whose owner then
+  // reloads (if asked to). A leaving node waits for them: their writes need its database.
+  std::unordered_map<caf::actor_addr, HandedOver> handed_over;
   std::vector<PeerLink> peers;
   ClusterView view;  // the current one; a copy is published on every change
   bool leaving = false;
@@ -75,6 +82,9 @@ void hand_over_served_unowned(Self* self, const StatePtr& state);
 
 // cluster_links.cpp
 void start_cluster(Self* self, const StatePtr& state);
+// Answers leave() once the peers know and every local entity actor has stopped (or the
+// deadline passed).
+void check_left(const StatePtr& state);
 void on_tick(Self* self, const StatePtr& state);
 // True while this node rejoins the cluster after it stood still (detected here too, so that
 // requests that waited out a freeze are not served from the old view).
