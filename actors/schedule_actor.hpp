@@ -17,6 +17,7 @@ struct QueuedHold {
   std::int32_t seat = 0;
   domain::Id user = 0;
   caf::response_promise promise;
+  int attempts = 0;  // writes that lost a race to another writer
 };
 
 struct QueuedRelease {

@@ -13,6 +13,10 @@ namespace boxoffice::actors::schedule {
 using domain::ErrorCode;
 
 constexpr std::size_t kMaxBatch = 512;
+// Writes a request may lose to another writer before it is refused (503). Each loss means
+// the other writer committed; during a cluster move the old owner's actor drains a short
+// queue and stops, so a few attempts are always enough and this only bounds a livelock.
+constexpr int kMaxAttempts = 8;
 
 caf::error domain_error(ErrorCode code, const std::string& detail) {
   return to_caf_error(domain::make_error(code, detail));
@@ -120,12 +124,12 @@ void finish_write(ScheduleActor* self, EntityContext* context, std::vector<Queue
   for (const auto& release : releases) state.releasing.erase(release.reservation);
   if (!outcome.value || outcome.value->version_conflict) {
     // Nothing was written. Another writer changed a seat (a second owner during a cluster
-    // move) or the database failed: reload, then decide the holds again.
-    if (!outcome.value)
-      log_failure(outcome.error, "schedule write");
-    else
-      ++context->stats.version_conflicts;
-    const bool failed = !outcome.value;
+    // move: a version conflict, or a constraint that keeps one live hold per seat) or the
+    // database failed: reload, then decide the holds again.
+    const bool lost_race = outcome.value || storage::lost_to_another_writer(outcome.error);
+    if (lost_race) ++context->stats.version_conflicts;
+    if (!lost_race) log_failure(outcome.error, "schedule write");
+    const bool failed = !lost_race;
     reload(self, context,
            [self, context, holds = std::move(holds), releases = std::move(releases),
             failed]() mutable {
@@ -138,7 +142,7 @@ void finish_write(ScheduleActor* self, EntityContext* context, std::vector<Queue
                                                                 "the reservation changed"));
              }
              for (auto& hold : holds) {
-               if (failed) {
+               if (failed || ++hold.attempts >= kMaxAttempts) {
                  hold.promise.deliver(unavailable());
                  answer_followers(self, hold.seat, unavailable());
                  continue;

@@ -16,7 +16,10 @@ using storage::ChargeOutcome;
 namespace {
 
 constexpr std::size_t kMaxBatch = 512;
-constexpr int kMaxAttempts = 3;
+// Writes a request may lose to another writer before it is refused (503). Each loss means
+// the other writer committed; during a cluster move the old owner's actor drains a short
+// queue and stops, so a few attempts are always enough and this only bounds a livelock.
+constexpr int kMaxAttempts = 8;
 
 caf::behavior ready(WalletActor* self, EntityContext* context);
 
@@ -76,15 +79,16 @@ void finish_batch(WalletActor* self, EntityContext* context, std::vector<QueuedC
   auto& state = self->state;
   const bool conflict = outcome.value && outcome.value->version_conflict;
   if (!outcome.value || conflict) {
-    // Nothing was written. Reload what the database holds and try again (a bounded number
-    // of times): another writer (a second owner during a cluster move) got there first.
-    if (conflict) ++context->stats.version_conflicts;
-    const auto failure =
-        outcome.value
-            ? domain::make_error(ErrorCode::unavailable, "the wallet changed concurrently; retry")
-            : storage_failure(outcome.error, "charge batch");
+    // Nothing was written. Another writer (a second owner during a cluster move) got there
+    // first: reload what the database holds and try again, a bounded number of times. The
+    // database failed: answer 503 now (the client retries with its Idempotency-Key).
+    const bool lost_race = conflict || storage::lost_to_another_writer(outcome.error);
+    if (lost_race) ++context->stats.version_conflicts;
+    const auto failure = lost_race ? domain::make_error(ErrorCode::unavailable,
+                                                        "the wallet changed concurrently; retry")
+                                   : storage_failure(outcome.error, "charge batch");
     for (auto it = batch.rbegin(); it != batch.rend(); ++it) {
-      if (++it->attempts >= kMaxAttempts)
+      if (!lost_race || ++it->attempts >= kMaxAttempts)
         it->promise.deliver(to_caf_error(failure));
       else
         state.queued.push_front(std::move(*it));

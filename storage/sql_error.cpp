@@ -35,6 +35,18 @@ SqlFailure classify(const std::exception& error) {
   return SqlFailure::other;
 }
 
+bool lost_to_another_writer(const std::exception_ptr& error) {
+  if (!error) return false;
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    const auto failure = classify(e);
+    return failure == SqlFailure::unique_violation || failure == SqlFailure::retryable;
+  } catch (...) {
+  }
+  return false;
+}
+
 std::string describe(const std::exception& error) {
   std::string message = error.what();
   if (const auto newline = message.find('\n'); newline != std::string::npos)

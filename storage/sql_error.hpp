@@ -16,6 +16,10 @@ enum class SqlFailure {
 // Classifies an exception thrown by SOCI (any other exception is `other`).
 SqlFailure classify(const std::exception& error);
 
+// True for a write refused because another writer got there first: a unique constraint,
+// a serialization failure or deadlock (SQLite: busy/locked). Reload and decide again.
+bool lost_to_another_writer(const std::exception_ptr& error);
+
 // Short text for logs: the SQL state or SQLite code and the message's first line.
 std::string describe(const std::exception& error);
 

@@ -1,56 +1,26 @@
 #include <boost/test/unit_test.hpp>
 #include <thread>
 
-#include "actors/gateway.hpp"
-#include "actors/runtime.hpp"
-#include "domain/clock.hpp"
 #include "storage/catalog_repository.hpp"
 #include "storage/migrations.hpp"
 #include "storage/session_factory.hpp"
 #include "storage/wallet_repository.hpp"
-#include "storage/worker_pool.hpp"
+#include "support/actor_stack.hpp"
 #include "support/test_database.hpp"
-#include "support/test_node.hpp"
 
 namespace boxoffice::actors {
 namespace {
 
-// Actors and storage without HTTP: the gateway as the HTTP front would call it.
-struct WalletActors {
-  config::DatabaseTarget database = testing::fresh_database("wallet_actor");
-  config::Config config = testing::serve_config(database, {"--max-balance", "1000000000000"});
-  domain::SystemClock clock;
-  std::unique_ptr<storage::WorkerPool> pool;
-  std::unique_ptr<Runtime> runtime;
-  std::unique_ptr<Gateway> gateway;
+// One user and its wallet, behind the actors.
+struct WalletActors : testing::ActorStack {
   domain::User user;
 
-  WalletActors() {
-    auto session = storage::open_session(database);
-    storage::migrate(*session, database.kind);
-    user = storage::CatalogRepository(*session, database.kind).create_user("kim", 0);
-    start();
-  }
+  WalletActors()
+      : ActorStack("wallet_actor", {"--max-balance", "1000000000000"}), user(create_user("kim")) {}
 
-  void start() {
-    pool = std::make_unique<storage::WorkerPool>(database, 8);
-    runtime = std::make_unique<Runtime>(config, *pool, clock);
-    gateway = std::make_unique<Gateway>(*runtime);
-  }
-
-  void restart() {
-    gateway.reset();
-    pool->stop();
-    runtime.reset();
-    pool.reset();
-    start();
-  }
-
-  long long scalar(const std::string& sql) {
-    auto session = storage::open_session(database);
-    long long value = 0;
-    *session << sql, soci::into(value);
-    return value;
+  domain::User create_user(const std::string& name) {
+    auto session = storage::open_session(database());
+    return storage::CatalogRepository(*session, database().kind).create_user(name, 0);
   }
 };
 
@@ -66,12 +36,12 @@ BOOST_AUTO_TEST_CASE(sixteen_threads_of_500_charges_end_exactly_at_the_sum) {
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
       for (int i = 0; i < kCharges; ++i)
-        if (!gateway->charge(user.wallet_id, user.id, t + 1, "").ok()) ++failures;
+        if (!gateway().charge(user.wallet_id, user.id, t + 1, "").ok()) ++failures;
     });
   for (auto& thread : threads) thread.join();
   BOOST_TEST(failures == 0);
   const long long expected = kCharges * (kThreads * (kThreads + 1) / 2);  // sum of t+1 per thread
-  BOOST_TEST(gateway->wallet_balance(user.wallet_id, user.id)->balance == expected);
+  BOOST_TEST(gateway().wallet_balance(user.wallet_id, user.id)->balance == expected);
   const auto wallet = std::to_string(user.wallet_id);
   BOOST_TEST(scalar("SELECT balance FROM wallets WHERE id = " + wallet) == expected);
   BOOST_TEST(scalar("SELECT COALESCE(SUM(amount), 0) FROM wallet_ledger WHERE wallet_id = " +
@@ -91,7 +61,7 @@ BOOST_AUTO_TEST_CASE(keys_repeated_across_threads_charge_once_per_key) {
       for (int k = 0; k < kKeys; ++k) {
         const int key = (k + t * 7) % kKeys;  // each thread walks the keys in another order
         auto receipt =
-            gateway->charge(user.wallet_id, user.id, 1000 + key, "key-" + std::to_string(key));
+            gateway().charge(user.wallet_id, user.id, 1000 + key, "key-" + std::to_string(key));
         if (!receipt.ok())
           ++failures;
         else
@@ -102,7 +72,7 @@ BOOST_AUTO_TEST_CASE(keys_repeated_across_threads_charge_once_per_key) {
   BOOST_TEST(failures == 0);
   long long expected = 0;
   for (int k = 0; k < kKeys; ++k) expected += 1000 + k;
-  BOOST_TEST(gateway->wallet_balance(user.wallet_id, user.id)->balance == expected);
+  BOOST_TEST(gateway().wallet_balance(user.wallet_id, user.id)->balance == expected);
   BOOST_TEST(scalar("SELECT COUNT(*) FROM wallet_ledger") == kKeys);
   // Every answer for one key is the first answer (same balance-after).
   for (int k = 0; k < kKeys; ++k)
@@ -110,22 +80,22 @@ BOOST_AUTO_TEST_CASE(keys_repeated_across_threads_charge_once_per_key) {
 }
 
 BOOST_AUTO_TEST_CASE(state_and_keys_survive_a_restart_of_the_actors) {
-  BOOST_REQUIRE(gateway->charge(user.wallet_id, user.id, 700, "once").ok());
+  BOOST_REQUIRE(gateway().charge(user.wallet_id, user.id, 700, "once").ok());
   restart();
-  BOOST_TEST(gateway->wallet_balance(user.wallet_id, user.id)->balance == 700);
-  const auto replay = gateway->charge(user.wallet_id, user.id, 700, "once");
+  BOOST_TEST(gateway().wallet_balance(user.wallet_id, user.id)->balance == 700);
+  const auto replay = gateway().charge(user.wallet_id, user.id, 700, "once");
   BOOST_REQUIRE(replay.ok());
   BOOST_TEST(replay->balance == 700);
-  BOOST_TEST(gateway->wallet_balance(user.wallet_id, user.id)->balance == 700);
+  BOOST_TEST(gateway().wallet_balance(user.wallet_id, user.id)->balance == 700);
 }
 
 BOOST_AUTO_TEST_CASE(a_write_by_another_writer_is_never_overwritten) {
   BOOST_REQUIRE(
-      gateway->charge(user.wallet_id, user.id, 100, "").ok());  // the actor holds version 1
+      gateway().charge(user.wallet_id, user.id, 100, "").ok());  // the actor holds version 1
   // Another owner (e.g. a second node during a cluster move) charges behind its back.
   scalar("UPDATE wallets SET balance = balance + 50, version = version + 1 WHERE id = " +
          std::to_string(user.wallet_id) + " RETURNING balance");
-  const auto receipt = gateway->charge(user.wallet_id, user.id, 10, "");
+  const auto receipt = gateway().charge(user.wallet_id, user.id, 10, "");
   BOOST_REQUIRE(receipt.ok());
   BOOST_TEST(receipt->balance == 160);  // reloaded, then applied: 100 + 50 + 10
   BOOST_TEST(scalar("SELECT balance FROM wallets WHERE id = " + std::to_string(user.wallet_id)) ==
@@ -133,10 +103,10 @@ BOOST_AUTO_TEST_CASE(a_write_by_another_writer_is_never_overwritten) {
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_wallet_is_not_found_and_its_actor_does_not_linger) {
-  const auto missing = gateway->wallet_balance(user.wallet_id + 1000, user.id);
+  const auto missing = gateway().wallet_balance(user.wallet_id + 1000, user.id);
   BOOST_REQUIRE(!missing.ok());
   BOOST_TEST(missing.error().code == domain::ErrorCode::wallet_not_found);
-  const auto charge = gateway->charge(user.wallet_id + 1000, user.id, 5, "");
+  const auto charge = gateway().charge(user.wallet_id + 1000, user.id, 5, "");
   BOOST_TEST(charge.error().code == domain::ErrorCode::wallet_not_found);
 }
 

@@ -1,0 +1,94 @@
+// The schedule actor against writes it did not make: another owner of the same schedule
+// (a second node during a cluster move) holds or releases seats behind its back.
+#include <boost/test/unit_test.hpp>
+#include <string>
+
+#include "domain/clock.hpp"
+#include "domain/seat_map.hpp"
+#include "storage/catalog_repository.hpp"
+#include "storage/session_factory.hpp"
+#include "support/actor_stack.hpp"
+
+namespace boxoffice::actors {
+namespace {
+
+constexpr std::int32_t kSeats = 5;
+
+struct ScheduleActors : testing::ActorStack {
+  domain::User fan;
+  domain::User other_fan;
+  domain::Id schedule = 0;
+
+  ScheduleActors() : ActorStack("schedule_actor") {
+    auto session = storage::open_session(database());
+    storage::CatalogRepository catalog(*session, database().kind);
+    const auto now = domain::SystemClock().now_ms();
+    fan = catalog.create_user("fan", now);
+    other_fan = catalog.create_user("other fan", now);
+    const auto concert = catalog.create_concert("on-sale night", now);
+    domain::ScheduleSpec spec;
+    spec.concert_id = concert.id;
+    spec.starts_at = now + 86'400'000;
+    spec.booking_opens_at = now - 3'600'000;
+    spec.booking_closes_at = now + 3'600'000;
+    spec.seat_count = kSeats;
+    spec.seat_price = 1000;
+    schedule = catalog.create_schedule(spec, now)->id;
+  }
+
+  // What another owner's hold of `seat` writes: a live reservation and the seat HELD.
+  void held_elsewhere(std::int32_t seat, domain::Id user) {
+    const auto until = std::to_string(domain::SystemClock().now_ms() + 60'000);
+    const auto where = " WHERE schedule_id = " + std::to_string(schedule) +
+                       " AND seat_number = " + std::to_string(seat);
+    execute(
+        "INSERT INTO reservations(schedule_id, seat_number, user_id, price, status,"
+        " held_until_ms, created_at_ms, updated_at_ms, version) VALUES (" +
+        std::to_string(schedule) + ", " + std::to_string(seat) + ", " + std::to_string(user) +
+        ", 1000, 'HELD', " + until + ", 0, 0, 0)");
+    execute("UPDATE seats SET status = 'HELD', holder_user_id = " + std::to_string(user) +
+            ", held_until_ms = " + until + ", reservation_id = (SELECT id FROM reservations" +
+            where + " AND status = 'HELD'), version = version + 1" + where);
+  }
+
+  // As clients see it: AVAILABLE, HELD or SOLD.
+  std::string status_of(std::int32_t seat) {
+    const auto map = gateway().seat_map(schedule);
+    BOOST_REQUIRE(map.ok());
+    return domain::seat_status_name(map->seats.at(static_cast<std::size_t>(seat - 1)).status);
+  }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(schedule_actor, ScheduleActors)
+
+BOOST_AUTO_TEST_CASE(a_seat_another_owner_held_meanwhile_is_unavailable_not_an_error) {
+  BOOST_REQUIRE(status_of(1) == "AVAILABLE");  // loaded: seat 1 free
+  held_elsewhere(1, other_fan.id);
+  const auto lost = gateway().hold(schedule, 1, fan.id);
+  BOOST_REQUIRE(!lost.ok());
+  BOOST_TEST(lost.error().code == domain::ErrorCode::seat_unavailable, lost.error().detail);
+  BOOST_TEST(status_of(1) == "HELD");  // the actor reloaded what was written
+  // The actor goes on serving: another seat is held at once.
+  const auto won = gateway().hold(schedule, 2, fan.id);
+  BOOST_REQUIRE(won.ok());
+  BOOST_TEST(won->created);
+  BOOST_TEST(scalar("SELECT COUNT(*) FROM reservations WHERE status = 'HELD'") == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_seat_another_owner_released_meanwhile_is_held_after_a_reload) {
+  BOOST_REQUIRE(status_of(3) == "AVAILABLE");
+  // Another owner held seat 3 and released it again: same status, a newer version.
+  execute("UPDATE seats SET version = version + 2 WHERE schedule_id = " + std::to_string(schedule) +
+          " AND seat_number = 3");
+  const auto hold = gateway().hold(schedule, 3, fan.id);
+  BOOST_REQUIRE(hold.ok());
+  BOOST_TEST(hold->created);
+  BOOST_TEST(scalar("SELECT version FROM seats WHERE schedule_id = " + std::to_string(schedule) +
+                    " AND seat_number = 3") == 3);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace boxoffice::actors
