@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -36,6 +37,7 @@ TestCluster::TestCluster(int nodes, config::DatabaseTarget database,
   for (int i = 0; i < nodes; ++i) {
     cluster_ports_.push_back(free_port());
     processes_.push_back(nullptr);
+    earlier_output_.emplace_back();
   }
 }
 
@@ -68,6 +70,7 @@ std::vector<std::string> TestCluster::args_for(int node) const {
 
 void TestCluster::start(int node) {
   auto& slot = processes_.at(static_cast<std::size_t>(node - 1));
+  if (slot) earlier_output_.at(static_cast<std::size_t>(node - 1)) += slot->output();
   slot.reset();
   slot = std::make_unique<ServerProcess>(args_for(node));
   slot->start();
@@ -93,6 +96,20 @@ std::unique_ptr<httplib::Client> TestCluster::client(int node,
   client->set_connection_timeout(std::chrono::seconds(2));
   client->set_read_timeout(read_timeout);
   return client;
+}
+
+std::string TestCluster::problems_logged() const {
+  std::string shown;
+  for (int node = 1; node <= size(); ++node) {
+    const auto index = static_cast<std::size_t>(node - 1);
+    std::istringstream lines(earlier_output_.at(index) +
+                             (processes_.at(index) ? processes_.at(index)->output() : ""));
+    for (std::string line; std::getline(lines, line);)
+      if (line.find(" warning ") != std::string::npos ||
+          line.find(" error ") != std::string::npos || line.find(" critical ") != std::string::npos)
+        shown += "node " + std::to_string(node) + ": " + line + "\n";
+  }
+  return shown;
 }
 
 bool TestCluster::wait_status(int observer, int subject, const std::string& status,

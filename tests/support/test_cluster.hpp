@@ -43,6 +43,10 @@ class TestCluster {
   // Waits until every running node sees every other running node up.
   bool wait_converged(std::chrono::milliseconds timeout);
 
+  // The warning and error lines every process of every node logged so far (earlier runs of
+  // restarted nodes included), for a failed check to show what the servers saw.
+  std::string problems_logged() const;
+
  private:
   std::vector<std::string> args_for(int node) const;
 
@@ -50,6 +54,7 @@ class TestCluster {
   std::vector<std::string> extra_flags_;
   std::vector<int> cluster_ports_;
   std::vector<std::unique_ptr<ServerProcess>> processes_;
+  std::vector<std::string> earlier_output_;  // per node, of the processes already replaced
 };
 
 // A TCP port nobody listens on right now (the OS's choice, released again).
