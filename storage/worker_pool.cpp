@@ -48,13 +48,6 @@ std::size_t WorkerPool::queued() const {
 
 void WorkerPool::work() {
   std::unique_ptr<soci::session> session;
-  // Connected before the first job: the first requests a node serves (right after it
-  // joined a cluster, when its peers hand it their entities) do not wait for connections.
-  try {
-    session = open_session(target_);
-  } catch (const std::exception& error) {
-    spdlog::debug("storage: no connection yet ({}); the first job tries again", describe(error));
-  }
   while (true) {
     StorageJob job;
     {
