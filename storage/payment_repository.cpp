@@ -2,19 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/changed_rows.hpp"
 #include "storage/write_transaction.hpp"
 
 namespace boxoffice::storage {
-namespace {
-
-template <class... Binds>
-long long execute_counting(soci::session& session, const std::string& sql, Binds&&... binds) {
-  soci::statement statement = ((session.prepare << sql), ..., std::forward<Binds>(binds));
-  statement.execute(true);
-  return statement.get_affected_rows();
-}
-
-}  // namespace
 
 std::string encode_payment_receipt(const domain::PaymentReceipt& r) {
   return nlohmann::json{{"paymentId", r.payment}, {"reservationId", r.reservation},
@@ -61,7 +52,7 @@ PaymentOutcome PaymentRepository::pay(const domain::Wallet& wallet,
     return outcome;
   }
   const domain::Won balance = wallet.balance - order.price;
-  if (execute_counting(
+  if (changed_rows(
           session_,
           "UPDATE wallets SET balance = :balance, version = version + 1, updated_at_ms = :now"
           " WHERE id = :id AND version = :version AND balance >= :price",
@@ -70,22 +61,22 @@ PaymentOutcome PaymentRepository::pay(const domain::Wallet& wallet,
     outcome.kind = Kind::version_conflict;
     return outcome;
   }
-  if (execute_counting(
+  if (changed_rows(
           session_,
           "UPDATE seats SET status = 'SOLD', held_until_ms = NULL, version = version + 1"
           " WHERE schedule_id = :schedule AND seat_number = :seat AND status = 'HELD'"
           " AND holder_user_id = :user AND reservation_id = :reservation AND held_until_ms > :now",
           soci::use(order.schedule), soci::use(order.seat), soci::use(order.user),
           soci::use(order.reservation), soci::use(now)) != 1 ||
-      execute_counting(session_,
-                       "UPDATE reservations SET status = 'CONFIRMED', updated_at_ms = :now, "
-                       "version = version + 1"
-                       " WHERE id = :id AND status = 'HELD' AND user_id = :user",
-                       soci::use(now), soci::use(order.reservation), soci::use(order.user)) != 1) {
+      changed_rows(session_,
+                   "UPDATE reservations SET status = 'CONFIRMED', updated_at_ms = :now, "
+                   "version = version + 1"
+                   " WHERE id = :id AND status = 'HELD' AND user_id = :user",
+                   soci::use(now), soci::use(order.reservation), soci::use(order.user)) != 1) {
     outcome.kind = Kind::reservation_expired;
     return outcome;
   }
-  if (execute_counting(
+  if (changed_rows(
           session_,
           "UPDATE queue_tokens SET status = 'COMPLETED', ended_at_ms = :now, version = version + 1"
           " WHERE token = :token AND user_id = :user AND status = 'ACTIVE' AND expires_at_ms > "

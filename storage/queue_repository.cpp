@@ -1,5 +1,6 @@
 #include "storage/queue_repository.hpp"
 
+#include "storage/changed_rows.hpp"
 #include "storage/write_transaction.hpp"
 
 namespace boxoffice::storage {
@@ -100,19 +101,14 @@ int QueueRepository::apply(const std::vector<domain::QueueChange>& changes, std:
       continue;
     }
     const std::string from = domain::status_name(change.from);
-    long long updated = 0;
-    {
-      soci::statement update =
-          (session_.prepare
-               << "UPDATE queue_tokens SET status = :status, activated_at_ms = :activated,"
-                  " expires_at_ms = :expires, ended_at_ms = :ended, version = version + 1"
-                  " WHERE token = :token AND status = :from",
-           soci::use(status), soci::use(token.activated_at, activated),
-           soci::use(token.expires_at, expires), soci::use(token.ended_at, ended),
-           soci::use(token.token), soci::use(from));
-      update.execute(true);
-      updated = update.get_affected_rows();
-    }
+    const long long updated =
+        changed_rows(session_,
+                     "UPDATE queue_tokens SET status = :status, activated_at_ms = :activated,"
+                     " expires_at_ms = :expires, ended_at_ms = :ended, version = version + 1"
+                     " WHERE token = :token AND status = :from",
+                     soci::use(status), soci::use(token.activated_at, activated),
+                     soci::use(token.expires_at, expires), soci::use(token.ended_at, ended),
+                     soci::use(token.token), soci::use(from));
     if (updated == 0) ++skipped;
   }
   if (admits) {

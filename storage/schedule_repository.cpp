@@ -2,23 +2,10 @@
 
 #include <unordered_map>
 
+#include "storage/changed_rows.hpp"
 #include "storage/write_transaction.hpp"
 
 namespace boxoffice::storage {
-namespace {
-
-long long affected(soci::session& session, const std::string& sql,
-                   const std::function<void(soci::statement&)>& bind) {
-  soci::statement statement(session);
-  statement.alloc();
-  bind(statement);
-  statement.prepare(sql);
-  statement.define_and_bind();
-  statement.execute(true);
-  return statement.get_affected_rows();
-}
-
-}  // namespace
 
 std::optional<domain::SeatMap> ScheduleRepository::load(domain::Id id) {
   domain::Schedule schedule;
@@ -68,31 +55,25 @@ ScheduleWrite ScheduleRepository::write(domain::Id schedule,
   ScheduleWrite result;
   // Lock order as in the payment transaction: the seat, then its reservation.
   for (const auto& release : releases) {
-    const auto seats = affected(session_,
-                                "UPDATE seats SET status = 'AVAILABLE', holder_user_id = NULL, "
-                                "held_until_ms = NULL, reservation_id = NULL,"
-                                " version = version + 1 WHERE schedule_id = :schedule AND "
-                                "seat_number = :seat AND version = :version"
-                                " AND reservation_id = :reservation",
-                                [&](soci::statement& s) {
-                                  s.exchange(soci::use(schedule));
-                                  s.exchange(soci::use(release.seat));
-                                  s.exchange(soci::use(release.seat_version));
-                                  s.exchange(soci::use(release.reservation));
-                                });
+    const auto seats =
+        changed_rows(session_,
+                     "UPDATE seats SET status = 'AVAILABLE', holder_user_id = NULL, "
+                     "held_until_ms = NULL, reservation_id = NULL,"
+                     " version = version + 1 WHERE schedule_id = :schedule AND "
+                     "seat_number = :seat AND version = :version"
+                     " AND reservation_id = :reservation",
+                     soci::use(schedule), soci::use(release.seat), soci::use(release.seat_version),
+                     soci::use(release.reservation));
     if (seats != 1) {
       result.version_conflict = true;
       return result;
     }
     const std::string status = release.cancelled ? "CANCELLED" : "EXPIRED";
-    affected(session_,
-             "UPDATE reservations SET status = :status, updated_at_ms = :now, version = version + 1"
-             " WHERE id = :id AND status = 'HELD'",
-             [&](soci::statement& s) {
-               s.exchange(soci::use(status));
-               s.exchange(soci::use(now));
-               s.exchange(soci::use(release.reservation));
-             });
+    changed_rows(
+        session_,
+        "UPDATE reservations SET status = :status, updated_at_ms = :now, version = version + 1"
+        " WHERE id = :id AND status = 'HELD'",
+        soci::use(status), soci::use(now), soci::use(release.reservation));
   }
   if (!holds.empty() && !write_holds(schedule, holds, now, result)) return result;
   transaction.commit();
@@ -111,12 +92,12 @@ bool ScheduleRepository::write_holds(domain::Id schedule, const std::vector<Pend
     if (hold.expired_reservation != 0)
       expired += (expired.empty() ? "" : ",") + n(hold.expired_reservation);
   if (!expired.empty())
-    affected(
+    changed_rows(
         session_,
         "UPDATE reservations SET status = 'EXPIRED', updated_at_ms = :now, version = version + 1"
         " WHERE id IN (" +
             expired + ") AND status = 'HELD'",
-        [&](soci::statement& s) { s.exchange(soci::use(now)); });
+        soci::use(now));
 
   std::string rows;
   for (const auto& hold : holds)
@@ -125,13 +106,17 @@ bool ScheduleRepository::write_holds(domain::Id schedule, const std::vector<Pend
             ",0)";
   std::vector<long long> ids(holds.size());
   std::vector<int> seats(holds.size());
-  {  // the statement must be gone before COMMIT on SQLite
-    soci::statement insert =
-        (session_.prepare << "INSERT INTO reservations(schedule_id, seat_number, user_id, price, "
-                             "status, held_until_ms,"
-                             " created_at_ms, updated_at_ms, version) VALUES " +
-                                 rows + " RETURNING id, seat_number",
-         soci::into(ids), soci::into(seats));
+  {  // the statement must be gone before COMMIT on SQLite; one-time: see changed_rows.hpp
+    soci::statement insert(session_);
+    insert.alloc();
+    insert.exchange(soci::into(ids));
+    insert.exchange(soci::into(seats));
+    insert.prepare(
+        "INSERT INTO reservations(schedule_id, seat_number, user_id, price, status,"
+        " held_until_ms, created_at_ms, updated_at_ms, version) VALUES " +
+            rows + " RETURNING id, seat_number",
+        soci::details::st_one_time_query);
+    insert.define_and_bind();
     insert.execute(true);
   }
   std::unordered_map<int, long long> reservation_of_seat;
@@ -142,15 +127,14 @@ bool ScheduleRepository::write_holds(domain::Id schedule, const std::vector<Pend
     updates += (updates.empty() ? "(" : ",(") + n(hold.seat) + "," + n(hold.user) + "," +
                n(hold.held_until) + "," + n(reservation_of_seat.at(hold.seat)) + "," +
                n(hold.seat_version) + ")";
-  const auto moved = affected(
+  const auto moved = changed_rows(
       session_,
       "WITH v(seat, holder, until, reservation, expected) AS (VALUES " + updates +
           ")"
           " UPDATE seats SET status = 'HELD', holder_user_id = v.holder, held_until_ms = v.until,"
           " reservation_id = v.reservation, version = seats.version + 1 FROM v"
           " WHERE seats.schedule_id = " +
-          n(schedule) + " AND seats.seat_number = v.seat AND seats.version = v.expected",
-      [](soci::statement&) {});
+          n(schedule) + " AND seats.seat_number = v.seat AND seats.version = v.expected");
   if (moved != static_cast<long long>(holds.size())) {
     result.version_conflict = true;  // ~WriteTransaction rolls back
     return false;

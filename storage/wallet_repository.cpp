@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/changed_rows.hpp"
 #include "storage/write_transaction.hpp"
 
 namespace boxoffice::storage {
@@ -97,16 +98,12 @@ ChargeBatch WalletRepository::apply_charges(const domain::Wallet& start,
     batch.outcomes.push_back(outcome);
   }
   if (changed) {
-    long long updated = 0;
-    {  // the statement must be gone before COMMIT on SQLite
-      soci::statement update =
-          (session_.prepare << "UPDATE wallets SET balance = :balance, version = version + 1,"
-                               " updated_at_ms = :now WHERE id = :id AND version = :version",
-           soci::use(batch.wallet.balance), soci::use(now), soci::use(start.id),
-           soci::use(start.version));
-      update.execute(true);
-      updated = update.get_affected_rows();
-    }
+    const long long updated =
+        changed_rows(session_,
+                     "UPDATE wallets SET balance = :balance, version = version + 1,"
+                     " updated_at_ms = :now WHERE id = :id AND version = :version",
+                     soci::use(batch.wallet.balance), soci::use(now), soci::use(start.id),
+                     soci::use(start.version));
     if (updated != 1) {
       ChargeBatch conflict;
       conflict.version_conflict = true;
