@@ -127,8 +127,10 @@ void finish_write(ScheduleActor* self, EntityContext* context, std::vector<Queue
     // move: a version conflict, or a constraint that keeps one live hold per seat) or the
     // database failed: reload, then decide the holds again.
     const bool lost_race = outcome.value || storage::lost_to_another_writer(outcome.error);
-    if (lost_race) ++context->stats.version_conflicts;
-    if (!lost_race) log_failure(outcome.error, "schedule write");
+    if (lost_race)
+      ++context->stats.version_conflicts;
+    else
+      log_failure(outcome.error, "schedule write");
     const bool failed = !lost_race;
     reload(self, context,
            [self, context, holds = std::move(holds), releases = std::move(releases),

@@ -1,7 +1,10 @@
 // The schedule actor against writes it did not make: another owner of the same schedule
 // (a second node during a cluster move) holds or releases seats behind its back.
+#include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "domain/clock.hpp"
 #include "domain/seat_map.hpp"
@@ -12,7 +15,7 @@
 namespace boxoffice::actors {
 namespace {
 
-constexpr std::int32_t kSeats = 5;
+constexpr std::int32_t kSeats = 400;
 
 struct ScheduleActors : testing::ActorStack {
   domain::User fan;
@@ -87,6 +90,33 @@ BOOST_AUTO_TEST_CASE(a_seat_another_owner_released_meanwhile_is_held_after_a_rel
   BOOST_TEST(hold->created);
   BOOST_TEST(scalar("SELECT version FROM seats WHERE schedule_id = " + std::to_string(schedule) +
                     " AND seat_number = 3") == 3);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_holds_of_distinct_seats_all_commit_and_agree_with_the_database) {
+  // Enough callers that several batches are written while others are in flight.
+  constexpr int kThreads = 16;
+  constexpr int kSeatsPerThread = kSeats / kThreads;
+  std::atomic<int> created{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kSeatsPerThread; ++i) {
+        const auto seat = static_cast<std::int32_t>(1 + t * kSeatsPerThread + i);
+        const auto hold = gateway().hold(schedule, seat, t % 2 == 0 ? fan.id : other_fan.id);
+        if (hold.ok() && hold->created) ++created;
+      }
+    });
+  for (auto& thread : threads) thread.join();
+  BOOST_TEST(created.load() == kSeats);
+  BOOST_TEST(scalar("SELECT COUNT(*) FROM reservations WHERE status = 'HELD'") == kSeats);
+  BOOST_TEST(scalar("SELECT COUNT(*) FROM seats WHERE status = 'HELD' AND reservation_id IS NOT "
+                    "NULL AND schedule_id = " +
+                    std::to_string(schedule)) == kSeats);
+  const auto map = gateway().seat_map(schedule);
+  BOOST_REQUIRE(map.ok());
+  for (const auto& seat : map->seats)
+    BOOST_TEST(domain::seat_status_name(seat.status) == std::string("HELD"),
+               "seat " << seat.number);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
