@@ -12,6 +12,11 @@ caf::error to_caf_error(const domain::Error& error) {
                     caf::make_message(error.detail)};
 }
 
+caf::error rejoining_error() {
+  return to_caf_error(domain::make_error(
+      domain::ErrorCode::unavailable, "this node is rejoining the cluster after it stood still"));
+}
+
 domain::Error to_domain_error(const caf::error& error) {
   using domain::ErrorCode;
   if (error.category() == kDomainCategory) {

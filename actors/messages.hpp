@@ -140,6 +140,9 @@ typename Inspector::result_type inspect(Inspector& f, ScheduleSummary& x) {
 // message carries the detail text.
 caf::error to_caf_error(const domain::Error& error);
 domain::Error to_domain_error(const caf::error& error);
+// 503 UNAVAILABLE for work refused while this node rejoins the cluster after it stood still
+// (see StallWatch).
+caf::error rejoining_error();
 
 // Registers every message type on the actor system config.
 void register_message_types(caf::actor_system_config& config);

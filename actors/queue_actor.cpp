@@ -99,9 +99,7 @@ void flush(QueueActor* self, EntityContext* context) {
   if (context->stalled()) {
     // This node stood still and may have been declared dead meanwhile: another node may
     // serve the line now. Write nothing of what memory decided; answer 503 and stop.
-    for (auto& [promise, token] : state.replies_after_commit)
-      promise.deliver(to_caf_error(domain::make_error(
-          ErrorCode::unavailable, "this node is rejoining the cluster after it stood still")));
+    for (auto& [promise, token] : state.replies_after_commit) promise.deliver(rejoining_error());
     state.replies_after_commit.clear();
     stop_after_handover(self, context);
     return;

@@ -51,19 +51,25 @@ void hand_over(Self* self, const StatePtr& state, const std::string& key, const 
   ++state->context().stats.ownership_moves;
 }
 
-void refresh(Self* self, const StatePtr& state, const std::string& key) {
-  const auto owner = state->view.owner_of(key);
-  if (owner != state->view.self) {
-    if (auto* link = owner_link(state, owner)) self->send(link->router, refresh_atom::value, key);
-    return;
-  }
+// The local actor of `key` may have loaded while another actor of it still wrote: it stops
+// (after its own writes) and the next request starts afresh from the database.
+void reload_local(Self* self, const StatePtr& state, const std::string& key) {
   auto it = state->entities.find(key);
   if (it == state->entities.end()) return;
-  // Loaded while another node's actor still wrote: start afresh on the next request.
   const auto entity = it->second;
   state->entities.erase(it);
   hand_over(self, state, key, entity, false);
   --state->context().stats.ownership_moves;  // not a move: a reload
+}
+
+// Tells the owner of `key` (maybe this node) to reload it.
+void refresh(Self* self, const StatePtr& state, const std::string& key) {
+  const auto owner = state->view.owner_of(key);
+  if (owner == state->view.self) {
+    reload_local(self, state, key);
+  } else if (auto* link = owner_link(state, owner)) {
+    self->send(link->router, refresh_atom::value, key);
+  }
 }
 
 void hand_over_unowned(Self* self, const StatePtr& state) {
@@ -87,11 +93,6 @@ void hand_over_served_unowned(Self* self, const StatePtr& state) {
     hand_over(self, state, key, it->second, true);
     state->entities.erase(it);
   }
-}
-
-caf::error rejoining_error() {
-  return to_caf_error(domain::make_error(
-      domain::ErrorCode::unavailable, "this node is rejoining the cluster after it stood still"));
 }
 
 }  // namespace routing
@@ -183,14 +184,7 @@ caf::behavior router_actor(caf::event_based_actor* self, RouterSetup setup) {
       [self, state](leaving_atom, domain::NodeId node) { return on_leaving(self, state, node); },
       [self, state](leave_atom) { return on_leave(self, state); },
       // Another node's actor for this key stopped after writing: reload ours.
-      [self, state](refresh_atom, const std::string& key) {
-        auto it = state->entities.find(key);
-        if (it == state->entities.end()) return;
-        const auto entity = it->second;
-        state->entities.erase(it);
-        hand_over(self, state, key, entity, false);
-        --state->context().stats.ownership_moves;
-      },
+      [self, state](refresh_atom, const std::string& key) { reload_local(self, state, key); },
       [self, state](tick_atom) { on_tick(self, state); },
   };
 }

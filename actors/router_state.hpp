@@ -73,8 +73,6 @@ caf::actor entity_for(Self* self, const StatePtr& state, const std::string& key)
 // `refresh_owner`, the key's owner then reloads what it may have loaded before those writes.
 void hand_over(Self* self, const StatePtr& state, const std::string& key, const caf::actor& entity,
                bool refresh_owner);
-// The error of requests refused while this node rejoins after standing still.
-caf::error rejoining_error();
 // Tells every local entity this node no longer owns to stop once its writes are done.
 void hand_over_unowned(Self* self, const StatePtr& state);
 // The same for the keys served for peers since the last tick.

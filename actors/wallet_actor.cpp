@@ -224,8 +224,7 @@ void write_next_payment(WalletActor* self, EntityContext* context) {
 // now. Write nothing; answer 503 and stop (the next request loads afresh).
 bool refuse_after_stall(WalletActor* self, EntityContext* context) {
   if (!context->stalled()) return false;
-  const auto error = to_caf_error(domain::make_error(
-      ErrorCode::unavailable, "this node is rejoining the cluster after it stood still"));
+  const auto error = rejoining_error();
   auto& state = self->state;
   for (auto& charge : state.queued) charge.promise.deliver(error);
   for (auto& payment : state.payments) payment.promise.deliver(error);
