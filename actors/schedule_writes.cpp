@@ -68,6 +68,13 @@ void answer_followers(ScheduleActor* self, std::int32_t seat, const Answer& answ
   self->state.hold_followers.erase(it);
 }
 
+// Answers a queued hold that will not be written, and the same user's repeats waiting on it.
+template <class Answer>
+void answer_hold(ScheduleActor* self, QueuedHold& hold, const Answer& answer) {
+  hold.promise.deliver(answer);
+  answer_followers(self, hold.seat, answer);
+}
+
 void arm_expiry(ScheduleActor* self, EntityContext* context, const domain::Seat& seat) {
   const auto delay = std::max<domain::TimeMs>(0, seat.held_until - context->clock.now_ms()) + 1;
   self->delayed_send(self, std::chrono::milliseconds(delay), expire_atom::value, seat.number,
@@ -136,7 +143,6 @@ void finish_write(ScheduleActor* self, EntityContext* context, std::vector<Queue
            [self, context, holds = std::move(holds), releases = std::move(releases),
             failed]() mutable {
              auto& state = self->state;
-             const auto now = context->clock.now_ms();
              for (auto& release : releases) {
                if (release.promise)
                  release.promise->deliver(failed ? unavailable()
@@ -145,22 +151,12 @@ void finish_write(ScheduleActor* self, EntityContext* context, std::vector<Queue
              }
              for (auto& hold : holds) {
                if (failed || ++hold.attempts >= kMaxAttempts) {
-                 hold.promise.deliver(unavailable());
-                 answer_followers(self, hold.seat, unavailable());
+                 answer_hold(self, hold, unavailable());
                  continue;
                }
-               const auto decision = state.map.decide_hold(hold.seat, hold.user, now, 0);
-               if (!decision.ok()) {
-                 hold.promise.deliver(to_caf_error(decision.error()));
-                 answer_followers(self, hold.seat, to_caf_error(decision.error()));
-               } else if (decision->existing) {
-                 hold.promise.deliver(state.map.hold_view(*state.map.find(hold.seat), false));
-                 answer_followers(self, hold.seat,
-                                  state.map.hold_view(*state.map.find(hold.seat), false));
-               } else {
-                 state.pending_holder[hold.seat] = hold.user;
-                 state.holds.push_back(std::move(hold));
-               }
+               // Queued again: write_next() decides it on the reloaded map.
+               state.pending_holder[hold.seat] = hold.user;
+               state.holds.push_back(std::move(hold));
              }
              write_next(self, context);
            });
@@ -204,10 +200,7 @@ void finish_write(ScheduleActor* self, EntityContext* context, std::vector<Queue
 bool refuse_after_stall(ScheduleActor* self, EntityContext* context) {
   if (!context->stalled()) return false;
   auto& state = self->state;
-  for (auto& hold : state.holds) {
-    hold.promise.deliver(unavailable());
-    answer_followers(self, hold.seat, unavailable());
-  }
+  for (auto& hold : state.holds) answer_hold(self, hold, unavailable());
   for (auto& release : state.releases)
     if (release.promise) release.promise->deliver(unavailable());
   state.holds.clear();
@@ -240,14 +233,10 @@ void write_next(ScheduleActor* self, EntityContext* context) {
     const auto decision = state.map.decide_hold(hold.seat, hold.user, now, 0);
     if (!decision.ok() || decision->existing) {
       state.pending_holder.erase(hold.seat);
-      if (!decision.ok()) {
-        hold.promise.deliver(to_caf_error(decision.error()));
-        answer_followers(self, hold.seat, to_caf_error(decision.error()));
-      } else {
-        const auto view = state.map.hold_view(*state.map.find(hold.seat), false);
-        hold.promise.deliver(view);
-        answer_followers(self, hold.seat, view);
-      }
+      if (!decision.ok())
+        answer_hold(self, hold, to_caf_error(decision.error()));
+      else
+        answer_hold(self, hold, state.map.hold_view(*state.map.find(hold.seat), false));
       continue;
     }
     const auto& seat = *state.map.find(hold.seat);
