@@ -41,7 +41,9 @@ token=benchtoken000000000001
 seat_map=$(curl -s "127.0.0.1:$port/api/v1/schedules/1/seats" -H "Authorization: Bearer $token")
 bench_start_bare bare "$seat_map"
 
-cat >"$bench_tmp/hold.lua" <<'LUA'
+# wrk scripts: numbered threads (the two take alternate slots), a request counter per
+# thread, and a POST as benchtoken user N.
+cat >"$bench_tmp/threads.lua" <<'LUA'
 local threads = {}
 setup = function(thread)
   thread:set("id", #threads)
@@ -49,35 +51,31 @@ setup = function(thread)
 end
 init = function(args)
   counter = 0
-  schedule = tonumber(os.getenv("HOLD_SCHEDULE"))
 end
-request = function()
-  counter = counter + 1
-  local slot = counter * 2 + id          -- the two wrk threads take alternate seats
-  local user = (counter % 32) + 1 + id * 32
-  local seat = (slot % 5000) + 1
-  return wrk.format("POST", "/api/v1/reservations",
+post = function(path, user, body)
+  return wrk.format("POST", path,
     {["Content-Type"] = "application/json", ["Authorization"] = string.format("Bearer benchtoken%012d", user)},
-    string.format('{"scheduleId":%d,"seatNumber":%d}', schedule, seat))
+    body)
 end
 LUA
-cat >"$bench_tmp/pay.lua" <<LUA
-local threads = {}
-setup = function(thread)
-  thread:set("id", #threads)
-  table.insert(threads, thread)
+{ cat "$bench_tmp/threads.lua"; cat <<'LUA'
+local schedule = tonumber(os.getenv("HOLD_SCHEDULE"))
+request = function()
+  counter = counter + 1
+  local user = (counter % 32) + 1 + id * 32
+  local seat = ((counter * 2 + id) % 5000) + 1
+  return post("/api/v1/reservations", user, string.format('{"scheduleId":%d,"seatNumber":%d}', schedule, seat))
 end
-init = function(args)
-  counter = 0
-end
+LUA
+} >"$bench_tmp/hold.lua"
+{ cat "$bench_tmp/threads.lua"; cat <<LUA
 request = function()
   counter = counter + 1
   local user = ((counter - 1) * 2 + id) % $payers + 1   -- each payer once (until they run out)
-  return wrk.format("POST", "/api/v1/payments",
-    {["Content-Type"] = "application/json", ["Authorization"] = string.format("Bearer benchtoken%012d", user)},
-    string.format('{"reservationId":%d}', 1000000 + user))
+  return post("/api/v1/payments", user, string.format('{"reservationId":%d}', 1000000 + user))
 end
 LUA
+} >"$bench_tmp/pay.lua"
 cat >"$bench_tmp/update.sql" <<'SQL'
 \set id random(1, 100000)
 UPDATE bench_counter SET v = v + 1 WHERE id = :id;
