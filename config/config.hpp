@@ -46,6 +46,12 @@ struct Config {
   std::chrono::milliseconds peer_timeout{1500};
   std::string log_level = "info";
   std::int64_t http_threads = 64;
+  std::int64_t max_connections = 10'000;
+  std::chrono::milliseconds keep_alive_timeout{std::chrono::seconds(60)};
+  std::int64_t max_header_bytes = 16'384;
+  std::chrono::milliseconds header_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};
+  std::chrono::milliseconds max_queue_wait{std::chrono::milliseconds(500)};
   std::int64_t db_pool_size = 8;
   std::chrono::milliseconds request_timeout{std::chrono::seconds(5)};
   std::chrono::milliseconds entity_idle_timeout{std::chrono::minutes(10)};

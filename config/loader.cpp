@@ -121,6 +121,15 @@ Config build(const std::map<std::string, RawValue>& values, Command command) {
   config.node_id = count("node-id", 1'000'000);
   config.http_threads = count("http-threads", 4096);
   config.db_pool_size = count("db-pool-size", 256);
+  config.max_connections = count("max-connections", 1'000'000);
+  config.keep_alive_timeout = duration("keep-alive-timeout");
+  config.header_timeout = duration("header-timeout");
+  config.write_timeout = duration("write-timeout");
+  config.max_queue_wait = duration("max-queue-wait");
+  config.max_header_bytes = count("max-header-bytes", std::int64_t{1} << 20);
+  if (config.max_header_bytes < 1024)
+    throw BadValue(describe("max-header-bytes", *get("max-header-bytes"),
+                            "an integer from 1024 to " + std::to_string(std::int64_t{1} << 20)));
   const auto& level = *get("log-level");
   for (const char* known : {"trace", "debug", "info", "warn", "error", "off"})
     if (level.text == known) config.log_level = level.text;

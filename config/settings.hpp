@@ -14,7 +14,7 @@ struct SettingSpec {
   std::string_view help;
 };
 
-inline constexpr std::array<SettingSpec, 19> kSettings{{
+inline constexpr std::array<SettingSpec, 25> kSettings{{
     {"listen", "BOXOFFICE_LISTEN", "127.0.0.1:8080", "HTTP listen address HOST:PORT"},
     {"database", "BOXOFFICE_DATABASE", "sqlite:var/boxoffice.db",
      "sqlite:PATH (embedded) or postgresql://user@host:port/dbname"},
@@ -35,7 +35,19 @@ inline constexpr std::array<SettingSpec, 19> kSettings{{
      "a peer silent this long (frozen, cut off) is marked down; heartbeats every fifth of it"},
     {"log-level", "BOXOFFICE_LOG_LEVEL", "info", "trace, debug, info, warn, error or off"},
     {"http-threads", "BOXOFFICE_HTTP_THREADS", "64",
-     "HTTP worker threads (>= concurrent keep-alive clients)"},
+     "HTTP worker threads: requests processed at once (open connections cost no thread)"},
+    {"max-connections", "BOXOFFICE_MAX_CONNECTIONS", "10000",
+     "open client connections; over it a new one is answered 503 and closed"},
+    {"keep-alive-timeout", "BOXOFFICE_KEEP_ALIVE_TIMEOUT", "60s",
+     "an idle keep-alive connection is closed after this long"},
+    {"max-header-bytes", "BOXOFFICE_MAX_HEADER_BYTES", "16384",
+     "largest request head (request line and headers); over it 431"},
+    {"header-timeout", "BOXOFFICE_HEADER_TIMEOUT", "10s",
+     "a request head, then its body, must each arrive within this (else 408 and close)"},
+    {"write-timeout", "BOXOFFICE_WRITE_TIMEOUT", "30s",
+     "a client that reads none of its answer for this long is disconnected"},
+    {"max-queue-wait", "BOXOFFICE_MAX_QUEUE_WAIT", "500ms",
+     "a request that waits this long for a worker is answered 503 with Retry-After (shed)"},
     {"db-pool-size", "BOXOFFICE_DB_POOL_SIZE", "8",
      "database connections (storage worker threads)"},
     {"request-timeout", "BOXOFFICE_REQUEST_TIMEOUT", "5s",

@@ -27,6 +27,8 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::method_not_allowed: return "METHOD_NOT_ALLOWED";
     case ErrorCode::payload_too_large: return "PAYLOAD_TOO_LARGE";
     case ErrorCode::unavailable: return "UNAVAILABLE";
+    case ErrorCode::headers_too_large: return "HEADERS_TOO_LARGE";
+    case ErrorCode::request_timeout: return "REQUEST_TIMEOUT";
     case ErrorCode::internal: return "INTERNAL";
   }
   return "INTERNAL";

@@ -32,6 +32,8 @@ enum class ErrorCode : std::uint8_t {
   route_not_found,
   method_not_allowed,
   payload_too_large,
+  headers_too_large,
+  request_timeout,
   unavailable,
   internal,
 };

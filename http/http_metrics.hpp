@@ -4,16 +4,20 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <tuple>
+#include <vector>
 
 namespace boxoffice::http {
 
 // Request counts by (method, route, status) and a latency histogram by route, rendered in
-// the Prometheus text format.
+// the Prometheus text format. Each recording thread has its own shard (its lock is only ever
+// contended by a /metrics render), so recording takes no lock shared between workers.
 class HttpMetrics {
  public:
+  HttpMetrics();
   void record(const std::string& method, const std::string& route, int status,
               std::chrono::nanoseconds duration);
   void render(std::string& out) const;
@@ -26,9 +30,16 @@ class HttpMetrics {
     std::uint64_t count = 0;
     double sum = 0;
   };
-  mutable std::mutex mutex_;
-  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
-  std::map<std::string, Histogram> latency_;
+  struct Shard {
+    std::mutex mutex;
+    std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests;
+    std::map<std::string, Histogram> latency;
+  };
+  Shard& local_shard();
+
+  const std::uint64_t id_;           // tells instances apart in each thread's shard cache
+  mutable std::mutex shards_mutex_;  // once per thread, and per render
+  std::vector<std::unique_ptr<Shard>> shards_;
 };
 
 }  // namespace boxoffice::http

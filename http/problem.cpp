@@ -37,6 +37,8 @@ ProblemKind kind_of(ErrorCode code) {
     case ErrorCode::route_not_found: return {404, "Route not found"};
     case ErrorCode::method_not_allowed: return {405, "Method not allowed"};
     case ErrorCode::payload_too_large: return {413, "Payload too large"};
+    case ErrorCode::headers_too_large: return {431, "Request header fields too large"};
+    case ErrorCode::request_timeout: return {408, "Request timeout"};
     case ErrorCode::unavailable: return {503, "Service unavailable"};
     case ErrorCode::internal: return {500, "Internal error"};
   }

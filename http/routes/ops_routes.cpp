@@ -35,6 +35,7 @@ void add_ops_routes(Server& server) {
   router.add("GET", "/metrics", [&server](const auto&, auto& response, const auto&) {
     std::string text;
     server.metrics().render(text);
+    front::render_front_gauges(server.front_gauges(), text);
     for (const auto& source : server.services().metric_sources) source(text);
     response.status = 200;
     response.set_content(text, "text/plain; version=0.0.4; charset=utf-8");

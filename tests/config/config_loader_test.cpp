@@ -181,6 +181,28 @@ std::vector<ReadCase> read_cases() {
        "3600000",
        {}},
       {"peer-timeout", "3s", [](const Config& c) { return ms(c.peer_timeout); }, "3000", {}},
+      {"max-connections",
+       "20000",
+       [](const Config& c) { return std::to_string(c.max_connections); },
+       "20000",
+       {}},
+      {"keep-alive-timeout",
+       "90s",
+       [](const Config& c) { return ms(c.keep_alive_timeout); },
+       "90000",
+       {}},
+      {"max-header-bytes",
+       "8192",
+       [](const Config& c) { return std::to_string(c.max_header_bytes); },
+       "8192",
+       {}},
+      {"header-timeout", "3s", [](const Config& c) { return ms(c.header_timeout); }, "3000", {}},
+      {"write-timeout", "1m", [](const Config& c) { return ms(c.write_timeout); }, "60000", {}},
+      {"max-queue-wait",
+       "250ms",
+       [](const Config& c) { return ms(c.max_queue_wait); },
+       "250",
+       {}},
   };
 }
 
@@ -205,6 +227,12 @@ const std::vector<std::pair<std::string, std::string>> kBadValues{
     {"request-timeout", "10d"},
     {"entity-idle-timeout", "m"},
     {"peer-timeout", "0ms"},
+    {"max-connections", "0"},
+    {"keep-alive-timeout", "60"},
+    {"max-header-bytes", "1023"},
+    {"header-timeout", "-1s"},
+    {"write-timeout", "0s"},
+    {"max-queue-wait", "soon"},
 };
 
 std::set<std::string> all_setting_keys() {

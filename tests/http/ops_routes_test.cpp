@@ -89,7 +89,7 @@ class CapturedLog {
         level_(logger_->level()) {
     sink_->set_pattern("%v");
     logger_->sinks().push_back(sink_);
-    logger_->set_level(spdlog::level::info);
+    logger_->set_level(spdlog::level::debug);  // every request is logged at debug
   }
   ~CapturedLog() {
     auto& sinks = logger_->sinks();
