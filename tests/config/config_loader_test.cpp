@@ -181,6 +181,11 @@ std::vector<ReadCase> read_cases() {
        "3600000",
        {}},
       {"peer-timeout", "3s", [](const Config& c) { return ms(c.peer_timeout); }, "3000", {}},
+      {"web-root",
+       "/usr/../tmp",
+       [](const Config& c) { return c.web_root.value_or("<none>"); },
+       "/tmp",
+       {}},
   };
 }
 
@@ -205,6 +210,7 @@ const std::vector<std::pair<std::string, std::string>> kBadValues{
     {"request-timeout", "10d"},
     {"entity-idle-timeout", "m"},
     {"peer-timeout", "0ms"},
+    {"web-root", "/nonexistent/boxoffice-web-root"},
 };
 
 std::set<std::string> all_setting_keys() {
@@ -248,6 +254,7 @@ BOOST_AUTO_TEST_CASE(uses_every_documented_default_when_nothing_is_given) {
   BOOST_TEST(!config.cluster_listen.has_value());
   BOOST_TEST(!config.clustered());
   BOOST_TEST(config.peers.empty());
+  BOOST_TEST(!config.web_root.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(uses_the_defaults_of_the_undocumented_tuning_settings) {
