@@ -1,5 +1,6 @@
 #include "http/static_files.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <fstream>
@@ -35,12 +36,10 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 
 bool plain_segment(std::string_view segment) {
   if (segment.empty() || segment.front() == '.') return false;  // "", ".", "..", hidden
-  for (const char c : segment) {
-    const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                         (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
-    if (!allowed) return false;
-  }
-  return true;
+  return std::all_of(segment.begin(), segment.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == '_';
+  });
 }
 
 StaticFile make_file(std::string_view relative, std::string body) {

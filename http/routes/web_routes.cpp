@@ -36,7 +36,7 @@ void reply_file(const httplib::Request& request, httplib::Response& response,
     return;
   }
   response.status = 200;
-  response.set_content(file.body, file.content_type.c_str());
+  response.set_content(file.body, file.content_type);
 }
 
 void reply_missing(httplib::Response& response, const std::string& path) {
@@ -52,7 +52,7 @@ void add_web_routes(Server& server) {
       root ? std::optional<std::filesystem::path>(*root) : std::nullopt);
   auto& router = server.router();
 
-  const auto page = [files](std::string file) {
+  const auto page = [files](const std::string& file) {
     return [files, file](const httplib::Request& request, httplib::Response& response,
                          const RequestContext&) {
       const auto found = files->find(file);

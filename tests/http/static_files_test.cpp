@@ -108,7 +108,7 @@ BOOST_AUTO_TEST_CASE(plain_relative_paths_only) {
 
 BOOST_AUTO_TEST_CASE(etags_change_with_the_content_and_match_if_none_match) {
   const auto tag = etag_for("hello");
-  BOOST_TEST(tag.size() == 18u);
+  BOOST_TEST(tag.size() == 18U);
   BOOST_TEST(tag.front() == '"');
   BOOST_TEST(tag != etag_for("hello!"));
   BOOST_TEST(tag == etag_for("hello"));
@@ -123,7 +123,9 @@ BOOST_AUTO_TEST_CASE(etags_change_with_the_content_and_match_if_none_match) {
 BOOST_AUTO_TEST_CASE(every_embedded_file_has_a_known_type_and_no_inline_code) {
   const auto& files = embedded_web_files();
   BOOST_TEST_REQUIRE(!files.empty());
-  bool has_index = false, has_ops = false, has_seats = false;
+  bool has_index = false;
+  bool has_ops = false;
+  bool has_seats = false;
   for (const auto& file : files) {
     BOOST_TEST_CONTEXT(file.path) {
       const std::string path(file.path);

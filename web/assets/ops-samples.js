@@ -32,17 +32,17 @@ export function waitHistogram(samples) {
     .filter((s) => s.name === 'boxoffice_queue_wait_seconds_bucket')
     .map((s) => ({ le: s.labels.le === '+Inf' ? Infinity : Number(s.labels.le), count: s.value }))
     .sort((a, b) => a.le - b.le);
+  // Short labels: the chart has one slot per bucket. "5s" reads "up to 5 seconds".
   const label = (le) => {
-    if (le === Infinity) return '> 1 h';
-    if (le >= 3600) return `≤ ${le / 3600} h`;
-    if (le >= 60) return `≤ ${le / 60} min`;
-    return `≤ ${le} s`;
+    if (le >= 3600) return `${le / 3600}h`;
+    if (le >= 60) return `${le / 60}m`;
+    return `${le}s`;
   };
   let previous = 0;
   return buckets.map((bucket, i) => {
     const value = bucket.count - previous;
     previous = bucket.count;
-    const name = bucket.le === Infinity && i > 0 ? `> ${label(buckets[i - 1].le).slice(2)}` : label(bucket.le);
+    const name = bucket.le === Infinity ? `>${i > 0 ? label(buckets[i - 1].le) : '0s'}` : label(bucket.le);
     return { label: name, value };
   });
 }

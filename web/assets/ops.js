@@ -27,14 +27,19 @@ function orDash(value, format) {
   return value == null ? '–' : format(value);
 }
 
+// The charts span the last 15 minutes, or the time since the page began sampling when that
+// is shorter (a fresh dashboard shows its few samples across the whole width).
 function chart(id, key, label, rate, format) {
   const now = Date.now();
+  const oldest = state.series.length ? state.series[0].t : now;
+  const from = Math.min(Math.max(now - WINDOW_MS, oldest), now - 1000);
+  const span = now - from >= WINDOW_MS - 5000 ? 'last 15 minutes' : `since ${formatTimeOfDay(new Date(from))}`;
   const points = seriesOf(state.series, key, rate);
   const values = points.map((p) => p.v).filter((v) => v != null);
   const current = values.length ? values[values.length - 1] : null;
   const highest = values.length ? Math.max(...values) : null;
   const words = current == null ? 'no data yet' : `now ${format(current)}, highest ${format(highest)}`;
-  drawSparkline($(id), points, { from: now - WINDOW_MS, to: now, label: `${label}, last 15 minutes: ${words}` });
+  drawSparkline($(id), points, { from, to: now, label: `${label}, ${span}: ${words}` });
   return current;
 }
 
@@ -71,7 +76,7 @@ function renderTiles() {
   chart('c-hold-expiries', 'holdExpiries', 'Hold expiries per minute', PER_MINUTE, formatRate);
 
   set('v-payments', orDash(rate('payments', PER_MINUTE), formatRate));
-  set('s-payments', `${orDash(last.payments, count)} payments in all`);
+  set('s-payments', last.payments === 1 ? '1 payment in all' : `${orDash(last.payments, count)} payments in all`);
   chart('c-payments', 'payments', 'Payments per minute', PER_MINUTE, formatRate);
 
   set('v-revenue', orDash(rate('revenue', PER_MINUTE), formatWon));
@@ -103,9 +108,9 @@ function renderSchedules(samples) {
     row.dataset.schedule = String(r.schedule);
     const head = document.createElement('th');
     head.scope = 'row';
-    head.textContent = `Schedule ${r.schedule}`;
+    head.textContent = `#${r.schedule}`;
     row.append(head);
-    row.insertCell().textContent = `Concert ${r.concert}`;
+    row.insertCell().textContent = `#${r.concert}`;
     for (const key of ['available', 'held', 'sold']) {
       const cell = row.insertCell();
       cell.className = 'num';
@@ -118,7 +123,10 @@ function renderSchedules(samples) {
 function renderHistogram(samples) {
   const bars = waitHistogram(samples);
   const total = bars.reduce((sum, b) => sum + b.value, 0);
-  const words = bars.filter((b) => b.value > 0).map((b) => `${b.value} ${b.label}`).join(', ');
+  const words = bars
+    .filter((b) => b.value > 0)
+    .map((b) => `${b.value} ${b.label.startsWith('>') ? 'over' : 'within'} ${b.label.replace('>', '')}`)
+    .join(', ');
   drawBars($('histogram'), bars, {
     label: total ? `Waits from joining the line to admission: ${words}` : 'No admissions yet',
   });
@@ -137,6 +145,7 @@ async function sample() {
     renderSchedules(samples);
     renderHistogram(samples);
     set('sampled', formatTimeOfDay(new Date(now)));
+    $('board').dataset.samples = String(state.series.length);
     if (notice.text.startsWith('Metrics')) notice.clear();
     state.sampleTimer = setTimeout(sample, SAMPLE_SECONDS * 1000);
   } catch (error) {

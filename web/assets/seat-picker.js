@@ -167,6 +167,10 @@ async function loadConcerts() {
   }
 }
 
+function dateLabel(schedule, free, total) {
+  return `${formatDateTime(schedule.startsAt)} · ${formatCount(free)} of ${formatCount(total)} seats free`;
+}
+
 function renderDates() {
   const list = $('dates');
   list.replaceChildren();
@@ -184,7 +188,7 @@ function renderDates() {
     const selected = state.schedule && state.schedule.scheduleId === schedule.scheduleId;
     button.setAttribute('aria-pressed', selected ? 'true' : 'false');
     button.dataset.schedule = String(schedule.scheduleId);
-    button.textContent = `${formatDateTime(schedule.startsAt)} · ${formatCount(schedule.availableSeats)} of ${formatCount(schedule.totalSeats)} seats free`;
+    button.textContent = dateLabel(schedule, schedule.availableSeats, schedule.totalSeats);
     button.addEventListener('click', () => selectSchedule(schedule));
     item.append(button);
     list.append(item);
@@ -249,6 +253,8 @@ function renderMap() {
   const shown = state.seats.slice(start, start + BLOCK_SIZE).map((seat) => ({ ...seat, shownStatus: shownStatus(seat) }));
   grid.render(shown);
   const count = (status) => state.seats.filter((seat) => seat.status === status).length;
+  const dateButton = $('dates').querySelector(`button[data-schedule="${state.schedule.scheduleId}"]`);
+  if (dateButton) dateButton.textContent = dateLabel(state.schedule, count('AVAILABLE'), state.seats.length);
   $('map-counts').textContent = `${formatCount(count('AVAILABLE'))} available, ${formatCount(count('HELD'))} held, ${formatCount(count('SOLD'))} sold`;
 }
 

@@ -41,10 +41,11 @@ function statusWord(status) {
   return { WAITING: 'Waiting', ACTIVE: 'Your turn', EXPIRED: 'Expired', COMPLETED: 'Completed' }[status] || status;
 }
 
+// From the place the fan started at (0%) to the head of the line (100%).
 function progressPercent(position) {
   const first = Math.max(state.place.firstPosition || position, position);
-  if (first <= 1) return 0;
-  return Math.round(((first - position) / first) * 100);
+  if (first <= 1) return 100;
+  return Math.round(((first - position) / (first - 1)) * 100);
 }
 
 function speakPosition(position) {
@@ -67,8 +68,9 @@ function renderWaiting(answer) {
   $('status').dataset.status = answer.status;
   $('position').textContent = `#${formatCount(position)}`;
   $('ahead').textContent = formatCount(Math.max(0, position - 1));
-  $('wait').textContent =
-    answer.estimatedWaitSeconds == null ? 'estimating…' : `about ${formatDuration(answer.estimatedWaitSeconds)}`;
+  const unknown = answer.estimatedWaitSeconds == null;
+  $('wait').textContent = unknown ? 'estimating…' : `about ${formatDuration(answer.estimatedWaitSeconds)}`;
+  $('wait').dataset.unknown = String(unknown);
   $('progress').value = progressPercent(position);
   $('progress').textContent = `${progressPercent(position)}%`;
   $('updated').textContent = formatTimeOfDay(new Date());
