@@ -115,7 +115,9 @@ describe('two fans, one admitted at a time (--queue-max-active 1)', () => {
     await assertAccessible(fanA.page, 'seat picker (holding a seat)');
     await screenshots(fanA.page, 'seat-picker');
 
-    await fanA.page.click('#pay');
+    // A double click sends one payment (the button is disabled, and both would carry the
+    // same Idempotency-Key): the balance below drops by one price.
+    await fanA.page.dblclick('#pay');
     await fanA.page.waitForSelector('#done:not([hidden])');
     assert.match(await fanA.page.textContent('#done-text'), /Seat 5 .*is yours/);
     assert.equal(await fanA.page.textContent('#balance'), '50,000 won');
@@ -184,6 +186,40 @@ describe('a hold that expires while the page is open (--hold-ttl 4s)', () => {
     const token = await fan.page.evaluate(() => JSON.parse(localStorage.getItem('boxoffice.place')).token);
     const reservation = await rest.call('GET', `/api/v1/reservations/${reservationId}`, { token });
     assert.equal(reservation.data.status, 'EXPIRED');
+    noProblems(fan);
+  });
+});
+
+describe('a booking time that runs out (--token-ttl 3s)', () => {
+  let server;
+  let fan;
+
+  before(async () => {
+    server = await startServer('token_expiry', ['--token-ttl', '3s']);
+    const rest = restClient(server.base);
+    await rest.createConcertWithDate({ seats: 10, price: 10000 });
+    const user = await rest.createUser('doh');
+    fan = await openPage(browser, server.base);
+    await joinLine(fan, user.userId);
+    await fan.page.waitForURL('**/seats');
+  });
+  after(async () => {
+    if (fan) await fan.context.close();
+    if (server) await server.stop();
+  });
+
+  test('the seat picker closes, the waiting room explains and offers the line again', LONG, async () => {
+    await fan.page.waitForSelector('#gate:not([hidden])');
+    assert.equal(await fan.page.textContent('#gate-title'), 'Your booking time is over');
+    assert.ok(await fan.page.isHidden('#booking'));
+    await fan.page.click('#gate-link');
+    await fan.page.waitForSelector('#ended:not([hidden])');
+    assert.equal(await fan.page.textContent('#ended-title'), 'Your place in line has expired');
+    assert.match(await fan.page.textContent('#ended-text'), /Nothing was bought or charged/);
+    await assertAccessible(fan.page, 'waiting room (expired)');
+    await fan.page.click('#rejoin');
+    await fan.page.waitForURL('**/seats');
+    await noticeMatching(fan, /It is your turn/);
     noProblems(fan);
   });
 });
