@@ -112,6 +112,7 @@ describe('two fans, one admitted at a time (--queue-max-active 1)', () => {
     await fanA.page.fill('#wallet-id', String(a.walletId));
     await fanA.page.click('#wallet-form button');
     await fanA.page.waitForFunction(() => document.getElementById('balance').textContent === '100,000 won');
+    assert.equal(await fanA.page.locator('[aria-live]').count(), 1, 'one aria-live region');
     await assertAccessible(fanA.page, 'seat picker (holding a seat)');
     await screenshots(fanA.page, 'seat-picker');
 
@@ -147,13 +148,13 @@ describe('two fans, one admitted at a time (--queue-max-active 1)', () => {
   });
 });
 
-describe('a hold that expires while the page is open (--hold-ttl 4s)', () => {
+describe('cancelling a hold, and a hold that expires while the page is open (--hold-ttl 6s)', () => {
   let server;
   let rest;
   let fan;
 
   before(async () => {
-    server = await startServer('hold_expiry', ['--hold-ttl', '4s']);
+    server = await startServer('hold_expiry', ['--hold-ttl', '6s']);
     rest = restClient(server.base);
     await rest.createConcertWithDate({ seats: 20, price: 30000 });
     const user = await rest.createUser('cho');
@@ -166,8 +167,26 @@ describe('a hold that expires while the page is open (--hold-ttl 4s)', () => {
     if (server) await server.stop();
   });
 
-  test('the countdown runs out, the page says so and the seat is free again', LONG, async () => {
+  test('cancel lets the seat go at once', LONG, async () => {
     await pickFirstDate(fan);
+    await fan.page.click(seatButton(4));
+    await fan.page.waitForSelector('#hold:not([hidden])');
+    const reservationId = await fan.page.evaluate(
+      () => JSON.parse(sessionStorage.getItem('boxoffice.hold')).reservationId,
+    );
+    await fan.page.click('#cancel');
+    await noticeMatching(fan, /You let seat 4 go/);
+    assert.ok(await fan.page.isHidden('#hold'));
+    await fan.page.waitForFunction(
+      (selector) => document.querySelector(selector).dataset.status === 'AVAILABLE',
+      seatButton(4),
+    );
+    const token = await fan.page.evaluate(() => JSON.parse(localStorage.getItem('boxoffice.place')).token);
+    const reservation = await rest.call('GET', `/api/v1/reservations/${reservationId}`, { token });
+    assert.equal(reservation.data.status, 'CANCELLED');
+  });
+
+  test('the countdown runs out, the page says so and the seat is free again', LONG, async () => {
     await fan.page.click(seatButton(3));
     await fan.page.waitForSelector('#hold:not([hidden])');
     assert.equal(await fan.page.getAttribute('#hold', 'data-warning'), 'true', 'under a minute: warned');
@@ -402,6 +421,7 @@ describe('one server for the race, the keyboard and the dashboard', () => {
     });
     assert.equal(await page.locator('#c-waiting polyline').count(), 1);
     assert.match(await page.textContent('#v-payments'), /^\d/);
+    assert.equal(await page.locator('[aria-live]').count(), 1, 'one aria-live region');
     await assertAccessible(page, 'operators\' dashboard');
     await screenshots(page, 'ops');
     noProblems(ops);
