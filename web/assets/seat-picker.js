@@ -4,6 +4,7 @@ import { api } from './api.js';
 import { createAnnouncer } from './announcer.js';
 import { startCountdown } from './countdown.js';
 import { formatClockDuration, formatCount, formatDateTime, formatDuration, formatTimeOfDay, formatWon } from './format.js';
+import { createDatesPanel } from './dates-panel.js';
 import { createHoldPanel } from './hold-panel.js';
 import { describeProblem } from './messages.js';
 import { forgetPlace, loadPlace } from './place.js';
@@ -14,15 +15,12 @@ import { createWalletPanel } from './wallet.js';
 const MAP_REFRESH_SECONDS = 5;
 const TOKEN_CHECK_SECONDS = 15;
 const BLOCK_SIZE = 500; // seats drawn at once; larger halls get a block chooser
-const SCHEDULE_KEY = 'boxoffice.schedule';
 
 const $ = (id) => document.getElementById(id);
 const notice = createAnnouncer($('notice'));
 const place = loadPlace();
 
 const state = {
-  concertId: null,
-  schedules: [],
   schedule: null,
   seats: [],
   block: 0,
@@ -37,6 +35,7 @@ const state = {
 
 let hold = null;
 let wallet = null;
+let dates = null;
 const grid = createSeatGrid($('seat-grid'), { onChoose: chooseSeat });
 
 function stopTimers() {
@@ -135,88 +134,21 @@ function handleError(error, context = {}) {
       break;
     case 'SCHEDULE_NOT_BOOKABLE':
     case 'SCHEDULE_NOT_FOUND':
-      $('map-card').hidden = true;
-      state.schedule = null;
-      loadDates();
+      if (!state.finished) dates.reload();
       break;
     default:
       break;
   }
 }
 
-// ---- dates ---------------------------------------------------------------------------
-
-async function loadConcerts() {
-  try {
-    const { data } = await api('GET', '/api/v1/concerts');
-    const concerts = data.concerts || [];
-    if (concerts.length === 0) {
-      $('concert-title').textContent = 'No concerts are on sale right now.';
-      return;
-    }
-    const select = $('concert');
-    select.replaceChildren(
-      ...concerts.map((concert) => new Option(concert.title, String(concert.concertId))),
-    );
-    $('concert-field').hidden = concerts.length < 2;
-    state.concertId = concerts[0].concertId;
-    $('concert-title').textContent = concerts.length < 2 ? concerts[0].title : '';
-    await loadDates();
-  } catch (error) {
-    handleError(error);
-  }
-}
-
-function dateLabel(schedule, free, total) {
-  return `${formatDateTime(schedule.startsAt)} · ${formatCount(free)} of ${formatCount(total)} seats free`;
-}
-
-function renderDates() {
-  const list = $('dates');
-  list.replaceChildren();
-  if (state.schedules.length === 0) {
-    const item = document.createElement('li');
-    item.textContent = 'No dates of this concert can be booked right now.';
-    list.append(item);
-    return;
-  }
-  for (const schedule of state.schedules) {
-    const item = document.createElement('li');
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'secondary';
-    const selected = state.schedule && state.schedule.scheduleId === schedule.scheduleId;
-    button.setAttribute('aria-pressed', selected ? 'true' : 'false');
-    button.dataset.schedule = String(schedule.scheduleId);
-    button.textContent = dateLabel(schedule, schedule.availableSeats, schedule.totalSeats);
-    button.addEventListener('click', () => selectSchedule(schedule));
-    item.append(button);
-    list.append(item);
-  }
-}
-
-async function loadDates() {
-  if (state.finished || state.concertId == null) return;
-  try {
-    const { data } = await api('GET', `/api/v1/concerts/${state.concertId}/schedules`, { token: place.token });
-    state.schedules = data.schedules || [];
-    const remembered = Number(sessionStorage.getItem(SCHEDULE_KEY));
-    const again = state.schedules.find((s) => s.scheduleId === (state.schedule ? state.schedule.scheduleId : remembered));
-    renderDates();
-    if (again && !state.schedule) selectSchedule(again, { quiet: true });
-  } catch (error) {
-    handleError(error);
-  }
-}
+// ---- the chosen date ------------------------------------------------------------------
 
 async function selectSchedule(schedule, { quiet = false } = {}) {
   state.schedule = schedule;
   state.block = 0;
-  sessionStorage.setItem(SCHEDULE_KEY, String(schedule.scheduleId));
-  for (const button of $('dates').querySelectorAll('button')) {
-    button.setAttribute('aria-pressed', button.dataset.schedule === String(schedule.scheduleId) ? 'true' : 'false');
-  }
-  $('map-card').hidden = false;
+  clearTimeout(state.mapTimer);
+  $('map-card').hidden = !schedule;
+  if (!schedule || state.finished) return;
   await loadSeats();
   if (!quiet) notice.say(`Seats for ${formatDateTime(schedule.startsAt)} are shown. Tab into the map to choose one.`);
 }
@@ -253,8 +185,7 @@ function renderMap() {
   const shown = state.seats.slice(start, start + BLOCK_SIZE).map((seat) => ({ ...seat, shownStatus: shownStatus(seat) }));
   grid.render(shown);
   const count = (status) => state.seats.filter((seat) => seat.status === status).length;
-  const dateButton = $('dates').querySelector(`button[data-schedule="${state.schedule.scheduleId}"]`);
-  if (dateButton) dateButton.textContent = dateLabel(state.schedule, count('AVAILABLE'), state.seats.length);
+  dates.showFree(state.schedule.scheduleId, count('AVAILABLE'), state.seats.length);
   $('map-counts').textContent = `${formatCount(count('AVAILABLE'))} available, ${formatCount(count('HELD'))} held, ${formatCount(count('SOLD'))} sold`;
 }
 
@@ -369,12 +300,6 @@ $('block').addEventListener('change', () => {
   state.block = Number($('block').value);
   renderMap();
 });
-$('concert').addEventListener('change', () => {
-  state.concertId = Number($('concert').value);
-  state.schedule = null;
-  $('map-card').hidden = true;
-  loadDates();
-});
 
 async function start() {
   if (!place) {
@@ -393,6 +318,7 @@ async function start() {
     wallet,
     events: { onChanged: renderMap, onEnded: () => loadSeats(), onPaid, onError: handleError },
   });
+  dates = createDatesPanel({ token: place.token, onChoose: selectSchedule, onError: handleError });
   const token = await checkToken();
   if (!token) return;
   $('booking').hidden = false;
@@ -400,7 +326,7 @@ async function start() {
     notice.say(`It is your turn! You have ${formatDuration(token.remainingSeconds)} to choose your seat and pay.`, 'ok');
   }
   await hold.restore();
-  await loadConcerts();
+  await dates.load();
 }
 
 start();
