@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <caf/all.hpp>
 #include <chrono>
@@ -13,6 +14,10 @@
 
 namespace boxoffice::actors {
 
+// Upper bounds (seconds) of the queue wait histogram: issue to ACTIVE.
+inline constexpr std::array<std::int64_t, 10> kQueueWaitBuckets{1,   5,   15,  30,   60,
+                                                                120, 300, 600, 1800, 3600};
+
 // Counters other components read for /metrics.
 struct ActorStats {
   std::atomic<std::int64_t> entities_live{0};
@@ -25,6 +30,10 @@ struct ActorStats {
   std::atomic<std::int64_t> queue_active{0};
   std::atomic<std::int64_t> queue_admitted{0};
   std::atomic<std::int64_t> queue_expired{0};
+  std::atomic<std::int64_t> queue_back_wait_seconds{-1};  // -1: not estimated yet
+  // Committed admissions by wait (one counter per kQueueWaitBuckets bound, then +Inf).
+  std::array<std::atomic<std::int64_t>, kQueueWaitBuckets.size() + 1> queue_wait_buckets{};
+  std::atomic<std::int64_t> queue_wait_ms_sum{0};
   std::atomic<std::int64_t> holds_active{0};
   std::atomic<std::int64_t> holds_created{0};
   std::atomic<std::int64_t> holds_expired{0};

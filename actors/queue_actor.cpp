@@ -28,6 +28,21 @@ void publish_stats(QueueActor* self, EntityContext* context) {
   context->stats.queue_active = room.active_count();
   context->stats.queue_admitted = room.admitted_total();
   context->stats.queue_expired = room.expired_total();
+  context->stats.queue_back_wait_seconds =
+      room.back_of_line_wait(context->clock.now_ms()).value_or(-1);
+}
+
+// Counts each committed admission in the queue wait histogram.
+void observe_admissions(EntityContext* context, const std::vector<domain::QueueChange>& changes) {
+  auto& stats = context->stats;
+  for (const auto& change : changes) {
+    if (change.token.status != domain::TokenStatus::active) continue;
+    const auto waited = change.token.activated_at - change.token.issued_at;
+    std::size_t bucket = 0;
+    while (bucket < kQueueWaitBuckets.size() && waited > kQueueWaitBuckets[bucket] * 1000) ++bucket;
+    ++stats.queue_wait_buckets[bucket];
+    stats.queue_wait_ms_sum += waited;
+  }
 }
 
 void flush(QueueActor* self, EntityContext* context);
@@ -88,6 +103,7 @@ void stop_after_handover(QueueActor* self, EntityContext* context) {
   context->board.clear_tokens();
   context->stats.queue_waiting = 0;
   context->stats.queue_active = 0;
+  context->stats.queue_back_wait_seconds = -1;
   self->quit();
 }
 
@@ -156,6 +172,7 @@ void flush(QueueActor* self, EntityContext* context) {
         if (*outcome.value > 0)
           spdlog::debug("queue: {} transitions already made by payments", *outcome.value);
         publish_tokens(context, *committed);
+        observe_admissions(context, *committed);
         deliver(*pending);
         flush(self, context);
       });

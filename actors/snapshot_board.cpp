@@ -19,6 +19,14 @@ void SnapshotBoard::retire_seat_map(domain::Id schedule, std::uint64_t owner) {
   if (it != seat_maps_.end() && it->second->owner == owner) seat_maps_.erase(it);
 }
 
+std::vector<std::shared_ptr<const SeatMapSnapshot>> SnapshotBoard::seat_maps() const {
+  std::shared_lock<std::shared_mutex> lock(seat_maps_mutex_);
+  std::vector<std::shared_ptr<const SeatMapSnapshot>> maps;
+  maps.reserve(seat_maps_.size());
+  for (const auto& [schedule, map] : seat_maps_) maps.push_back(map);
+  return maps;
+}
+
 void SnapshotBoard::token_active(const std::string& token, ActiveToken entry) {
   std::unique_lock<std::shared_mutex> lock(tokens_mutex_);
   tokens_[token] = entry;

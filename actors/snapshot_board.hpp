@@ -48,6 +48,8 @@ class SnapshotBoard {
   void publish_seat_map(std::shared_ptr<const SeatMapSnapshot> snapshot);
   std::shared_ptr<const SeatMapSnapshot> seat_map(domain::Id schedule) const;
   void retire_seat_map(domain::Id schedule, std::uint64_t owner);  // only the owner's own
+  // Every seat map published on this node (for /metrics), in no particular order.
+  std::vector<std::shared_ptr<const SeatMapSnapshot>> seat_maps() const;
 
   void token_active(const std::string& token, ActiveToken entry);
   void token_ended(const std::string& token);

@@ -10,6 +10,7 @@
 #include "actors/runtime.hpp"
 #include "app/actor_metrics.hpp"
 #include "app/cluster_metrics.hpp"
+#include "app/dashboard_metrics.hpp"
 #include "app/maintenance.hpp"
 #include "domain/clock.hpp"
 #include "http/routes/routes.hpp"
@@ -58,6 +59,7 @@ struct Node::Parts {
     http::add_schedule_routes(server);
     http::add_reservation_routes(server);
     http::add_payment_routes(server);
+    http::add_web_routes(server);
     if (config.cluster_listen) {
       announce("cluster: node {} listening on {}", config.node_id,
                config.cluster_listen->to_string());
@@ -71,6 +73,7 @@ struct Node::Parts {
     return [this](std::string& out) {
       render_actor_metrics(runtime.stats(), out);
       render_cluster_metrics(runtime.stats(), *runtime.cluster().current(), out);
+      render_dashboard_metrics(config, runtime.stats(), runtime.board(), clock.now_ms(), out);
     };
   }
 

@@ -55,6 +55,7 @@ struct Config {
   std::int64_t db_pool_size = 8;
   std::chrono::milliseconds request_timeout{std::chrono::seconds(5)};
   std::chrono::milliseconds entity_idle_timeout{std::chrono::minutes(10)};
+  std::optional<std::string> web_root;  // absolute; none: the web front built into the binary
 
   bool clustered() const { return cluster_listen.has_value(); }
 };

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <sstream>
@@ -136,6 +137,13 @@ Config build(const std::map<std::string, RawValue>& values, Command command) {
   if (config.log_level != level.text)
     throw BadValue(describe("log-level", level, "one of trace, debug, info, warn, error, off"));
 
+  if (const auto* root = get("web-root")) {
+    std::error_code error;
+    const auto folder = std::filesystem::absolute(root->text, error);
+    if (root->text.empty() || error || !std::filesystem::is_directory(folder, error))
+      throw BadValue(describe("web-root", *root, "an existing folder"));
+    config.web_root = folder.lexically_normal().string();
+  }
   if (const auto* listen = get("cluster-listen")) {
     config.cluster_listen = require(parse_host_port(listen->text), "cluster-listen", *listen,
                                     "HOST:PORT with a port from 1 to 65535");

@@ -179,6 +179,11 @@ TokenView WaitingRoom::view(const QueueToken& token, TimeMs now) const {
   return view;
 }
 
+std::optional<std::int64_t> WaitingRoom::back_of_line_wait(TimeMs now) const {
+  if (waiting_.empty()) return 0;
+  return estimated_wait(waiting_count(), now);
+}
+
 std::optional<TimeMs> WaitingRoom::next_deadline() const {
   std::optional<TimeMs> next;
   if (!active_deadlines_.empty()) next = active_deadlines_.begin()->first;

@@ -54,6 +54,8 @@ class WaitingRoom {
   const QueueToken* live_token_of(Id user) const;
   TokenView view(const QueueToken& token, TimeMs now) const;
   std::optional<TimeMs> next_deadline() const;
+  // The estimated wait of someone joining the back of the line now (0 when nobody waits).
+  std::optional<std::int64_t> back_of_line_wait(TimeMs now) const;
 
   std::int64_t waiting_count() const { return static_cast<std::int64_t>(waiting_.size()); }
   std::int64_t active_count() const { return active_count_; }

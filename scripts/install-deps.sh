@@ -15,7 +15,12 @@ PKGS=(
   libpq-dev libsqlite3-dev sqlite3 postgresql-15
   libcli11-dev libtomlplusplus-dev libspdlog-dev
   curl wrk procps iproute2 clang-format
+  chromium
 )
+# Node.js and npm run the web front's tests (tests/web): Debian's packages only when the
+# machine has none on its PATH (a Node.js installed another way is kept as it is).
+command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
+command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 
 die() { echo "install-deps: error: $*" >&2; exit 1; }
 

@@ -15,4 +15,5 @@ export BOXOFFICE_LISTEN=${BOXOFFICE_LISTEN:-127.0.0.1:8080}
 cd "$root"
 "$build/app/boxoffice" seed --demo "$@"
 sed -n '/^## Walk-through/,/^## /p' "$root/README.md" | sed '$d' | sed "s#127.0.0.1:8080#$BOXOFFICE_LISTEN#g"
+echo "Open http://$BOXOFFICE_LISTEN/ in a browser: the waiting room (users 1-3); the dashboard is http://$BOXOFFICE_LISTEN/ops"
 exec "$build/app/boxoffice" serve "$@"

@@ -13,5 +13,6 @@ void add_queue_routes(Server& server);
 void add_schedule_routes(Server& server);
 void add_reservation_routes(Server& server);
 void add_payment_routes(Server& server);
+void add_web_routes(Server& server);
 
 }  // namespace boxoffice::http

@@ -203,6 +203,11 @@ std::vector<ReadCase> read_cases() {
        [](const Config& c) { return ms(c.max_queue_wait); },
        "250",
        {}},
+      {"web-root",
+       "/usr/../tmp",
+       [](const Config& c) { return c.web_root.value_or("<none>"); },
+       "/tmp",
+       {}},
   };
 }
 
@@ -233,6 +238,7 @@ const std::vector<std::pair<std::string, std::string>> kBadValues{
     {"header-timeout", "-1s"},
     {"write-timeout", "0s"},
     {"max-queue-wait", "soon"},
+    {"web-root", "/nonexistent/boxoffice-web-root"},
 };
 
 std::set<std::string> all_setting_keys() {
@@ -276,6 +282,7 @@ BOOST_AUTO_TEST_CASE(uses_every_documented_default_when_nothing_is_given) {
   BOOST_TEST(!config.cluster_listen.has_value());
   BOOST_TEST(!config.clustered());
   BOOST_TEST(config.peers.empty());
+  BOOST_TEST(!config.web_root.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(uses_the_defaults_of_the_undocumented_tuning_settings) {

@@ -382,6 +382,20 @@ BOOST_AUTO_TEST_CASE(estimated_wait_is_none_before_two_admissions_then_grows_wit
   BOOST_TEST(last <= 200);
 }
 
+BOOST_AUTO_TEST_CASE(back_of_line_wait_is_the_estimate_of_the_last_place) {
+  WaitingRoom room(policy(1, 600'000, 600'000));
+  BOOST_TEST(room.back_of_line_wait(kT0).value_or(-1) == 0);  // nobody waits
+  const auto a = room.issue(1, "a-token", kT0).token;
+  BOOST_TEST(room.back_of_line_wait(kT0).value_or(-1) == 0);
+  std::vector<std::string> line;
+  for (int i = 0; i < 5; ++i) line.push_back(room.issue(10 + i, name(i), kT0).token);
+  BOOST_TEST(!room.back_of_line_wait(kT0 + 1'000).has_value());  // one admission: no rate yet
+  BOOST_TEST_REQUIRE(room.complete(a, kT0 + 10'000));
+  const auto back = room.back_of_line_wait(kT0 + 10'000);
+  BOOST_TEST_REQUIRE(back.has_value());
+  BOOST_TEST(*back == *seen(room, line.back(), kT0 + 10'000).estimated_wait_seconds);
+}
+
 // --- changes for the database ---------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(take_changes_reports_inserts_and_transitions_in_order) {
