@@ -110,7 +110,13 @@ void ConnectionLoop::run(int listen_fd) {
     if (stopping_.load() && !stop_begun_) begin_stop();
     free_closed();
     if (stop_begun_ && connections_ == 0 && lingering_.size() == 0) break;
+    sleeping_.store(true);
+    if (take_completions(now)) {
+      sleeping_.store(false);
+      continue;
+    }
     const int ready = ::epoll_wait(epoll_fd_, events, kMaxEvents, next_timeout_ms(now));
+    sleeping_.store(false);
     if (ready < 0 && errno != EINTR) {
       spdlog::error("http: epoll_wait failed: {}", std::strerror(errno));
       break;
@@ -123,11 +129,12 @@ void ConnectionLoop::run(int listen_fd) {
       } else if (tag == &wake_tag) {
         std::uint64_t count = 0;
         [[maybe_unused]] const auto n = ::read(wake_fd_, &count, sizeof count);
-        take_completions(now);
+        wake_pending_.store(false);
       } else {
         on_event(*static_cast<Connection*>(tag), events[i].events, now);
       }
     }
+    take_completions(now);
     expire(now);
     free_closed();
     gauges_.open_connections.store(connections_, std::memory_order_relaxed);
@@ -383,26 +390,29 @@ void ConnectionLoop::run_on_worker(Connection& connection, bool expired) {
   post_completion(connection);
 }
 
+// The loop is only woken (eventfd) when it sleeps in epoll_wait: an awake loop takes the
+// completions before it sleeps again. `sleeping_` is stored before the loop's last look at
+// the queue and loaded after the worker's push, both under the queue's mutex, so one of the
+// two always sees the other.
 void ConnectionLoop::post_completion(Connection& connection) {
-  bool first = false;
   {
     std::lock_guard<std::mutex> lock(completions_mutex_);
-    first = completions_.empty();
     completions_.push_back(&connection);
   }
-  if (first) {
+  if (sleeping_.load() && !wake_pending_.exchange(true)) {
     const std::uint64_t one = 1;
     [[maybe_unused]] const auto written = ::write(wake_fd_, &one, sizeof one);
   }
 }
 
-void ConnectionLoop::take_completions(SteadyClock::time_point now) {
+bool ConnectionLoop::take_completions(SteadyClock::time_point now) {
   taken_.clear();
   {
     std::lock_guard<std::mutex> lock(completions_mutex_);
     taken_.swap(completions_);
   }
   for (auto* connection : taken_) complete(*connection, now);
+  return !taken_.empty();
 }
 
 void ConnectionLoop::complete(Connection& connection, SteadyClock::time_point now) {

@@ -54,7 +54,7 @@ class ConnectionLoop {
   bool dispatch(Connection& connection, FramedRequest& framed, SteadyClock::time_point now);
   void run_on_worker(Connection& connection, bool expired);
   void post_completion(Connection& connection);
-  void take_completions(SteadyClock::time_point now);
+  bool take_completions(SteadyClock::time_point now);  // true when there were some
   void complete(Connection& connection, SteadyClock::time_point now);
   void after_answer(Connection& connection, SteadyClock::time_point now);
   enum class WriteOutcome { sent, pending, failed };
@@ -81,6 +81,8 @@ class ConnectionLoop {
   int listen_fd_ = -1;
   int spare_fd_ = -1;  // given up to accept-and-refuse when the process is out of descriptors
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> sleeping_{false};      // the loop is in (or about to enter) epoll_wait
+  std::atomic<bool> wake_pending_{false};  // an eventfd write not read yet
   bool stop_begun_ = false;
   std::int64_t connections_ = 0;  // open, not lingering
   TimerList idle_;                // keep-alive connections between requests
