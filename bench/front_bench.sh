@@ -8,11 +8,13 @@
 #   3. wrk -c1000 on the token poll (timeouts), and the spread of requests per connection
 #      over 1,000 closed-loop connections.
 #   4. Seat map and token poll at c64 beside bare httplib serving the same bytes.
-# BASELINE_BUILD_DIR=dir runs step 4 for that build's boxoffice too (e.g. the previous main).
+# BASELINE_BUILD_DIR=dir runs step 4 for that build's boxoffice too (e.g. the previous main),
+# interleaved with the current one; ROUNDS=n repeats step 4 (the machine is noisy: compare
+# the medians). ONLY_COMPARE=1 skips steps 1-3.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bench_build_all
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)"  # 10,000 connections on each side
 probe="$bench_root/bench/front_probe.py"
 seconds=${BENCH_SECONDS:-10}
 
@@ -82,12 +84,16 @@ compare_bare() {  # NAME BUILD_DIR DATABASE_URL
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-run_front sqlite "sqlite:$bench_tmp/front.db"
-pg_url=$(PG_DURABLE=1 "$bench_root/scripts/pg-test-cluster.sh" start "$bench_tmp/pg")
-run_front postgresql "$pg_url"
+if [[ -z "${ONLY_COMPARE:-}" ]]; then
+  run_front sqlite "sqlite:$bench_tmp/front.db"
+  pg_url=$(PG_DURABLE=1 "$bench_root/scripts/pg-test-cluster.sh" start "$bench_tmp/pg")
+  run_front postgresql "$pg_url"
+fi
 
 echo "== c64 beside bare httplib (sqlite)"
-compare_bare current "$bench_build" "sqlite:$bench_tmp/compare.db"
-if [[ -n "${BASELINE_BUILD_DIR:-}" ]]; then
-  compare_bare baseline "$BASELINE_BUILD_DIR" "sqlite:$bench_tmp/compare-baseline.db"
-fi
+for round in $(seq "${ROUNDS:-1}"); do
+  compare_bare "current$round" "$bench_build" "sqlite:$bench_tmp/compare.db"
+  if [[ -n "${BASELINE_BUILD_DIR:-}" ]]; then
+    compare_bare "baseline$round" "$BASELINE_BUILD_DIR" "sqlite:$bench_tmp/compare-baseline.db"
+  fi
+done
