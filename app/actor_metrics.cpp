@@ -1,8 +1,10 @@
 #include "app/actor_metrics.hpp"
 
-#include "app/prometheus_text.hpp"
+#include "http/prometheus_text.hpp"
 
 namespace boxoffice::app {
+
+using http::append_metric;
 void render_actor_metrics(const actors::ActorStats& stats, std::string& out) {
   append_metric(out, "boxoffice_entity_actors", "gauge", "Entity actors alive on this node.",
                 stats.entities_live);

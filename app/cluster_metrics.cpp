@@ -1,8 +1,10 @@
 #include "app/cluster_metrics.hpp"
 
-#include "app/prometheus_text.hpp"
+#include "http/prometheus_text.hpp"
 
 namespace boxoffice::app {
+
+using http::append_metric;
 void render_cluster_metrics(const actors::ActorStats& stats, const actors::ClusterView& view,
                             std::string& out) {
   append_metric(out, "boxoffice_cluster_forwarded_requests_total", "counter",

@@ -5,9 +5,11 @@
 #include <cstdio>
 #include <vector>
 
-#include "app/prometheus_text.hpp"
+#include "http/prometheus_text.hpp"
 
 namespace boxoffice::app {
+
+using http::append_metric;
 namespace {
 
 void render_queue_wait_histogram(const actors::ActorStats& stats, std::string& out) {

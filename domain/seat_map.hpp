@@ -76,7 +76,6 @@ class SeatMap {
   void mark_paying(std::int32_t number);
   void payment_failed(std::int32_t number);
   void mark_sold(std::int32_t number);
-  void bump_version(std::int32_t number) { ++find(number)->version; }
 
   HoldView hold_view(const Seat& seat, bool created) const;
 

@@ -47,10 +47,6 @@ ProblemKind kind_of(ErrorCode code) {
 
 }  // namespace
 
-int status_for(ErrorCode code) {
-  return kind_of(code).status;
-}
-
 void write_problem(httplib::Response& response, const domain::Error& error) {
   const auto kind = kind_of(error.code);
   nlohmann::json body = {

@@ -29,7 +29,9 @@ class TestFront {
             [this](std::string_view request, const PeerAddress&, bool closing,
                    std::string& answer) { return process(request, closing, answer); },
             [](domain::ErrorCode code, const std::string& detail, std::string_view, bool closing) {
-              const int status = status_for(code);
+              httplib::Response problem;
+              write_problem(problem, domain::make_error(code, detail));
+              const int status = problem.status;
               return "HTTP/1.1 " + std::to_string(status) + " X\r\nRetry-After: 1\r\n" +
                      "Content-Length: " + std::to_string(detail.size()) + "\r\n" +
                      (closing ? "Connection: close\r\n" : "") + "\r\n" + detail;

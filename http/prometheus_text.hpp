@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-namespace boxoffice::app {
+namespace boxoffice::http {
 
 // Appends one metric without labels in Prometheus text format (HELP, TYPE, value).
 inline void append_metric(std::string& out, const char* name, const char* type, const char* help,
@@ -12,4 +12,4 @@ inline void append_metric(std::string& out, const char* name, const char* type, 
          name + " " + std::to_string(value) + "\n";
 }
 
-}  // namespace boxoffice::app
+}  // namespace boxoffice::http
