@@ -2,11 +2,6 @@
 // answered with its path and body size, except /block, which holds its worker until released.
 #include "http/front/connection_loop.hpp"
 
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <boost/test/unit_test.hpp>
 #include <condition_variable>
 #include <memory>
@@ -15,6 +10,7 @@
 
 #include "http/front/listen_socket.hpp"
 #include "http/problem.hpp"
+#include "support/raw_connection.hpp"
 
 namespace boxoffice::http::front {
 namespace {
@@ -85,72 +81,10 @@ class TestFront {
   bool released_ = false;
 };
 
-struct Answer {
-  int status = 0;  // 0: the connection ended (or nothing came within the wait)
-  std::string head;
-  std::string body;
-};
-
-// A client that writes exact bytes and reads answers framed by Content-Length.
-class Client {
+// A client that writes exact bytes; every wait for an answer is bounded.
+class Client : public boxoffice::testing::RawConnection {
  public:
-  explicit Client(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    BOOST_TEST_REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  }
-  ~Client() { ::close(fd_); }
-  Client(const Client&) = delete;
-  Client& operator=(const Client&) = delete;
-
-  void send(const std::string& bytes) {
-    BOOST_TEST_REQUIRE(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
-                       static_cast<ssize_t>(bytes.size()));
-  }
-  Answer get(const std::string& path) {
-    send("GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n");
-    return read(5s);
-  }
-  // The next answer, or status 0 when the connection ended or `wait` passed first.
-  Answer read(std::chrono::milliseconds wait) {
-    Answer answer;
-    std::size_t end;
-    while ((end = pending_.find("\r\n\r\n")) == std::string::npos)
-      if (!fill(wait)) return answer;
-    answer.head = pending_.substr(0, end);
-    answer.status = std::stoi(answer.head.substr(9, 3));
-    pending_.erase(0, end + 4);
-    const auto at = answer.head.find("Content-Length: ");
-    const auto length = at == std::string::npos ? 0 : std::stoul(answer.head.substr(at + 16));
-    while (pending_.size() < length)
-      if (!fill(wait)) break;
-    answer.body = pending_.substr(0, length);
-    pending_.erase(0, std::min(length, pending_.size()));
-    return answer;
-  }
-  // True when the server closes the connection within `wait`.
-  bool closed_within(std::chrono::milliseconds wait) {
-    pollfd entry{fd_, POLLIN, 0};
-    if (::poll(&entry, 1, static_cast<int>(wait.count())) <= 0) return false;
-    char byte;
-    return ::recv(fd_, &byte, 1, 0) <= 0;
-  }
-
- private:
-  bool fill(std::chrono::milliseconds wait) {
-    pollfd entry{fd_, POLLIN, 0};
-    if (::poll(&entry, 1, static_cast<int>(wait.count())) <= 0) return false;
-    char buffer[4096];
-    const auto n = ::recv(fd_, buffer, sizeof buffer, 0);
-    if (n <= 0) return false;
-    pending_.append(buffer, static_cast<std::size_t>(n));
-    return true;
-  }
-
-  int fd_;
-  std::string pending_;
+  explicit Client(int port) : RawConnection(port, 5s) {}
 };
 
 FrontConfig small_config() {
@@ -166,12 +100,12 @@ BOOST_AUTO_TEST_SUITE(connection_loop)
 BOOST_AUTO_TEST_CASE(pipelined_requests_are_all_answered_in_order) {
   TestFront front(small_config());
   Client client(front.port());
-  client.send(
+  client.write(
       "GET /one HTTP/1.1\r\nHost: t\r\n\r\n"
       "POST /two HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"
       "GET /three HTTP/1.1\r\nHost: t\r\n\r\n");
   for (const std::string expected : {"/one body=0", "/two body=3", "/three body=0"}) {
-    const auto answer = client.read(5s);
+    const auto answer = client.read_answer();
     BOOST_TEST(answer.status == 200);
     BOOST_TEST(answer.body == expected);
   }
@@ -186,7 +120,7 @@ BOOST_AUTO_TEST_CASE(a_request_arriving_a_byte_at_a_time_delays_no_one) {
   for (int i = 0; i < 20; ++i) {
     slow.push_back(std::make_unique<Client>(front.port()));
     for (std::size_t byte = 0; byte < request.size() / 2; ++byte)
-      slow.back()->send(request.substr(byte, 1));
+      slow.back()->write(request.substr(byte, 1));
   }
   // Twenty half-sent heads hold no worker: a newcomer is answered at once.
   Client newcomer(front.port());
@@ -195,8 +129,8 @@ BOOST_AUTO_TEST_CASE(a_request_arriving_a_byte_at_a_time_delays_no_one) {
   BOOST_TEST(answer.body == "/fresh body=0");
   for (auto& client : slow) {
     for (std::size_t byte = request.size() / 2; byte < request.size(); ++byte)
-      client->send(request.substr(byte, 1));
-    BOOST_TEST(client->read(5s).body == "/slow body=0");
+      client->write(request.substr(byte, 1));
+    BOOST_TEST(client->read_answer().body == "/slow body=0");
   }
 }
 
@@ -205,8 +139,8 @@ BOOST_AUTO_TEST_CASE(a_head_over_the_cap_is_431_and_ends_the_connection) {
   config.framing.max_head_bytes = 2048;
   TestFront front(config);
   Client client(front.port());
-  client.send("GET /x HTTP/1.1\r\nX-Big: " + std::string(3000, 'a') + "\r\n\r\n");
-  BOOST_TEST(client.read(5s).status == 431);
+  client.write("GET /x HTTP/1.1\r\nX-Big: " + std::string(3000, 'a') + "\r\n\r\n");
+  BOOST_TEST(client.read_answer().status == 431);
   BOOST_TEST(client.closed_within(5s));
   BOOST_TEST(Client(front.port()).get("/after").status == 200);
 }
@@ -217,8 +151,8 @@ BOOST_AUTO_TEST_CASE(a_head_that_does_not_arrive_in_time_is_408_and_ends_the_con
   TestFront front(config);
   Client client(front.port());
   const auto start = std::chrono::steady_clock::now();
-  client.send("GET /x HTTP/1.1\r\nHost:");
-  const auto answer = client.read(5s);
+  client.write("GET /x HTTP/1.1\r\nHost:");
+  const auto answer = client.read_answer();
   BOOST_TEST(answer.status == 408);
   BOOST_TEST((std::chrono::steady_clock::now() - start >= 300ms));
   BOOST_TEST(client.closed_within(5s));
@@ -229,8 +163,8 @@ BOOST_AUTO_TEST_CASE(a_body_that_does_not_arrive_in_time_is_408) {
   config.header_timeout = 300ms;
   TestFront front(config);
   Client client(front.port());
-  client.send("POST /x HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc");
-  BOOST_TEST(client.read(5s).status == 408);
+  client.write("POST /x HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc");
+  BOOST_TEST(client.read_answer().status == 408);
   BOOST_TEST(client.closed_within(5s));
 }
 
@@ -257,7 +191,7 @@ BOOST_AUTO_TEST_CASE(over_the_connection_cap_a_newcomer_gets_503_and_is_closed) 
   Client refused(front.port());
   const auto answer = refused.get("/over");
   BOOST_TEST(answer.status == 503);
-  BOOST_TEST(answer.head.find("Retry-After: 1") != std::string::npos);
+  BOOST_TEST(answer.header("Retry-After") == "1");
   BOOST_TEST(refused.closed_within(5s));
   BOOST_TEST(front.gauges().connections_refused.load() == 1u);
   // A held connection keeps being served, and a closed one makes room.
@@ -278,24 +212,24 @@ BOOST_AUTO_TEST_CASE(saturated_workers_shed_new_requests_with_503_while_healthz_
   config.max_queue_wait = 50ms;
   TestFront front(config);
   Client blocker(front.port());
-  blocker.send("GET /block HTTP/1.1\r\nHost: t\r\n\r\n");
+  blocker.write("GET /block HTTP/1.1\r\nHost: t\r\n\r\n");
   front.wait_until_blocked(1);
   Client queued(front.port());
-  queued.send("GET /queued HTTP/1.1\r\nHost: t\r\n\r\n");
+  queued.write("GET /queued HTTP/1.1\r\nHost: t\r\n\r\n");
   // The shedding rule is about time spent waiting for a worker: let the queued one age.
   std::this_thread::sleep_for(config.max_queue_wait * 3);
 
   Client shed(front.port());
   const auto answer = shed.get("/new");
   BOOST_TEST(answer.status == 503);
-  BOOST_TEST(answer.head.find("Retry-After: 1") != std::string::npos);
+  BOOST_TEST(answer.header("Retry-After") == "1");
   BOOST_TEST(front.gauges().requests_shed.load() >= 1u);
   // The operations routes have their own worker.
   BOOST_TEST(Client(front.port()).get("/healthz").body == "/healthz body=0");
   // A shed answer keeps the connection: once the worker is free it is served again.
   front.release();
-  BOOST_TEST(blocker.read(5s).status == 200);
-  BOOST_TEST(queued.read(5s).status == 503);  // it waited past the limit: not run
+  BOOST_TEST(blocker.read_answer().status == 200);
+  BOOST_TEST(queued.read_answer().status == 503);  // it waited past the limit: not run
   BOOST_TEST(shed.get("/again").status == 200);
 }
 
@@ -308,12 +242,12 @@ BOOST_AUTO_TEST_CASE(stop_closes_idle_connections_and_answers_the_request_in_fli
     BOOST_TEST(idle.back()->get("/idle").status == 200);
   }
   Client busy(front->port());
-  busy.send("GET /block HTTP/1.1\r\nHost: t\r\n\r\n");
+  busy.write("GET /block HTTP/1.1\r\nHost: t\r\n\r\n");
   front->wait_until_blocked(1);
   std::thread stopper([&] { front.reset(); });  // stop(), then wait for run() to return
   for (auto& client : idle) BOOST_TEST(client->closed_within(5s));
   // The destructor releases the blocked request: its answer still arrives, then the close.
-  BOOST_TEST(busy.read(5s).status == 200);
+  BOOST_TEST(busy.read_answer().status == 200);
   BOOST_TEST(busy.closed_within(5s));
   stopper.join();
 }

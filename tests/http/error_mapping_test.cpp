@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "support/raw_connection.hpp"
 #include "support/test_database.hpp"
 #include "support/test_node.hpp"
 
@@ -27,6 +28,9 @@ using boxoffice::testing::admin_headers;
 using boxoffice::testing::body_json;
 using boxoffice::testing::fresh_database;
 using boxoffice::testing::kAdminKey;
+using boxoffice::testing::raw_exchange;
+using boxoffice::testing::RawAnswer;
+using boxoffice::testing::RawConnection;
 using boxoffice::testing::serve_config;
 using boxoffice::testing::TestNode;
 using nlohmann::json;
@@ -38,118 +42,6 @@ struct ErrorMappingFixture {
 
 bool starts_with(const std::string& text, const std::string& prefix) {
   return text.compare(0, prefix.size(), prefix) == 0;
-}
-
-// What a raw exchange got back: the status line's code, the headers and the body.
-struct RawAnswer {
-  int status = 0;  // 0: no parsable answer
-  std::string headers;
-  std::string body;
-  std::string header(const std::string& name) const {
-    std::istringstream in(headers);
-    for (std::string line; std::getline(in, line);) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      const auto colon = line.find(':');
-      if (colon == std::string::npos) continue;
-      std::string key = line.substr(0, colon);
-      for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      std::string wanted = name;
-      for (auto& c : wanted) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (key != wanted) continue;
-      auto value = line.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-      return value;
-    }
-    return "";
-  }
-};
-
-// One TCP connection to the node on which exact bytes are written and answers read back,
-// for what httplib::Client would not send.
-class RawConnection {
- public:
-  explicit RawConnection(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    BOOST_TEST_REQUIRE(fd_ >= 0);
-    timeval timeout{10, 0};  // a safety net only: every exchange below gets its answer at once
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    BOOST_TEST_REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0,
-                       "cannot connect to port " << port);
-  }
-  ~RawConnection() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  RawConnection(const RawConnection&) = delete;
-  RawConnection& operator=(const RawConnection&) = delete;
-
-  // True when bytes (or the close) are there to read within `timeout`.
-  bool readable_within(std::chrono::milliseconds timeout) {
-    if (!pending_.empty()) return true;
-    pollfd entry{fd_, POLLIN, 0};
-    return ::poll(&entry, 1, static_cast<int>(timeout.count())) > 0;
-  }
-
-  void write(const std::string& bytes) {
-    std::size_t sent = 0;
-    while (sent < bytes.size()) {
-      const auto n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) break;  // the server may answer and close before reading everything
-      sent += static_cast<std::size_t>(n);
-    }
-  }
-
-  // Reads one answer: its head, then Content-Length bytes of body (none for HEAD), or up to
-  // the close when there is no Content-Length. status 0 when nothing parsable came back.
-  RawAnswer read_answer(bool head_request = false) {
-    RawAnswer answer;
-    std::size_t end = std::string::npos;
-    while ((end = pending_.find("\r\n\r\n")) == std::string::npos)
-      if (!fill()) return answer;
-    const std::string head = pending_.substr(0, end);
-    static const std::regex status_line(R"(^HTTP/1\.[01] (\d{3}))");
-    std::smatch match;
-    if (!std::regex_search(head, match, status_line)) return answer;
-    answer.status = std::stoi(match[1]);
-    answer.headers = head;
-    pending_.erase(0, end + 4);
-    const auto length_text = answer.header("Content-Length");
-    if (head_request) return answer;
-    if (length_text.empty()) {
-      while (fill()) {
-      }
-      answer.body = std::move(pending_);
-      pending_.clear();
-      return answer;
-    }
-    const auto length = std::stoul(length_text);
-    while (pending_.size() < length)
-      if (!fill()) break;
-    answer.body = pending_.substr(0, length);
-    pending_.erase(0, std::min(length, pending_.size()));
-    return answer;
-  }
-
- private:
-  bool fill() {
-    char buffer[4096];
-    const auto n = ::recv(fd_, buffer, sizeof buffer, 0);
-    if (n <= 0) return false;
-    pending_.append(buffer, static_cast<std::size_t>(n));
-    return true;
-  }
-
-  int fd_;
-  std::string pending_;
-};
-
-// Sends these bytes on a new connection and reads the first answer.
-RawAnswer raw_exchange(int port, const std::string& request) {
-  RawConnection connection(port);
-  connection.write(request);
-  return connection.read_answer();
 }
 
 // The problem+json fields every error answer carries, with `status` matching the HTTP one.
@@ -317,9 +209,8 @@ BOOST_AUTO_TEST_CASE(body_over_the_limit_is_413) {
     }
   }
   // The limit applies before the key is looked at, and on any path.
-  expect_problem(
-      small.client()->Post("/api/v1/admin/concerts", padded(1025), "application/json"), 413,
-      "PAYLOAD_TOO_LARGE");
+  expect_problem(small.client()->Post("/api/v1/admin/concerts", padded(1025), "application/json"),
+                 413, "PAYLOAD_TOO_LARGE");
   expect_problem(small.client()->Post("/no/such/route", padded(1025), "application/json"), 413,
                  "PAYLOAD_TOO_LARGE");
 
@@ -337,7 +228,8 @@ BOOST_AUTO_TEST_CASE(chunked_bodies_are_decoded_within_the_limit_and_refused_bey
                            std::string(kAdminKey) + "\r\nContent-Type: application/json\r\n";
   {
     RawConnection connection(small.port());
-    connection.write(head + "Transfer-Encoding: Chunked\r\n\r\n8\r\n{\"name\":\r\n6\r\n\"kim\"}\r\n0\r\n\r\n");
+    connection.write(
+        head + "Transfer-Encoding: Chunked\r\n\r\n8\r\n{\"name\":\r\n6\r\n\"kim\"}\r\n0\r\n\r\n");
     const auto created = connection.read_answer();
     BOOST_TEST(created.status == 201, created.headers << "\n" << created.body);
     BOOST_TEST(json::parse(created.body, nullptr, false).value("name", "") == "kim");
@@ -345,8 +237,9 @@ BOOST_AUTO_TEST_CASE(chunked_bodies_are_decoded_within_the_limit_and_refused_bey
     connection.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     BOOST_TEST(connection.read_answer().status == 200);
   }
-  const std::string smuggled = "POST /api/v1/admin/users HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Admin-Key: " +
-                               std::string(kAdminKey) + "\r\nContent-Length: 14\r\n\r\n{\"name\":\"eve\"}";
+  const std::string smuggled =
+      "POST /api/v1/admin/users HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Admin-Key: " +
+      std::string(kAdminKey) + "\r\nContent-Length: 14\r\n\r\n{\"name\":\"eve\"}";
   const struct {
     std::string encoding, body;
     int status;
@@ -366,8 +259,8 @@ BOOST_AUTO_TEST_CASE(chunked_bodies_are_decoded_within_the_limit_and_refused_bey
       BOOST_TEST(connection.read_answer().status == 0);
     }
   }
-  const auto users = small.client()->Post("/api/v1/admin/users", admin_headers(), R"({"name":"after"})",
-                                              "application/json");
+  const auto users = small.client()->Post("/api/v1/admin/users", admin_headers(),
+                                          R"({"name":"after"})", "application/json");
   BOOST_TEST_REQUIRE(static_cast<bool>(users));
   BOOST_TEST(users->status == 201);
   BOOST_TEST(json::parse(users->body).value("userId", 0) == 2);  // only kim before it
@@ -421,9 +314,10 @@ BOOST_AUTO_TEST_CASE(a_body_on_get_head_options_is_skipped_and_never_run_as_a_re
     BOOST_TEST_CONTEXT(method << " /healthz with a body shaped like a request") {
       const std::string smuggled = "GET /smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
       RawConnection connection(node.port());
-      connection.write(method + " /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " +
-                       std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled +
-                       "GET /openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+      connection.write(
+          method + " /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " +
+          std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled +
+          "GET /openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
       const auto first = connection.read_answer(method == "HEAD");
       BOOST_TEST(first.status == (method == "OPTIONS" ? 405 : 200), first.headers);
       const auto second = connection.read_answer();
