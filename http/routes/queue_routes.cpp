@@ -1,4 +1,5 @@
 // Waiting room: issue a token, look at it.
+#include "domain/poll_pace.hpp"
 #include "domain/rfc3339.hpp"
 #include "http/json_input.hpp"
 #include "http/replies.hpp"
@@ -12,13 +13,18 @@ nlohmann::json optional_number(const std::optional<std::int64_t>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
-nlohmann::json token_json(const domain::TokenView& view, bool with_remaining) {
+nlohmann::json token_json(const domain::TokenView& view, bool with_remaining,
+                          std::chrono::milliseconds idle_timeout) {
+  const bool waiting = view.status == domain::TokenStatus::waiting && view.position;
   nlohmann::json body = {
       {"token", view.token},
       {"userId", view.user},
       {"status", domain::status_name(view.status)},
       {"position", optional_number(view.position)},
       {"estimatedWaitSeconds", optional_number(view.estimated_wait_seconds)},
+      {"pollAfterSeconds",
+       waiting ? nlohmann::json(domain::poll_after_seconds(*view.position, idle_timeout))
+               : nlohmann::json(nullptr)},
       {"issuedAt", domain::format_rfc3339(view.issued_at)},
       {"expiresAt", view.expires_at ? nlohmann::json(domain::format_rfc3339(*view.expires_at))
                                     : nlohmann::json(nullptr)},
@@ -40,8 +46,9 @@ void add_queue_routes(Server& server) {
                         if (reply_if_error(response, user)) return;
                         const auto view = services.actors.issue_token(user.value());
                         if (reply_if_error(response, view)) return;
-                        reply_json(response, view->created ? 201 : 200,
-                                   token_json(view.value(), false));
+                        reply_json(
+                            response, view->created ? 201 : 200,
+                            token_json(view.value(), false, services.config.queue_idle_timeout));
                       });
 
   server.router().add("GET", "/api/v1/queue/tokens/me",
@@ -50,7 +57,9 @@ void add_queue_routes(Server& server) {
                         if (reply_if_error(response, token)) return;
                         const auto view = services.actors.look_at_token(token.value());
                         if (reply_if_error(response, view)) return;
-                        reply_json(response, 200, token_json(view.value(), true));
+                        reply_json(
+                            response, 200,
+                            token_json(view.value(), true, services.config.queue_idle_timeout));
                       });
 }
 

@@ -52,7 +52,8 @@ std::int64_t int_or_null(const json& body, const char* field) {
 // `with_remaining`: GET me, which adds remainingSeconds.
 void check_token_fields(const json& body, std::int64_t user, bool with_remaining) {
   for (const char* field :
-       {"token", "userId", "status", "position", "estimatedWaitSeconds", "issuedAt", "expiresAt"})
+       {"token", "userId", "status", "position", "estimatedWaitSeconds", "pollAfterSeconds",
+        "issuedAt", "expiresAt"})
     BOOST_TEST(body.contains(field), field << " missing: " << body.dump());
   BOOST_TEST_REQUIRE(body.value("token", json()).is_string(), body.dump());
   // At least 128 bits: 22 characters even at 6 bits per character.
@@ -67,6 +68,9 @@ void check_token_fields(const json& body, std::int64_t user, bool with_remaining
   const auto position = int_or_null(body, "position");
   const auto wait = int_or_null(body, "estimatedWaitSeconds");
   BOOST_TEST(wait >= -1, body.dump());
+  // pollAfterSeconds: an integer for WAITING (see poll_pace), else null.
+  const auto poll_after = int_or_null(body, "pollAfterSeconds");
+  BOOST_TEST((status == "WAITING" ? poll_after >= 1 : poll_after == -1), body.dump());
   if (status == "WAITING") {
     BOOST_TEST(position >= 1, body.dump());
     BOOST_TEST(body.at("expiresAt").is_null(), body.dump());
