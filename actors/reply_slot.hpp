@@ -42,8 +42,9 @@ class TypedSlot final : public ReplySlot {
  public:
   using Sink = std::function<void(domain::Result<Reply>)>;
 
-  TypedSlot(std::chrono::milliseconds timeout, bool retryable, Sink sink)
-      : ReplySlot(retryable), timeout_(timeout), sink_(std::move(sink)) {}
+  // `write`: no answer in time means the write may be committing somewhere (504, not 503).
+  TypedSlot(std::chrono::milliseconds timeout, bool retryable, bool write, Sink sink)
+      : ReplySlot(retryable), timeout_(timeout), write_(write), sink_(std::move(sink)) {}
 
   void ask(caf::event_based_actor* self, const caf::actor& target, caf::message request) override {
     const auto attempt = ++attempt_;
@@ -51,7 +52,13 @@ class TypedSlot final : public ReplySlot {
     self->request(target, timeout_, std::move(request))
         .then([slot, attempt](Reply& reply) { slot->complete(attempt, std::move(reply)); },
               [slot, attempt](caf::error& error) {
-                slot->complete(attempt, to_domain_error(error));
+                if (slot->write_ && error == caf::sec::request_timeout)
+                  slot->complete(attempt, domain::make_error(domain::ErrorCode::outcome_unknown,
+                                                             "the write was not answered in "
+                                                             "time; it may or may not have "
+                                                             "happened"));
+                else
+                  slot->complete(attempt, to_domain_error(error));
               });
   }
 
@@ -65,6 +72,7 @@ class TypedSlot final : public ReplySlot {
   }
 
   std::chrono::milliseconds timeout_;
+  bool write_;
   Sink sink_;
 };
 

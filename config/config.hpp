@@ -48,6 +48,9 @@ struct Config {
   std::int64_t http_threads = 64;
   std::int64_t db_pool_size = 8;
   std::chrono::milliseconds request_timeout{std::chrono::seconds(5)};
+  // Once a write's COMMIT is sent, how long the server waits for the database's verdict
+  // (reconnecting and looking the write up by its request id if the connection broke).
+  std::chrono::milliseconds commit_wait{std::chrono::seconds(10)};
   std::chrono::milliseconds entity_idle_timeout{std::chrono::minutes(10)};
 
   bool clustered() const { return cluster_listen.has_value(); }

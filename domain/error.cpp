@@ -28,6 +28,7 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::payload_too_large: return "PAYLOAD_TOO_LARGE";
     case ErrorCode::unavailable: return "UNAVAILABLE";
     case ErrorCode::internal: return "INTERNAL";
+    case ErrorCode::outcome_unknown: return "OUTCOME_UNKNOWN";
   }
   return "INTERNAL";
 }

@@ -39,6 +39,7 @@ ProblemKind kind_of(ErrorCode code) {
     case ErrorCode::payload_too_large: return {413, "Payload too large"};
     case ErrorCode::unavailable: return {503, "Service unavailable"};
     case ErrorCode::internal: return {500, "Internal error"};
+    case ErrorCode::outcome_unknown: return {504, "Outcome unknown"};
   }
   return {500, "Internal error"};
 }
