@@ -23,6 +23,8 @@ class ReplySlot : public std::enable_shared_from_this<ReplySlot> {
   virtual void ask(caf::event_based_actor* self, const caf::actor& target,
                    caf::message request) = 0;
   virtual void fail(const domain::Error& error) = 0;
+  // Answers with `reply` (learned another way: its owner died, the database was asked).
+  virtual void settle(const caf::message& reply) = 0;
 
   bool done() const { return done_; }
   // Safe to send twice (a read, or a write with an Idempotency-Key): after a peer died
@@ -63,6 +65,14 @@ class TypedSlot final : public ReplySlot {
   }
 
   void fail(const domain::Error& error) override { complete(attempt_, error); }
+
+  void settle(const caf::message& reply) override {
+    if (reply.match_elements<Reply>())
+      complete(attempt_, reply.get_as<Reply>(0));
+    else
+      complete(attempt_, domain::make_error(domain::ErrorCode::outcome_unknown,
+                                            "the write's outcome could not be told"));
+  }
 
  private:
   void complete(std::uint64_t attempt, domain::Result<Reply> result) {

@@ -6,6 +6,7 @@
 
 #include "domain/write_tag.hpp"
 #include "storage/commit_gate.hpp"
+#include "storage/connection_fence.hpp"
 #include "storage/session_factory.hpp"
 #include "storage/sql_error.hpp"
 #include "storage/write_outcome.hpp"
@@ -16,33 +17,6 @@ namespace {
 // Without a job (no gate), how long a broken COMMIT may take to settle.
 constexpr domain::TimeMs kDefaultVerdictWait = 10'000;
 constexpr auto kRetryPause = std::chrono::milliseconds(100);
-constexpr auto kFencePoll = std::chrono::milliseconds(20);
-
-// The other server processes with this connection's application_name: the broken one (a
-// reconnect keeps the name, and only this worker uses it).
-constexpr const char* kSameName =
-    " FROM pg_stat_activity WHERE application_name = current_setting('application_name')"
-    " AND application_name <> '' AND pid <> pg_backend_pid()";
-
-// Ends the broken connection's server process and waits until it is gone: from then on its
-// transaction is decided (committed or rolled back) and a lookup tells which. False when
-// this connection has no name (then nothing can be fenced) or time ran out.
-bool fence_broken_connection(soci::session& session, domain::TimeMs limit) {
-  std::string name;
-  session << "SELECT current_setting('application_name')", soci::into(name);
-  if (name.empty()) return false;
-  long long signalled = 0;
-  session << std::string("SELECT COUNT(pg_terminate_backend(pid))") + kSameName,
-      soci::into(signalled);
-  while (true) {
-    long long left = 0;
-    session << std::string("SELECT COUNT(*)") + kSameName, soci::into(left);
-    if (left == 0) return true;
-    if (domain::wall_clock_ms() >= limit) return false;
-    std::this_thread::sleep_for(kFencePoll);
-  }
-}
-
 }  // namespace
 
 void settle_broken_commit(soci::session& session, config::DatabaseKind kind,
@@ -60,7 +34,10 @@ void settle_broken_commit(soci::session& session, config::DatabaseKind kind,
     try {
       session.reconnect();
       configure_session(session, kind);
-      const bool fenced = fence_broken_connection(session, limit);
+      // The broken connection's process (a reconnect keeps the name; only this worker uses it).
+      std::string name;
+      session << "SELECT current_setting('application_name')", soci::into(name);
+      const bool fenced = fence_connections(session, name, false, limit);
       if (proof(session)) {
         spdlog::info("storage: the write of the broken COMMIT is in the database");
         return;

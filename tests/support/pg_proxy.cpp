@@ -107,6 +107,12 @@ bool PgProxy::fired() const {
   return arm_.fired;
 }
 
+void PgProxy::cut_stalled() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const int fd : stalled_fds_) ::shutdown(fd, SHUT_RDWR);
+  stalled_fds_.clear();
+}
+
 void PgProxy::accept_loop() {
   while (!stopping_) {
     const int client = ::accept(listen_fd_, nullptr, nullptr);
@@ -134,11 +140,18 @@ void PgProxy::pump(int client, int server) {
   bool startup = true;      // untyped messages first (SSL/GSS requests, then the startup)
   bool picked = false;      // this connection runs the armed transaction
   bool committing = false;  // its COMMIT is being passed to the server
+  bool muted = false;       // the server's verdict is withheld: nothing goes to the client
+  bool swallowing = false;  // the COMMIT was swallowed: nothing goes to the server any more
   Break how = Break::before_commit;
   char buffer[16384];
   const auto close_both = [&] {
     ::shutdown(client, SHUT_RDWR);
     ::shutdown(server, SHUT_RDWR);
+  };
+  const auto stall = [&](int a, int b) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stalled_fds_.push_back(a);
+    stalled_fds_.push_back(b);
   };
   const auto fire = [&] {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -151,11 +164,13 @@ void PgProxy::pump(int client, int server) {
     if (::poll(fds, 2, 200) < 0) break;
     if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
       const ssize_t n = ::recv(server, buffer, sizeof buffer, 0);
-      if (n <= 0 || !write_all(client, buffer, static_cast<std::size_t>(n))) break;
+      if (n <= 0) break;
+      if (!muted && !write_all(client, buffer, static_cast<std::size_t>(n))) break;
     }
     if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
     const ssize_t n = ::recv(client, buffer, sizeof buffer, 0);
     if (n <= 0) break;
+    if (swallowing) continue;
     from_client.append(buffer, static_cast<std::size_t>(n));
     bool broken = false;
     while (!broken) {
@@ -188,6 +203,14 @@ void PgProxy::pump(int client, int server) {
             broken = true;
             break;
           }
+          if (how == Break::swallow_commit) {  // nor does it, and the client waits
+            fire();
+            stall(client, server);
+            swallowing = true;
+            picked = false;
+            from_client.clear();
+            break;
+          }
           committing = true;
         }
         if (committing && (type == 'Q' || type == 'S')) {
@@ -199,8 +222,15 @@ void PgProxy::pump(int client, int server) {
             if (got <= 0) break;
             verdict.append(buffer, static_cast<std::size_t>(got));
           }
-          close_both();
           fire();
+          if (how == Break::withhold_verdict) {
+            stall(client, server);
+            from_client.erase(0, size);
+            muted = true;  // the client waits for a verdict that never comes
+            picked = committing = false;
+            continue;
+          }
+          close_both();
           broken = true;
           break;
         }
@@ -215,6 +245,9 @@ void PgProxy::pump(int client, int server) {
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    for (const int fd : {client, server})
+      stalled_fds_.erase(std::remove(stalled_fds_.begin(), stalled_fds_.end(), fd),
+                         stalled_fds_.end());
     open_fds_.erase(std::remove(open_fds_.begin(), open_fds_.end(), client), open_fds_.end());
     open_fds_.erase(std::remove(open_fds_.begin(), open_fds_.end(), server), open_fds_.end());
   }

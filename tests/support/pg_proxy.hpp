@@ -15,10 +15,12 @@ namespace boxoffice::testing {
 // a statement containing a given text; at that transaction's COMMIT it either closes both
 // sides before the server sees the COMMIT (the transaction cannot commit), or lets the COMMIT
 // through, waits for the server's verdict and closes both sides before the client reads it
-// (committed, but the client only sees a broken connection). Everything else passes as is.
+// (committed, but the client only sees a broken connection); or lets it through and withholds
+// the verdict (committed, and the client waits), or swallows it (the transaction stays open,
+// the client waits), both until the client goes or cut_stalled(). Everything else passes.
 class PgProxy {
  public:
-  enum class Break { before_commit, after_commit };
+  enum class Break { before_commit, after_commit, withhold_verdict, swallow_commit };
 
   explicit PgProxy(int server_port);
   ~PgProxy();
@@ -33,6 +35,8 @@ class PgProxy {
   // Waits until the armed break happened; false after `timeout_ms`.
   bool wait_fired(int timeout_ms);
   bool fired() const;
+  // Closes the connections left waiting by withhold_verdict or swallow_commit.
+  void cut_stalled();
 
  private:
   struct Arm {
@@ -55,6 +59,7 @@ class PgProxy {
   std::thread acceptor_;
   std::vector<std::thread> pumps_;
   std::vector<int> open_fds_;
+  std::vector<int> stalled_fds_;
 };
 
 }  // namespace boxoffice::testing

@@ -432,4 +432,35 @@ BOOST_AUTO_TEST_CASE(a_payment_is_answered_by_what_its_commit_did) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_AUTO_TEST_SUITE(a_commit_without_a_verdict)
+
+// The database committed, but its verdict never reaches the server: only then is the answer
+// 504, after --commit-wait, and the wallet goes on from what the database holds.
+BOOST_AUTO_TEST_CASE(is_answered_504_after_the_commit_wait_and_the_wallet_goes_on) {
+  auto& env = stack();
+  auto client = env.client();
+  const auto fan = create_user(*client, "no-verdict");
+  BOOST_TEST_REQUIRE(charge(*client, fan.wallet, fan.user, 1).status == 200);
+  env.proxy().arm("wallet_ledger", PgProxy::Break::withhold_verdict);
+  const auto start = std::chrono::steady_clock::now();
+  const auto answer = charge(*client, fan.wallet, fan.user, 901);
+  const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - start)
+                          .count();
+  BOOST_TEST_REQUIRE(env.proxy().fired());
+  BOOST_TEST(answer.status == 504, shown(answer));
+  BOOST_TEST(answer.code() == "OUTCOME_UNKNOWN");
+  // Not before --commit-wait (4 s) after the COMMIT, which was sent within --request-timeout.
+  BOOST_TEST(waited >= 4000);
+  BOOST_TEST(waited < 8000);
+  env.proxy().cut_stalled();
+  const auto next = charge(*client, fan.wallet, fan.user, 10);
+  BOOST_TEST_REQUIRE(next.status == 200, shown(next));
+  BOOST_TEST(int_field(next.body_json(), "balance") == 1 + 901 + 10);
+  BOOST_TEST(env.scalar("SELECT balance FROM wallets WHERE id = " + std::to_string(fan.wallet)) ==
+             912);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 }  // namespace boxoffice::testing
