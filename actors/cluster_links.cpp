@@ -70,7 +70,7 @@ void take_down(Self* self, const StatePtr& state, std::size_t index, const std::
       ++stats.forward_retries;
       route(self, state, ask.key, std::move(ask.request), std::move(ask.slot));
     } else {
-      settle_remote_write(self, state, std::move(ask), connections);
+      settle_remote_write(self, state, ask, connections);
     }
   }
 }

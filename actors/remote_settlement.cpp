@@ -20,7 +20,7 @@ struct Settlement {
 
 }  // namespace
 
-void settle_remote_write(Self* self, const StatePtr& state, RemoteAsk ask,
+void settle_remote_write(Self* self, const StatePtr& state, const RemoteAsk& ask,
                          const std::string& peer_connections) {
   auto& context = state->context();
   auto lookup = outcome_lookup_for(ask.key, ask.request, context.config.database.kind);

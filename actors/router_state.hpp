@@ -103,7 +103,7 @@ void track_ask(const StatePtr& state, PeerLink& link, RemoteAsk ask);
 // write's deadline passed (no COMMIT is sent after it), ends the dead process's database
 // connections (a COMMIT it sent dies with them or is decided) and looks the write up by its
 // request id: committed, its answer; not, 503; cannot tell, 504.
-void settle_remote_write(Self* self, const StatePtr& state, RemoteAsk ask,
+void settle_remote_write(Self* self, const StatePtr& state, const RemoteAsk& ask,
                          const std::string& peer_connections);
 
 }  // namespace boxoffice::actors::routing

@@ -371,7 +371,10 @@ void write_next(ScheduleActor* self, EntityContext* context) {
   }
   if (refuse_after_stall(self, context)) return;
   const auto earliest = earliest_deadline(state);
-  if (earliest != 0 && earliest <= domain::wall_clock_ms()) sweep(self, context);
+  if (earliest != 0 && earliest <= domain::wall_clock_ms()) {
+    sweep(self, context);
+    if (state.writing) return;  // a hold the sweep let through started a write already
+  }
   if (state.holds.empty() && state.releases.empty()) {
     if (state.stopping && state.payments_in_flight.empty()) self->quit();
     return;

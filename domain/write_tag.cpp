@@ -1,5 +1,6 @@
 #include "domain/write_tag.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 
@@ -17,10 +18,7 @@ bool safe_char(char c) {
 }  // namespace
 
 bool safe_request_id(const std::string& id) {
-  if (id.empty() || id.size() > kMaxRequestId) return false;
-  for (const char c : id)
-    if (!safe_char(c)) return false;
-  return true;
+  return !id.empty() && id.size() <= kMaxRequestId && std::all_of(id.begin(), id.end(), safe_char);
 }
 
 std::string make_request_id(const std::string& http_request_id) {
