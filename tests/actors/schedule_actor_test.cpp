@@ -11,6 +11,7 @@
 #include "storage/catalog_repository.hpp"
 #include "storage/session_factory.hpp"
 #include "support/actor_stack.hpp"
+#include "support/test_database.hpp"
 
 namespace boxoffice::actors {
 namespace {
@@ -178,6 +179,49 @@ BOOST_AUTO_TEST_CASE(a_charge_is_refused_for_the_limit_only_by_the_committed_bal
   BOOST_TEST_REQUIRE(charged.ok(), failure_of(charged));
   BOOST_TEST(charged->balance == 20'000);
   BOOST_TEST(scalar("SELECT balance FROM wallets WHERE id = " + wallet) == 20'000);
+}
+
+// A seat being paid stays PAYING when the schedule actor reloads meanwhile (here: after a
+// hold lost a race), so a second payment of it is refused at once instead of starting.
+// PostgreSQL only: the first payment is held up by a row lock on the payer's wallet.
+BOOST_AUTO_TEST_CASE(a_seat_being_paid_stays_paying_across_a_reload) {
+  if (testing::test_backend() != config::DatabaseKind::postgresql) {
+    BOOST_TEST_MESSAGE("needs PostgreSQL row locks; skipped on SQLite");
+    return;
+  }
+  const auto token = gateway().issue_token(fan.id);
+  BOOST_REQUIRE(token.ok());
+  BOOST_REQUIRE(gateway().charge(fan.wallet_id, fan.id, 5000, "").ok());
+  const auto hold = gateway().hold(schedule, 30, fan.id);
+  BOOST_REQUIRE(hold.ok());
+  auto locker = storage::open_session(database());
+  *locker << "BEGIN";
+  *locker << "SELECT balance FROM wallets WHERE id = " + std::to_string(fan.wallet_id) +
+                 " FOR UPDATE";
+  domain::Result<domain::PaymentReceipt> first =
+      domain::make_error(domain::ErrorCode::internal, "not answered");
+  std::thread payer([&] {
+    first = gateway().pay(schedule, hold->reservation, fan.id, fan.wallet_id, token->token, "");
+  });
+  // The payment transaction waits for the lock: the seat is PAYING in the actor now.
+  bool waiting = false;
+  for (int i = 0; i < 200 && !waiting; ++i) {
+    waiting = scalar("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") > 0;
+    if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  BOOST_TEST_REQUIRE(waiting, "the payment never reached the database");
+  held_elsewhere(31, other_fan.id);  // the next write of the actor loses a race: it reloads
+  const auto lost = gateway().hold(schedule, 31, fan.id);
+  BOOST_TEST_REQUIRE(!lost.ok());
+  BOOST_TEST(lost.error().code == domain::ErrorCode::seat_unavailable);
+  const auto second =
+      gateway().pay(schedule, hold->reservation, fan.id, fan.wallet_id, token->token, "");
+  BOOST_TEST_REQUIRE(!second.ok());
+  BOOST_TEST(second.error().code == domain::ErrorCode::reservation_expired);
+  *locker << "ROLLBACK";
+  payer.join();
+  BOOST_TEST_REQUIRE(first.ok(), failure_of(first));
+  BOOST_TEST(scalar("SELECT COUNT(*) FROM payments") == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
