@@ -63,22 +63,20 @@ void take_down(Self* self, const StatePtr& state, std::size_t index, const std::
   }
   publish(state);
   auto& stats = state->context().stats;
+  const auto connections = link.connections;
   for (auto& ask : asks) {
     if (ask.slot->done()) continue;
     if (ask.slot->retryable()) {
       ++stats.forward_retries;
       route(self, state, ask.key, std::move(ask.request), std::move(ask.slot));
     } else {
-      ++stats.forward_failures;
-      ask.slot->fail(domain::make_error(
-          domain::ErrorCode::unavailable,
-          "node " + std::to_string(link.node) + " owning " + ask.key + " stopped answering"));
+      settle_remote_write(self, state, ask, connections);
     }
   }
 }
 
 void peer_up(Self* self, const StatePtr& state, std::size_t index, domain::NodeId node,
-             caf::actor router) {
+             caf::actor router, const std::string& connections) {
   auto& link = state->peers[index];
   if (link.up && link.router == router) return;
   if (link.up || link.router) take_down(self, state, index, "it restarted");
@@ -87,6 +85,7 @@ void peer_up(Self* self, const StatePtr& state, std::size_t index, domain::NodeI
   fresh.departed = false;
   fresh.node = node;
   fresh.router = router;
+  fresh.connections = connections;
   fresh.since = wall_now();
   self->monitor(router);
   ++state->context().stats.peer_up_events;
@@ -113,16 +112,18 @@ void attempt_ended(const StatePtr& state, std::size_t index) {
 
 void introduce(Self* self, const StatePtr& state, std::size_t index, caf::actor remote) {
   const auto timeout = state->context().config.peer_timeout;
-  self->request(remote, timeout, hello_atom::value, state->view.self, state->view.self_address)
+  self->request(remote, timeout, hello_atom::value, state->view.self, state->view.self_address,
+                state->context().storage.connection_name())
       .then(
-          [self, state, index, remote](domain::NodeId node, const std::string&) {
+          [self, state, index, remote](domain::NodeId node, const std::string&,
+                                       const std::string& connections) {
             attempt_ended(state, index);
             if (node == state->view.self) {
               spdlog::error("cluster: {} answers with this node's own id {}; check --node-id",
                             state->peers[index].address(), node);
               return;
             }
-            peer_up(self, state, index, node, remote);
+            peer_up(self, state, index, node, remote, connections);
           },
           [state, index](caf::error& error) {
             attempt_ended(state, index);
@@ -254,8 +255,10 @@ void on_tick(Self* self, const StatePtr& state) {
   self->delayed_send(self, kTick, tick_atom::value);
 }
 
-caf::result<domain::NodeId, std::string> on_hello(Self* self, const StatePtr& state,
-                                                  domain::NodeId node, const std::string& address) {
+caf::result<domain::NodeId, std::string, std::string> on_hello(Self* self, const StatePtr& state,
+                                                               domain::NodeId node,
+                                                               const std::string& address,
+                                                               const std::string& connections) {
   if (state->leaving)
     return caf::make_error(caf::sec::request_receiver_down, "this node is stopping");
   if (node == state->view.self || node <= 0 || !valid_address(address)) {
@@ -266,10 +269,11 @@ caf::result<domain::NodeId, std::string> on_hello(Self* self, const StatePtr& st
   auto sender = caf::actor_cast<caf::actor>(self->current_sender());
   if (!sender) return caf::make_error(caf::sec::invalid_argument, "anonymous introduction");
   const auto index = link_index_for(state, address);
-  peer_up(self, state, index, node, sender);
+  peer_up(self, state, index, node, sender, connections);
   state->peers[index].tried = true;
   check_rejoined(state);
-  return caf::result<domain::NodeId, std::string>(state->view.self, state->view.self_address);
+  return caf::result<domain::NodeId, std::string, std::string>(
+      state->view.self, state->view.self_address, state->context().storage.connection_name());
 }
 
 bool on_leaving(Self* self, const StatePtr& state, domain::NodeId node) {

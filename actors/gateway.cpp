@@ -1,5 +1,6 @@
 #include "actors/gateway.hpp"
 
+#include <algorithm>
 #include <future>
 
 #include "actors/entity_key.hpp"
@@ -17,21 +18,33 @@ enum class Retry { safe, unsafe };
 
 template <class Reply>
 domain::Result<Reply> ask(Runtime& runtime, const std::string& key, caf::message request,
-                          Retry retry) {
-  const auto timeout = runtime.context().config.request_timeout;
+                          Retry retry, const domain::WriteTag* write = nullptr) {
+  const auto& config = runtime.context().config;
+  // A read: --request-timeout. A write: answered by its deadline (503) or, once its COMMIT
+  // was sent, within --commit-wait after it; a second more covers the hops.
+  auto timeout = config.request_timeout;
+  if (write)
+    timeout = std::chrono::milliseconds(
+        std::max<domain::TimeMs>(0, write->deadline - domain::wall_clock_ms()) +
+        config.commit_wait.count() + 1000);
   auto promise = std::make_shared<std::promise<domain::Result<Reply>>>();
   auto answer = promise->get_future();
   auto slot = std::make_shared<TypedSlot<Reply>>(
-      timeout, retry == Retry::safe,
+      timeout, retry == Retry::safe, write != nullptr,
       [promise](domain::Result<Reply> result) { promise->set_value(std::move(result)); });
   caf::anon_send(runtime.router(), route_atom::value, key, std::move(request),
                  std::shared_ptr<ReplySlot>(slot));
   // The slot's own request times out at `timeout`; the margin covers the router's queue
-  // and one retry after a peer was found dead.
-  const auto margin = std::chrono::milliseconds(500) + runtime.context().config.peer_timeout;
-  if (answer.wait_for(timeout + margin) != std::future_status::ready)
+  // and one retry (or a lookup) after a peer was found dead.
+  const auto margin = std::chrono::milliseconds(500) + config.peer_timeout;
+  if (answer.wait_for(timeout + margin) != std::future_status::ready) {
+    if (write)  // it may be committing somewhere: only a 504 is the truth
+      return domain::make_error(domain::ErrorCode::outcome_unknown,
+                                "the write was not answered in time; it may or may not have "
+                                "happened");
     return domain::make_error(domain::ErrorCode::unavailable,
                               "the owning actor did not answer in time");
+  }
   return answer.get();
 }
 
@@ -47,6 +60,16 @@ bool Gateway::owns(const std::string& key) const {
   return runtime_.cluster().current()->owns(key);
 }
 
+domain::WriteTag Gateway::write_tag(const RequestOrigin& origin) const {
+  const auto& config = runtime_.context().config;
+  auto budget = std::chrono::duration_cast<std::chrono::milliseconds>(config.request_timeout);
+  if (origin.started != std::chrono::steady_clock::time_point{})
+    budget -= std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - origin.started);
+  return domain::WriteTag{domain::make_request_id(origin.request_id),
+                          domain::wall_clock_ms() + std::max<std::int64_t>(0, budget.count())};
+}
+
 std::shared_ptr<const ClusterView> Gateway::cluster() const {
   return runtime_.cluster().current();
 }
@@ -58,11 +81,13 @@ domain::Result<domain::BalanceView> Gateway::wallet_balance(domain::Id wallet, d
 
 domain::Result<domain::ChargeReceipt> Gateway::charge(domain::Id wallet, domain::Id user,
                                                       domain::Won amount,
-                                                      const std::string& idempotency_key) {
+                                                      const std::string& idempotency_key,
+                                                      const RequestOrigin& origin) {
+  const auto tag = write_tag(origin);
   return ask<domain::ChargeReceipt>(
       runtime_, entity_key(EntityKind::wallet, wallet),
-      caf::make_message(charge_atom::value, ChargeCommand{user, amount, idempotency_key}),
-      retry_with_key(idempotency_key));
+      caf::make_message(charge_atom::value, ChargeCommand{user, amount, idempotency_key, tag}),
+      retry_with_key(idempotency_key), &tag);
 }
 
 }  // namespace boxoffice::actors
@@ -156,27 +181,32 @@ domain::Result<Gateway::ScheduleView> Gateway::schedule_summary(domain::Id sched
 }
 
 domain::Result<domain::HoldView> Gateway::hold(domain::Id schedule, std::int32_t seat,
-                                               domain::Id user) {
+                                               domain::Id user, const RequestOrigin& origin) {
+  const auto tag = write_tag(origin);
   return ask<domain::HoldView>(runtime_, entity_key(EntityKind::schedule, schedule),
-                               caf::make_message(hold_atom::value, seat, user), Retry::safe);
+                               caf::make_message(hold_atom::value, seat, user, tag), Retry::safe,
+                               &tag);
 }
 
 domain::Result<domain::HoldView> Gateway::cancel(domain::Id schedule, domain::Id reservation,
-                                                 domain::Id user) {
+                                                 domain::Id user, const RequestOrigin& origin) {
+  const auto tag = write_tag(origin);
   return ask<domain::HoldView>(runtime_, entity_key(EntityKind::schedule, schedule),
-                               caf::make_message(cancel_atom::value, reservation, user),
-                               Retry::unsafe);
+                               caf::make_message(cancel_atom::value, reservation, user, tag),
+                               Retry::unsafe, &tag);
 }
 
 domain::Result<domain::PaymentReceipt> Gateway::pay(domain::Id schedule, domain::Id reservation,
                                                     domain::Id user, domain::Id wallet,
                                                     const std::string& token,
-                                                    const std::string& idempotency_key) {
+                                                    const std::string& idempotency_key,
+                                                    const RequestOrigin& origin) {
+  const auto tag = write_tag(origin);
   auto receipt = ask<domain::PaymentReceipt>(
       runtime_, entity_key(EntityKind::schedule, schedule),
       caf::make_message(pay_atom::value,
-                        PayRequest{reservation, user, wallet, token, idempotency_key}),
-      retry_with_key(idempotency_key));
+                        PayRequest{reservation, user, wallet, token, idempotency_key, tag}),
+      retry_with_key(idempotency_key), &tag);
   if (receipt.ok()) token_completed(token);  // frees the place in the line at once
   return receipt;
 }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "actors/cluster_view.hpp"
@@ -11,14 +12,26 @@
 #include "domain/result.hpp"
 #include "domain/seat_map.hpp"
 #include "domain/wallet.hpp"
+#include "domain/write_tag.hpp"
 
 namespace boxoffice::actors {
 
 class Runtime;
 
+// Where a write comes from: its HTTP request's id (for logs and the write's own request id)
+// and when that request arrived (its deadline is --request-timeout after it). Default: a
+// request that arrives now with no id of its own.
+struct RequestOrigin {
+  std::string request_id;
+  std::chrono::steady_clock::time_point started{};
+};
+
 // What the HTTP front may ask of the actors, as plain calls: each sends one request to the
-// owning entity actor through the router and waits (bounded by --request-timeout; past it
-// the answer is UNAVAILABLE). No CAF type leaks out of here.
+// owning entity actor through the router and waits. A read is bounded by --request-timeout
+// (past it: UNAVAILABLE). A write carries a WriteTag (its own request id, its deadline
+// --request-timeout after the HTTP request arrived) down to its storage job, and is answered
+// by the deadline (503: nothing written) or, once its COMMIT was sent, within --commit-wait
+// (the verdict, or 504 OUTCOME_UNKNOWN). No CAF type leaks out of here.
 class Gateway {
  public:
   explicit Gateway(Runtime& runtime);
@@ -29,7 +42,8 @@ class Gateway {
   domain::Result<domain::BalanceView> wallet_balance(domain::Id wallet, domain::Id user);
   domain::Result<domain::ChargeReceipt> charge(domain::Id wallet, domain::Id user,
                                                domain::Won amount,
-                                               const std::string& idempotency_key);
+                                               const std::string& idempotency_key,
+                                               const RequestOrigin& origin = {});
 
   // Waiting room. issue_token: created == true for a new token (201).
   domain::Result<domain::TokenView> issue_token(domain::Id user);
@@ -53,18 +67,21 @@ class Gateway {
   std::shared_ptr<const SeatMapSnapshot> seat_map_snapshot(domain::Id schedule,
                                                            domain::TimeMs now) const;
   domain::Result<ScheduleView> schedule_summary(domain::Id schedule);
-  domain::Result<domain::HoldView> hold(domain::Id schedule, std::int32_t seat, domain::Id user);
+  domain::Result<domain::HoldView> hold(domain::Id schedule, std::int32_t seat, domain::Id user,
+                                        const RequestOrigin& origin = {});
   domain::Result<domain::HoldView> cancel(domain::Id schedule, domain::Id reservation,
-                                          domain::Id user);
+                                          domain::Id user, const RequestOrigin& origin = {});
   domain::Result<domain::PaymentReceipt> pay(domain::Id schedule, domain::Id reservation,
                                              domain::Id user, domain::Id wallet,
                                              const std::string& token,
-                                             const std::string& idempotency_key);
+                                             const std::string& idempotency_key,
+                                             const RequestOrigin& origin = {});
 
  private:
   // Published snapshots answer reads only for entities this node owns now: another
   // node's writes never reach this node's board.
   bool owns(const std::string& key) const;
+  domain::WriteTag write_tag(const RequestOrigin& origin) const;
 
   Runtime& runtime_;
 };

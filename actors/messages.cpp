@@ -17,6 +17,12 @@ caf::error rejoining_error() {
       domain::ErrorCode::unavailable, "this node is rejoining the cluster after it stood still"));
 }
 
+caf::error deadline_error() {
+  return to_caf_error(
+      domain::make_error(domain::ErrorCode::unavailable,
+                         "the request's deadline passed before it was written; nothing changed"));
+}
+
 domain::Error to_domain_error(const caf::error& error) {
   using domain::ErrorCode;
   if (error.category() == kDomainCategory) {
@@ -59,6 +65,7 @@ domain::TokenView to_view(const TokenReply& reply) {
 }
 
 void register_message_types(caf::actor_system_config& config) {
+  config.add_message_type<domain::WriteTag>("WriteTag");
   config.add_message_type<TokenReply>("TokenReply");
   config.add_message_type<PayRequest>("PayRequest");
   config.add_message_type<SeatEntry>("SeatEntry");

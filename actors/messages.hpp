@@ -13,6 +13,7 @@
 #include "domain/queue_token.hpp"
 #include "domain/seat_map.hpp"
 #include "domain/wallet.hpp"
+#include "domain/write_tag.hpp"
 
 namespace boxoffice::actors {
 
@@ -42,6 +43,8 @@ using handover_atom = caf::atom_constant<caf::atom("handover")>;
 using leave_atom = caf::atom_constant<caf::atom("leave")>;
 // refresh = an actor of this key elsewhere stopped after writing: reload yours.
 using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
+// sweep = answer (503) the queued writes whose deadline passed.
+using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
 
 // Work to finish inside an actor after a storage job (see storage_bridge.hpp).
 struct Continuation {
@@ -53,11 +56,12 @@ struct ChargeCommand {
   domain::Id user = 0;
   domain::Won amount = 0;
   std::string idempotency_key;
+  domain::WriteTag tag;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ChargeCommand& x) {
-  return f(caf::meta::type_name("ChargeCommand"), x.user, x.amount, x.idempotency_key);
+  return f(caf::meta::type_name("ChargeCommand"), x.user, x.amount, x.idempotency_key, x.tag);
 }
 
 // domain::TokenView on the wire (CAF 0.17 cannot inspect std::optional): -1 / 0 mean none.
@@ -89,12 +93,13 @@ struct PayRequest {
   domain::Id wallet = 0;
   std::string token;
   std::string idempotency_key;
+  domain::WriteTag tag;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, PayRequest& x) {
   return f(caf::meta::type_name("PayRequest"), x.reservation, x.user, x.wallet, x.token,
-           x.idempotency_key);
+           x.idempotency_key, x.tag);
 }
 
 struct SeatEntry {
@@ -143,6 +148,8 @@ domain::Error to_domain_error(const caf::error& error);
 // 503 UNAVAILABLE for work refused while this node rejoins the cluster after it stood still
 // (see StallWatch).
 caf::error rejoining_error();
+// 503 UNAVAILABLE for a write whose deadline passed before it was written.
+caf::error deadline_error();
 
 // Registers every message type on the actor system config.
 void register_message_types(caf::actor_system_config& config);
@@ -150,6 +157,11 @@ void register_message_types(caf::actor_system_config& config);
 }  // namespace boxoffice::actors
 
 namespace boxoffice::domain {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, WriteTag& x) {
+  return f(caf::meta::type_name("WriteTag"), x.request_id, x.deadline);
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ChargeReceipt& x) {
@@ -165,7 +177,7 @@ typename Inspector::result_type inspect(Inspector& f, HoldView& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, PaymentOrder& x) {
   return f(caf::meta::type_name("PaymentOrder"), x.reservation, x.user, x.wallet, x.schedule,
-           x.seat, x.price, x.token, x.idempotency_key);
+           x.seat, x.price, x.token, x.idempotency_key, x.tag);
 }
 
 template <class Inspector>

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/storage_bridge.hpp"
+#include "actors/write_failure.hpp"
 #include "storage/queue_repository.hpp"
 #include "storage/sql_error.hpp"
 
@@ -47,6 +48,51 @@ void observe_admissions(EntityContext* context, const std::vector<domain::QueueC
 
 void flush(QueueActor* self, EntityContext* context);
 
+// Moves what memory changed since into `pending`, counting each token's uncommitted changes.
+void collect(QueueActor* self) {
+  auto& state = self->state;
+  for (auto& change : state.room->take_changes()) {
+    ++state.uncommitted[change.token.token];
+    state.pending.push_back(std::move(change));
+  }
+}
+
+void committed(QueueActor* self, const std::vector<domain::QueueChange>& changes) {
+  auto& uncommitted = self->state.uncommitted;
+  for (const auto& change : changes) {
+    auto it = uncommitted.find(change.token.token);
+    if (it != uncommitted.end() && --it->second <= 0) uncommitted.erase(it);
+  }
+}
+
+bool uncommitted(const QueueActor* self, const std::string& token) {
+  return self->state.uncommitted.count(token) > 0;
+}
+
+void answer_from_storage(QueueActor* self, EntityContext* context, const std::string& token,
+                         caf::response_promise promise);
+
+// Answers the deferred reads whose token has no uncommitted change any more (all of them
+// with `all`, after a reload: memory is the database's then).
+void answer_deferred(QueueActor* self, EntityContext* context, bool all) {
+  auto& state = self->state;
+  auto reads = std::move(state.deferred_reads);
+  state.deferred_reads.clear();
+  const auto now = context->clock.now_ms();
+  for (auto& read : reads) {
+    if (!all && uncommitted(self, read.token)) {
+      state.deferred_reads.push_back(std::move(read));
+      continue;
+    }
+    if (const auto* entry = state.room->find(read.token)) {
+      auto view = state.room->view(*entry, now);
+      view.created = read.created;
+      read.promise.deliver(to_reply(view));
+    } else
+      answer_from_storage(self, context, read.token, read.promise);
+  }
+}
+
 void schedule_timer(QueueActor* self) {
   auto& state = self->state;
   const auto next = state.room->next_deadline();
@@ -72,18 +118,24 @@ void reload(QueueActor* self, EntityContext* context, std::function<void()> then
           } catch (const std::exception& error) {
             spdlog::error("queue load failed: {}", storage::describe(error));
           }
+          for (auto& read : self->state.deferred_reads)
+            read.promise.deliver(to_caf_error(
+                domain::make_error(ErrorCode::unavailable, "the database is not available")));
           self->quit(caf::sec::runtime_error);  // the router starts a fresh one on the next request
           return;
         }
-        self->state.room->restore(outcome.value->live, outcome.value->last_seq,
-                                  context->clock.now_ms());
+        auto& state = self->state;
+        state.room->restore(outcome.value->live, outcome.value->last_seq, context->clock.now_ms());
+        state.pending.clear();  // memory ran ahead of the database: it starts over from it
+        state.uncommitted.clear();
         context->board.clear_tokens();
         for (const auto& token : outcome.value->live)
           if (token.status == domain::TokenStatus::active)
             context->board.token_active(token.token,
                                         ActiveToken{token.user, token.issued_at, token.expires_at});
         then();
-      });
+      },
+      read_gate(context));
 }
 
 // Mirrors committed changes into the board the booking gate reads without a message.
@@ -111,22 +163,30 @@ void flush(QueueActor* self, EntityContext* context) {
   auto& state = self->state;
   publish_stats(self, context);
   schedule_timer(self);
+  collect(self);
   if (state.writing) return;
   if (context->stalled()) {
     // This node stood still and may have been declared dead meanwhile: another node may
     // serve the line now. Write nothing of what memory decided; answer 503 and stop.
     for (auto& [promise, token] : state.replies_after_commit) promise.deliver(rejoining_error());
     state.replies_after_commit.clear();
+    for (auto& read : state.deferred_reads) read.promise.deliver(rejoining_error());
+    state.deferred_reads.clear();
     stop_after_handover(self, context);
     return;
   }
-  auto changes = state.room->take_changes();
+  auto changes = std::move(state.pending);
+  state.pending.clear();
   auto replies = std::move(state.replies_after_commit);
   state.replies_after_commit.clear();
   const auto deliver = [self, context](
                            std::vector<std::pair<caf::response_promise, std::string>>& replies) {
     const auto now = context->clock.now_ms();
     for (auto& [promise, token] : replies) {
+      if (uncommitted(self, token)) {  // changed again meanwhile (admitted, say)
+        self->state.deferred_reads.push_back(DeferredRead{std::move(promise), token, true});
+        continue;
+      }
       const auto* entry = self->state.room->find(token);
       if (!entry) {
         promise.deliver(
@@ -140,6 +200,7 @@ void flush(QueueActor* self, EntityContext* context) {
   };
   if (changes.empty()) {
     deliver(replies);
+    answer_deferred(self, context, false);
     if (state.stopping) stop_after_handover(self, context);
     return;
   }
@@ -147,14 +208,14 @@ void flush(QueueActor* self, EntityContext* context) {
   const auto kind = context->config.database.kind;
   auto pending = std::make_shared<std::vector<std::pair<caf::response_promise, std::string>>>(
       std::move(replies));
-  auto committed = std::make_shared<std::vector<domain::QueueChange>>(changes);
+  auto changes_written = std::make_shared<std::vector<domain::QueueChange>>(changes);
   run_storage<int>(
       self, context->storage,
       [kind, changes = std::move(changes), max_active = context->config.queue_max_active,
        now = context->clock.now_ms()](soci::session& session) {
         return storage::QueueRepository(session, kind).apply(changes, max_active, now);
       },
-      [self, context, pending, deliver, committed](StorageOutcome<int> outcome) mutable {
+      [self, context, pending, deliver, changes_written](StorageOutcome<int> outcome) mutable {
         self->state.writing = false;
         if (!outcome.value) {
           try {
@@ -162,20 +223,30 @@ void flush(QueueActor* self, EntityContext* context) {
           } catch (const std::exception& error) {
             spdlog::error("queue write failed: {}", storage::describe(error));
           }
+          // Nothing was written (or, without a verdict, perhaps all of it): memory ran ahead
+          // of the database, start over from what is stored. The tokens issued here: 503,
+          // or 504 when the COMMIT got no verdict.
+          const auto failure = classify_write_failure(outcome.error);
           for (auto& [promise, token] : *pending)
-            promise.deliver(to_caf_error(
-                domain::make_error(ErrorCode::unavailable, "the database is not available")));
-          // Memory ran ahead of the database: start over from what is stored.
-          reload(self, context, [self, context] { flush(self, context); });
+            promise.deliver(to_caf_error(write_failure_error(
+                failure == WriteFailure::outcome_unknown ? failure : WriteFailure::database,
+                nullptr, "queue write")));
+          reload(self, context, [self, context] {
+            answer_deferred(self, context, true);
+            flush(self, context);
+          });
           return;
         }
         if (*outcome.value > 0)
           spdlog::debug("queue: {} transitions already made by payments", *outcome.value);
-        publish_tokens(context, *committed);
-        observe_admissions(context, *committed);
+        committed(self, *changes_written);
+        publish_tokens(context, *changes_written);
+        observe_admissions(context, *changes_written);
         deliver(*pending);
+        answer_deferred(self, context, false);
         flush(self, context);
-      });
+      },
+      write_gate(context, domain::wall_clock_ms() + context->config.request_timeout.count()));
 }
 
 // Issues a token for a user known to exist.
@@ -186,8 +257,12 @@ void issue_for(QueueActor* self, EntityContext* context, domain::Id user,
   room.advance(now);
   if (const auto* live = room.live_token_of(user)) {
     room.touch(live->token, now);
-    promise.deliver(to_reply(room.view(*live, now)));
+    const auto token = live->token;
     flush(self, context);
+    if (uncommitted(self, token))  // issued or admitted, not committed yet
+      self->state.deferred_reads.push_back(DeferredRead{std::move(promise), token, false});
+    else
+      promise.deliver(to_reply(room.view(*room.find(token), now)));
     return;
   }
   const auto& token = room.issue(user, domain::new_token_text(), now);
@@ -213,7 +288,8 @@ void answer_from_storage(QueueActor* self, EntityContext* context, const std::st
           promise.deliver(
               to_reply(self->state.room->view(**outcome.value, context->clock.now_ms())));
         }
-      });
+      },
+      read_gate(context));
 }
 
 caf::behavior serving(QueueActor* self, EntityContext* context) {
@@ -228,7 +304,10 @@ caf::behavior serving(QueueActor* self, EntityContext* context) {
       if (look) room.touch(token, now);
       auto reply = to_reply(room.view(*entry, now));
       flush(self, context);
-      return reply;
+      if (!uncommitted(self, token)) return reply;
+      auto promise = self->make_response_promise();
+      self->state.deferred_reads.push_back(DeferredRead{promise, token, false});
+      return promise;
     }
     flush(self, context);
     auto promise = self->make_response_promise();
@@ -254,7 +333,8 @@ caf::behavior serving(QueueActor* self, EntityContext* context) {
                                        "user " + std::to_string(user) + " does not exist")));
               else
                 issue_for(self, context, user, promise);
-            });
+            },
+            read_gate(context));
         return promise;
       },
       [=](caf::get_atom, const std::string& token) { return read(token, true); },

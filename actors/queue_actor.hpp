@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 #include <memory>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "actors/entity_context.hpp"
@@ -11,9 +13,22 @@
 
 namespace boxoffice::actors {
 
+// A read of a token whose latest change is not committed yet: answered after that commit.
+struct DeferredRead {
+  caf::response_promise promise;
+  std::string token;
+  bool created = false;  // the answer to the token's issue (201)
+};
+
 struct QueueActorState {
   std::unique_ptr<domain::WaitingRoom> room;
   std::vector<std::pair<caf::response_promise, std::string>> replies_after_commit;  // issued tokens
+  // Changes memory made that the database does not have yet: waiting for the next write
+  // (`pending`) or in it, counted per token (`uncommitted`). Nobody is told a token's status
+  // before the change that made it is committed.
+  std::vector<domain::QueueChange> pending;
+  std::unordered_map<std::string, int> uncommitted;
+  std::vector<DeferredRead> deferred_reads;
   bool writing = false;
   bool stopping = false;  // handed over to another node: quit once the write in flight is done
   std::uint64_t timer_generation = 0;
@@ -25,7 +40,8 @@ using QueueActor = caf::stateful_actor<QueueActorState>;
 
 // The waiting room's single writer: issue order, admission, expiry, positions. Every
 // change is committed (in batches: what arrives during a write goes in the next one)
-// before the request that caused it is answered.
+// before the request that caused it is answered, and a token whose latest change is not
+// committed yet (admitted, expired, issued) is not shown to anyone until it is.
 //   (issue_atom, user)        -> TokenReply (created: 201, else the user's live token)
 //   (get_atom, token)         -> TokenReply, and counts as a look (idle clock reset)
 //   (check_atom, token)       -> TokenReply (booking gate; no look)

@@ -23,6 +23,8 @@ class ReplySlot : public std::enable_shared_from_this<ReplySlot> {
   virtual void ask(caf::event_based_actor* self, const caf::actor& target,
                    caf::message request) = 0;
   virtual void fail(const domain::Error& error) = 0;
+  // Answers with `reply` (learned another way: its owner died, the database was asked).
+  virtual void settle(const caf::message& reply) = 0;
 
   bool done() const { return done_; }
   // Safe to send twice (a read, or a write with an Idempotency-Key): after a peer died
@@ -42,8 +44,9 @@ class TypedSlot final : public ReplySlot {
  public:
   using Sink = std::function<void(domain::Result<Reply>)>;
 
-  TypedSlot(std::chrono::milliseconds timeout, bool retryable, Sink sink)
-      : ReplySlot(retryable), timeout_(timeout), sink_(std::move(sink)) {}
+  // `write`: no answer in time means the write may be committing somewhere (504, not 503).
+  TypedSlot(std::chrono::milliseconds timeout, bool retryable, bool write, Sink sink)
+      : ReplySlot(retryable), timeout_(timeout), write_(write), sink_(std::move(sink)) {}
 
   void ask(caf::event_based_actor* self, const caf::actor& target, caf::message request) override {
     const auto attempt = ++attempt_;
@@ -51,11 +54,25 @@ class TypedSlot final : public ReplySlot {
     self->request(target, timeout_, std::move(request))
         .then([slot, attempt](Reply& reply) { slot->complete(attempt, std::move(reply)); },
               [slot, attempt](caf::error& error) {
-                slot->complete(attempt, to_domain_error(error));
+                if (slot->write_ && error == caf::sec::request_timeout)
+                  slot->complete(attempt, domain::make_error(domain::ErrorCode::outcome_unknown,
+                                                             "the write was not answered in "
+                                                             "time; it may or may not have "
+                                                             "happened"));
+                else
+                  slot->complete(attempt, to_domain_error(error));
               });
   }
 
   void fail(const domain::Error& error) override { complete(attempt_, error); }
+
+  void settle(const caf::message& reply) override {
+    if (reply.match_elements<Reply>())
+      complete(attempt_, reply.get_as<Reply>(0));
+    else
+      complete(attempt_, domain::make_error(domain::ErrorCode::outcome_unknown,
+                                            "the write's outcome could not be told"));
+  }
 
  private:
   void complete(std::uint64_t attempt, domain::Result<Reply> result) {
@@ -65,6 +82,7 @@ class TypedSlot final : public ReplySlot {
   }
 
   std::chrono::milliseconds timeout_;
+  bool write_;
   Sink sink_;
 };
 

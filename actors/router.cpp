@@ -1,5 +1,7 @@
 #include "actors/router.hpp"
 
+#include <algorithm>
+
 #include "actors/messages.hpp"
 #include "actors/router_state.hpp"
 
@@ -95,6 +97,26 @@ void hand_over_served_unowned(Self* self, const StatePtr& state) {
   }
 }
 
+// Sends a payment's debit to the wallet's owner on another node as a tracked request.
+void forward_debit(Self* self, const StatePtr& state, PeerLink& link, const std::string& key,
+                   caf::message request, caf::response_promise promise) {
+  const auto& order = request.get_as<domain::PaymentOrder>(1);
+  const auto& config = state->context().config;
+  const auto wait = std::chrono::milliseconds(
+      std::max<domain::TimeMs>(0, order.tag.deadline - domain::wall_clock_ms()) +
+      config.commit_wait.count() + 1000);
+  auto slot = std::make_shared<TypedSlot<domain::PaymentReceipt>>(
+      wait, !order.idempotency_key.empty(), true,
+      [promise](domain::Result<domain::PaymentReceipt> result) mutable {
+        if (result.ok())
+          promise.deliver(result.value());
+        else
+          promise.deliver(to_caf_error(result.error()));
+      });
+  slot->ask(self, link.router, caf::make_message(serve_atom::value, key, request));
+  track_ask(state, link, RemoteAsk{std::move(slot), key, std::move(request)});
+}
+
 }  // namespace routing
 
 caf::behavior router_actor(caf::event_based_actor* self, RouterSetup setup) {
@@ -143,6 +165,12 @@ caf::behavior router_actor(caf::event_based_actor* self, RouterSetup setup) {
         if (owner != state->view.self) {
           if (auto* link = owner_link(state, owner)) {
             ++state->context().stats.forwarded_requests;
+            if (request.match_elements<debit_atom, domain::PaymentOrder>()) {
+              // A payment's debit: tracked, so that its outcome is settled if the wallet's
+              // node dies before answering.
+              forward_debit(self, state, *link, key, std::move(request), promise);
+              return promise;
+            }
             promise.delegate(link->router, serve_atom::value, key, std::move(request));
             return promise;
           }
@@ -178,14 +206,16 @@ caf::behavior router_actor(caf::event_based_actor* self, RouterSetup setup) {
         ++state->context().stats.entities_passivated;
         return true;
       },
-      [self, state](hello_atom, domain::NodeId node, const std::string& address) {
-        return on_hello(self, state, node, address);
+      [self, state](hello_atom, domain::NodeId node, const std::string& address,
+                    const std::string& connections) {
+        return on_hello(self, state, node, address, connections);
       },
       [self, state](leaving_atom, domain::NodeId node) { return on_leaving(self, state, node); },
       [self, state](leave_atom) { return on_leave(self, state); },
       // Another node's actor for this key stopped after writing: reload ours.
       [self, state](refresh_atom, const std::string& key) { reload_local(self, state, key); },
       [self, state](tick_atom) { on_tick(self, state); },
+      [](continue_atom, const Continuation& next) { next.run(); },
   };
 }
 

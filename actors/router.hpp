@@ -36,7 +36,8 @@ struct RouterSetup {
 //   (route_atom, key, message, shared_ptr<ReplySlot>)  from the gateway (HTTP threads)
 //   (forward_atom, key, message) -> answer               from one entity actor to another
 //   (serve_atom, key, message) -> answer                 from a peer's router
-//   (hello_atom, node, address) -> (node, address)       a peer introduces itself
+//   (hello_atom, node, address, connections)             a peer introduces itself (and the
+//       -> (node, address, connections)                  name prefix of its DB connections)
 //   (leaving_atom, node) -> bool                         a peer is stopping
 //   (leave_atom) -> bool                                 this node is stopping
 //   (passivate_atom, key) -> bool                        an idle entity asks to stop

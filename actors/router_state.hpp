@@ -33,7 +33,8 @@ struct PeerLink {
   bool connecting = false;  // a connect attempt is in flight
   bool tried = false;       // one attempt ended (up or not)
   domain::TimeMs since = 0;
-  caf::actor router;  // its published router while up
+  caf::actor router;        // its published router while up
+  std::string connections;  // its database connections' name prefix (to end them)
   std::vector<RemoteAsk> asks;
 
   std::string address() const { return host + ":" + std::to_string(port); }
@@ -87,12 +88,22 @@ void on_tick(Self* self, const StatePtr& state);
 // True while this node rejoins the cluster after it stood still (detected here too, so that
 // requests that waited out a freeze are not served from the old view).
 bool check_stall(Self* self, const StatePtr& state);
-caf::result<domain::NodeId, std::string> on_hello(Self* self, const StatePtr& state,
-                                                  domain::NodeId node, const std::string& address);
+caf::result<domain::NodeId, std::string, std::string> on_hello(Self* self, const StatePtr& state,
+                                                               domain::NodeId node,
+                                                               const std::string& address,
+                                                               const std::string& connections);
 bool on_leaving(Self* self, const StatePtr& state, domain::NodeId node);
 caf::result<bool> on_leave(Self* self, const StatePtr& state);
 bool on_peer_down(Self* self, const StatePtr& state, const caf::actor_addr& source);
 PeerLink* owner_link(const StatePtr& state, domain::NodeId node);
 void track_ask(const StatePtr& state, PeerLink& link, RemoteAsk ask);
+
+// remote_settlement.cpp
+// The owner of a write that is not safe to send again died before answering: once the
+// write's deadline passed (no COMMIT is sent after it), ends the dead process's database
+// connections (a COMMIT it sent dies with them or is decided) and looks the write up by its
+// request id: committed, its answer; not, 503; cannot tell, 504.
+void settle_remote_write(Self* self, const StatePtr& state, const RemoteAsk& ask,
+                         const std::string& peer_connections);
 
 }  // namespace boxoffice::actors::routing

@@ -3,10 +3,12 @@
 #include "actors/schedule_writes.hpp"
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <limits>
 
 #include "actors/entity_key.hpp"
 #include "actors/storage_bridge.hpp"
+#include "actors/write_failure.hpp"
 #include "storage/payment_repository.hpp"
 #include "storage/schedule_repository.hpp"
 #include "storage/sql_error.hpp"
@@ -39,9 +41,12 @@ void replay_or_refuse(ScheduleActor* self, EntityContext* context, const PayRequ
       [refusal, promise](StorageOutcome<std::optional<domain::PaymentReceipt>> outcome) mutable {
         if (outcome.value && *outcome.value && (*outcome.value)->payment != 0)
           promise.deliver(**outcome.value);
+        else if (!outcome.value)
+          promise.deliver(unavailable());  // cannot tell a retry from a late request now
         else
           promise.deliver(refusal);
-      });
+      },
+      read_gate(context));
 }
 
 SeatMapReply seat_map_reply(const domain::SeatMap& map, domain::TimeMs now) {
@@ -64,6 +69,10 @@ void pay(ScheduleActor* self, EntityContext* context, PayRequest request,
     promise.deliver(unavailable());
     return;
   }
+  if (request.tag.passed(domain::wall_clock_ms())) {
+    promise.deliver(deadline_error());
+    return;
+  }
   const auto now = context->clock.now_ms();
   auto seat = state.map.check_live_hold(request.reservation, request.user, now);
   if (seat.ok() && state.releasing.count(request.reservation))
@@ -76,19 +85,27 @@ void pay(ScheduleActor* self, EntityContext* context, PayRequest request,
     return;
   }
   state.map.mark_paying(seat->number);
-  domain::PaymentOrder order{request.reservation,     request.user,           request.wallet,
-                             state.map.schedule().id, seat->number,           seat->price,
-                             request.token,           request.idempotency_key};
+  state.paying[request.reservation] = seat->number;
+  domain::PaymentOrder order{
+      request.reservation, request.user, request.wallet, state.map.schedule().id,
+      seat->number,        seat->price,  request.token,  request.idempotency_key,
+      request.tag};
   const auto key = payment_key(request);
   const auto number = seat->number;
   const auto reservation = request.reservation;
-  const auto finish = [self, key](const auto& answer) {
+  const auto finish = [self, key, reservation](const auto& answer) {
+    self->state.paying.erase(reservation);
     auto waiting = std::move(self->state.payments_in_flight[key]);
     self->state.payments_in_flight.erase(key);
     for (auto& waiter : waiting) waiter.deliver(answer);
   };
   state.payments_in_flight[key].push_back(promise);
-  self->request(context->router, context->config.request_timeout, forward_atom::value,
+  // The wallet answers by the deadline (503: nothing written) or, once COMMIT was sent, within
+  // the commit wait; the margin covers the hops (and a lookup when its node died).
+  const auto wait = std::chrono::milliseconds(
+      std::max<domain::TimeMs>(0, request.tag.deadline - domain::wall_clock_ms()) +
+      context->config.commit_wait.count() + context->config.peer_timeout.count() + 1000);
+  self->request(context->router, wait, forward_atom::value,
                 entity_key(EntityKind::wallet, request.wallet),
                 caf::make_message(debit_atom::value, order))
       .then(
@@ -112,9 +129,16 @@ void pay(ScheduleActor* self, EntityContext* context, PayRequest request,
           [self, context, number, reservation, finish](caf::error& error) {
             auto& state = self->state;
             state.map.payment_failed(number);
-            const bool outcome_unknown =
-                to_domain_error(error).code == ErrorCode::unavailable;  // e.g. its node died
-            finish(error);
+            // No answer at all (its node died, say): the payment may have committed, and so
+            // may a 504's. 503 and refusals: nothing was written.
+            const bool outcome_unknown = error == caf::sec::request_timeout ||
+                                         to_domain_error(error).code == ErrorCode::outcome_unknown;
+            if (error == caf::sec::request_timeout)
+              finish(to_caf_error(domain::make_error(ErrorCode::outcome_unknown,
+                                                     "the wallet's node did not answer the "
+                                                     "payment; it may or may not have happened")));
+            else
+              finish(error);
             if (outcome_unknown && !state.writing) {
               // The payment may have committed: ask the database what the seats are now.
               reload(self, context, [self, context] { write_next(self, context); });
@@ -158,34 +182,23 @@ caf::behavior serving(ScheduleActor* self, EntityContext* context) {
                                spec.booking_opens_at,    spec.booking_closes_at, spec.seat_count,
                                map.available_count(now), map.bookable(now)};
       },
-      [=](hold_atom, std::int32_t number, domain::Id user) -> caf::result<domain::HoldView> {
-        auto& state = self->state;
-        const auto now = context->clock.now_ms();
-        const auto pending = state.pending_holder.find(number);
-        const auto decision = state.map.decide_hold(
-            number, user, now, pending == state.pending_holder.end() ? 0 : pending->second);
-        if (!decision.ok()) return to_caf_error(decision.error());
-        if (decision->existing) return state.map.hold_view(*state.map.find(number), false);
-        if (pending != state.pending_holder.end()) {
-          // The same user asked again before the first hold committed: answer with it.
-          auto promise = self->make_response_promise();
-          state.hold_followers[number].push_back(promise);
-          return promise;
-        }
+      [=](hold_atom, std::int32_t number, domain::Id user,
+          domain::WriteTag& tag) -> caf::result<domain::HoldView> {
         auto promise = self->make_response_promise();
-        state.pending_holder[number] = user;
-        state.holds.push_back(QueuedHold{number, user, promise});
-        write_next(self, context);
+        request_hold(self, context, QueuedHold{number, user, promise, 0, std::move(tag)});
         return promise;
       },
-      [=](cancel_atom, domain::Id reservation, domain::Id user) -> caf::result<domain::HoldView> {
+      [=](cancel_atom, domain::Id reservation, domain::Id user,
+          domain::WriteTag& tag) -> caf::result<domain::HoldView> {
         auto& state = self->state;
+        if (tag.passed(domain::wall_clock_ms())) return deadline_error();
         const auto seat = state.map.check_live_hold(reservation, user, context->clock.now_ms());
         if (!seat.ok()) return to_caf_error(seat.error());
         if (state.releasing.count(reservation))
           return domain_error(ErrorCode::reservation_expired, "the reservation is being released");
         auto promise = self->make_response_promise();
-        state.releases.push_back(QueuedRelease{seat->number, reservation, true, promise});
+        state.releases.push_back(
+            QueuedRelease{seat->number, reservation, true, promise, std::move(tag)});
         state.releasing.insert(reservation);
         write_next(self, context);
         return promise;
@@ -207,6 +220,7 @@ caf::behavior serving(ScheduleActor* self, EntityContext* context) {
       [=](expire_atom, std::int32_t number, domain::Id reservation) {
         release_if_passed(self, context, number, reservation);
       },
+      [=](sweep_atom) { sweep(self, context); },
       // Another node owns this schedule now: finish the writes and payments, then stop.
       [=](handover_atom) {
         self->state.stopping = true;
@@ -252,12 +266,10 @@ caf::behavior missing(ScheduleActor* self, EntityContext* context, domain::Id id
   return {
       [=](seats_atom) -> caf::result<SeatMapReply> { return not_found(); },
       [=](summary_atom) -> caf::result<ScheduleSummary> { return not_found(); },
-      [=](hold_atom, std::int32_t, domain::Id) -> caf::result<domain::HoldView> {
-        return not_found();
-      },
-      [=](cancel_atom, domain::Id, domain::Id) -> caf::result<domain::HoldView> {
-        return not_found();
-      },
+      [=](hold_atom, std::int32_t, domain::Id,
+          const domain::WriteTag&) -> caf::result<domain::HoldView> { return not_found(); },
+      [=](cancel_atom, domain::Id, domain::Id,
+          const domain::WriteTag&) -> caf::result<domain::HoldView> { return not_found(); },
       [=](pay_atom, const PayRequest&) -> caf::result<domain::PaymentReceipt> {
         return not_found();
       },
@@ -286,7 +298,8 @@ caf::behavior schedule_actor(ScheduleActor* self, EntityContext* context, domain
           self->state.map = std::move(**outcome.value);
           self->become(serving(self, context));
         }
-      });
+      },
+      read_gate(context));
   return {
       [](continue_atom, const Continuation& next) { next.run(); },
   };

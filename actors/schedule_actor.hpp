@@ -18,6 +18,7 @@ struct QueuedHold {
   domain::Id user = 0;
   caf::response_promise promise;
   int attempts = 0;  // writes that lost a race to another writer
+  domain::WriteTag tag;
 };
 
 struct QueuedRelease {
@@ -25,6 +26,7 @@ struct QueuedRelease {
   domain::Id reservation = 0;
   bool cancelled = false;
   std::optional<caf::response_promise> promise;  // cancel requests are answered after commit
+  domain::WriteTag tag;                          // a cancel's (a passed hold's: none)
 };
 
 struct ScheduleActorState {
@@ -35,6 +37,11 @@ struct ScheduleActorState {
       pending_holder;  // seat -> user of a queued/in-flight hold
   // Repeats of a pending hold by the same user: answered with it (200) once it commits.
   std::unordered_map<std::int32_t, std::vector<caf::response_promise>> hold_followers;
+  // Holds by other users of a seat with a pending hold: decided once that write ended, on
+  // committed state (a refusal never rests on a hold that may still fail).
+  std::unordered_map<std::int32_t, std::vector<QueuedHold>> seat_waiters;
+  // Payments in flight: reservation -> seat, marked PAYING again after every reload.
+  std::unordered_map<domain::Id, std::int32_t> paying;
   std::map<std::pair<domain::Id, std::string>, std::vector<caf::response_promise>>
       payments_in_flight;
   std::unordered_set<domain::Id> releasing;  // reservations in a queued or in-flight release
@@ -42,6 +49,7 @@ struct ScheduleActorState {
       held_at;  // reservation -> hold time (hold->payment latency)
   bool writing = false;
   bool stopping = false;
+  bool sweep_armed = false;  // a sweep_atom is on its way (queued deadlines)
   static inline const char* name = "schedule";
 };
 
@@ -54,8 +62,10 @@ using ScheduleActor = caf::stateful_actor<ScheduleActorState>;
 // and hands the transaction to the user's wallet actor.
 //   (seats_atom)                      -> SeatMapReply
 //   (summary_atom)                    -> ScheduleSummary
-//   (hold_atom, seat, user)           -> HoldView
-//   (cancel_atom, reservation, user)  -> HoldView (of the cancelled hold)
+// Every write carries its deadline (WriteTag): one still queued at it is answered 503 and
+// never written; a batch's COMMIT is sent before its earliest deadline or not at all.
+//   (hold_atom, seat, user, tag)           -> HoldView
+//   (cancel_atom, reservation, user, tag)  -> HoldView (of the cancelled hold)
 //   (pay_atom, PayRequest)            -> PaymentReceipt
 caf::behavior schedule_actor(ScheduleActor* self, EntityContext* context, domain::Id schedule);
 

@@ -24,5 +24,11 @@ void release_if_passed(ScheduleActor* self, EntityContext* context, std::int32_t
 void reload(ScheduleActor* self, EntityContext* context, std::function<void()> then);
 // Starts the next coalesced write unless one is in flight.
 void write_next(ScheduleActor* self, EntityContext* context);
+// Decides a hold request on committed state: answers it (existing hold, refusal), makes it
+// wait for a pending hold of the seat by another user, or queues it for the next write.
+void request_hold(ScheduleActor* self, EntityContext* context, QueuedHold hold);
+// Answers 503 to every queued write whose deadline passed (never written) and arms the
+// next sweep while writes wait.
+void sweep(ScheduleActor* self, EntityContext* context);
 
 }  // namespace boxoffice::actors::schedule

@@ -1,9 +1,11 @@
 #include "actors/wallet_actor.hpp"
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
 
 #include "actors/entity_key.hpp"
 #include "actors/storage_bridge.hpp"
+#include "actors/write_failure.hpp"
 #include "storage/payment_repository.hpp"
 #include "storage/sql_error.hpp"
 #include "storage/wallet_repository.hpp"
@@ -22,6 +24,13 @@ constexpr std::size_t kMaxBatch = 512;
 constexpr int kMaxAttempts = 8;
 
 caf::behavior ready(WalletActor* self, EntityContext* context);
+
+const domain::WriteTag& job_tag(const QueuedCharge& charge) {
+  return charge.command.tag;
+}
+const domain::WriteTag& job_tag(const QueuedPayment& payment) {
+  return payment.order.tag;
+}
 
 domain::WalletLimits limits_of(const EntityContext* context) {
   return domain::WalletLimits{context->config.max_charge, context->config.max_balance};
@@ -55,7 +64,8 @@ void answer_not_owner(WalletActor* self, EntityContext* context, caf::response_p
         } else {
           promise.deliver(to_caf_error(domain::check_owner(wallet, user).error()));
         }
-      });
+      },
+      read_gate(context));
 }
 
 void reload_then(WalletActor* self, EntityContext* context, std::function<void()> next) {
@@ -69,27 +79,74 @@ void reload_then(WalletActor* self, EntityContext* context, std::function<void()
       [self, next](StorageOutcome<std::optional<domain::Wallet>> outcome) {
         if (outcome.value && *outcome.value) self->state.wallet = **outcome.value;
         next();
-      });
+      },
+      read_gate(context));
 }
 
 void write_next_batch(WalletActor* self, EntityContext* context);
+
+// Answers 503 to every queued write whose deadline passed: it was never written.
+void drop_expired(WalletActor* self) {
+  auto& state = self->state;
+  const auto now = domain::wall_clock_ms();
+  const auto expired = [now](const auto& job) { return job_tag(job).passed(now); };
+  for (auto& charge : state.queued)
+    if (expired(charge)) charge.promise.deliver(deadline_error());
+  for (auto& payment : state.payments)
+    if (expired(payment)) payment.promise.deliver(deadline_error());
+  state.queued.erase(std::remove_if(state.queued.begin(), state.queued.end(), expired),
+                     state.queued.end());
+  state.payments.erase(std::remove_if(state.payments.begin(), state.payments.end(), expired),
+                       state.payments.end());
+}
+
+// While writes wait (behind a transaction whose COMMIT waits for its verdict, say), a
+// sweep answers each at its deadline.
+void arm_sweep(WalletActor* self) {
+  auto& state = self->state;
+  if (state.sweep_armed || (state.queued.empty() && state.payments.empty())) return;
+  domain::TimeMs earliest = 0;
+  for (const auto& charge : state.queued)
+    if (earliest == 0 || charge.command.tag.deadline < earliest)
+      earliest = charge.command.tag.deadline;
+  for (const auto& payment : state.payments)
+    if (earliest == 0 || payment.order.tag.deadline < earliest)
+      earliest = payment.order.tag.deadline;
+  const auto delay = std::max<domain::TimeMs>(0, earliest - domain::wall_clock_ms()) + 1;
+  state.sweep_armed = true;
+  self->delayed_send(self, std::chrono::milliseconds(delay), sweep_atom::value);
+}
 
 void finish_batch(WalletActor* self, EntityContext* context, std::vector<QueuedCharge> batch,
                   StorageOutcome<storage::ChargeBatch> outcome) {
   auto& state = self->state;
   const bool conflict = outcome.value && outcome.value->version_conflict;
   if (!outcome.value || conflict) {
-    // Nothing was written. Another writer (a second owner during a cluster move) got there
-    // first: reload what the database holds and try again, a bounded number of times. The
-    // database failed: answer 503 now (the client retries with its Idempotency-Key).
-    const bool lost_race = conflict || storage::lost_to_another_writer(outcome.error);
+    const auto failure = conflict ? WriteFailure::lost_race : classify_write_failure(outcome.error);
+    if (failure == WriteFailure::deadline_passed) {
+      // Nothing was written (dropped, or rolled back before COMMIT): the charges whose own
+      // deadline is still ahead go again, the others get 503.
+      const auto now = domain::wall_clock_ms();
+      for (auto it = batch.rbegin(); it != batch.rend(); ++it) {
+        if (it->command.tag.passed(now))
+          it->promise.deliver(deadline_error());
+        else
+          state.queued.push_front(std::move(*it));
+      }
+      state.writing = false;
+      write_next_batch(self, context);
+      return;
+    }
+    // Lost a race to another writer (a second owner during a cluster move): nothing was
+    // written; reload what the database holds and try again, a bounded number of times.
+    // Otherwise nothing was written either (503: the client may retry), or, for an unknown
+    // outcome (504), perhaps everything: memory must be reloaded before the next write.
+    const bool lost_race = failure == WriteFailure::lost_race;
     if (lost_race) ++context->stats.version_conflicts;
-    const auto failure = lost_race ? domain::make_error(ErrorCode::unavailable,
-                                                        "the wallet changed concurrently; retry")
-                                   : storage_failure(outcome.error, "charge batch");
+    const auto answer = write_failure_error(failure, outcome.error, "charge batch");
     for (auto it = batch.rbegin(); it != batch.rend(); ++it) {
       if (!lost_race || ++it->attempts >= kMaxAttempts)
-        it->promise.deliver(to_caf_error(failure));
+        it->promise.deliver(to_caf_error(answer));
       else
         state.queued.push_front(std::move(*it));
     }
@@ -135,20 +192,27 @@ void finish_payment(WalletActor* self, EntityContext* context, QueuedPayment job
   using Kind = storage::PaymentOutcome::Kind;
   auto& state = self->state;
   if (!outcome.value) {
-    ErrorCode code = ErrorCode::unavailable;
-    std::string detail = "the database is not available";
+    const auto failure = classify_write_failure(outcome.error);
+    bool unique_violation = false;
     try {
       std::rethrow_exception(outcome.error);
     } catch (const std::exception& error) {
-      // A unique violation: the reservation was paid (or the seat sold) by someone else.
-      if (storage::classify(error) == storage::SqlFailure::unique_violation) {
-        code = ErrorCode::reservation_expired;
-        detail = "the reservation was already paid";
-      } else {
-        spdlog::error("payment failed: {}", storage::describe(error));
-      }
+      unique_violation = storage::classify(error) == storage::SqlFailure::unique_violation;
     }
-    job.promise.deliver(payment_error(code, detail));
+    if (unique_violation) {
+      // The reservation was paid (or the seat sold) by someone else: committed state.
+      job.promise.deliver(
+          payment_error(ErrorCode::reservation_expired, "the reservation was already paid"));
+    } else {
+      job.promise.deliver(to_caf_error(
+          write_failure_error(failure == WriteFailure::lost_race ? WriteFailure::database : failure,
+                              outcome.error, "payment")));
+    }
+    if (failure == WriteFailure::deadline_passed) {  // nothing written: memory is right
+      state.writing = false;
+      write_next_batch(self, context);
+      return;
+    }
     reload_then(self, context, [self, context] {
       self->state.writing = false;
       write_next_batch(self, context);
@@ -167,9 +231,10 @@ void finish_payment(WalletActor* self, EntityContext* context, QueuedPayment job
           payment_error(ErrorCode::idempotency_key_reused,
                         "Idempotency-Key was used for another payment of this user"));
       break;
-    case Kind::insufficient_balance:
+    case Kind::insufficient_balance:  // decided by the committed balance
+      state.wallet = result.wallet;
       job.promise.deliver(payment_error(ErrorCode::insufficient_balance,
-                                        "balance " + std::to_string(state.wallet.balance) +
+                                        "balance " + std::to_string(result.wallet.balance) +
                                             " is below the price " +
                                             std::to_string(job.order.price)));
       break;
@@ -216,7 +281,8 @@ void write_next_payment(WalletActor* self, EntityContext* context) {
       },
       [self, context, job](StorageOutcome<storage::PaymentOutcome> outcome) {
         finish_payment(self, context, std::move(*job), std::move(outcome));
-      });
+      },
+      write_gate(context, order.tag.deadline));
 }
 
 // This node stood still and may have been declared dead meanwhile: what is queued was
@@ -236,10 +302,15 @@ bool refuse_after_stall(WalletActor* self, EntityContext* context) {
 
 void write_next_batch(WalletActor* self, EntityContext* context) {
   auto& state = self->state;
-  if (state.writing) return;
+  if (state.writing) {
+    arm_sweep(self);
+    return;
+  }
   if (refuse_after_stall(self, context)) return;
+  drop_expired(self);
   if (!state.payments.empty()) {
     write_next_payment(self, context);
+    arm_sweep(self);
     return;
   }
   if (state.queued.empty()) {
@@ -248,9 +319,13 @@ void write_next_batch(WalletActor* self, EntityContext* context) {
   }
   std::vector<QueuedCharge> batch;
   std::vector<storage::PendingCharge> pending;
+  domain::TimeMs deadline = 0;  // the batch commits before its earliest deadline, or not at all
   while (!state.queued.empty() && batch.size() < kMaxBatch) {
     auto& next = state.queued.front();
-    pending.push_back({next.command.user, next.command.amount, next.command.idempotency_key});
+    const auto& command = next.command;
+    pending.push_back(
+        {command.user, command.amount, command.idempotency_key, command.tag.request_id});
+    if (deadline == 0 || command.tag.deadline < deadline) deadline = command.tag.deadline;
     batch.push_back(std::move(next));
     state.queued.pop_front();
   }
@@ -267,7 +342,8 @@ void write_next_batch(WalletActor* self, EntityContext* context) {
       },
       [self, context, shared_batch](StorageOutcome<storage::ChargeBatch> outcome) {
         finish_batch(self, context, std::move(*shared_batch), std::move(outcome));
-      });
+      },
+      write_gate(context, deadline));
 }
 
 void request_passivation(WalletActor* self, EntityContext* context) {
@@ -300,6 +376,7 @@ caf::behavior missing(WalletActor* self, EntityContext* context) {
         return not_found();
       },
       [=](handover_atom) { self->quit(); },
+      [](sweep_atom) {},
       [](continue_atom, const Continuation& next) { next.run(); },
   };
 }
@@ -315,6 +392,7 @@ caf::behavior ready(WalletActor* self, EntityContext* context) {
         return promise;
       },
       [=](charge_atom, ChargeCommand& command) -> caf::result<domain::ChargeReceipt> {
+        if (command.tag.passed(domain::wall_clock_ms())) return deadline_error();
         auto promise = self->make_response_promise();
         if (self->state.wallet.owner != command.user) {
           answer_not_owner(self, context, promise, command.user);
@@ -325,6 +403,7 @@ caf::behavior ready(WalletActor* self, EntityContext* context) {
         return promise;
       },
       [=](debit_atom, domain::PaymentOrder& order) -> caf::result<domain::PaymentReceipt> {
+        if (order.tag.passed(domain::wall_clock_ms())) return deadline_error();
         auto promise = self->make_response_promise();
         if (self->state.wallet.owner != order.user) {
           answer_not_owner(self, context, promise, order.user);
@@ -338,6 +417,12 @@ caf::behavior ready(WalletActor* self, EntityContext* context) {
       [=](handover_atom) {
         self->state.stopping = true;
         write_next_batch(self, context);
+      },
+      [=](sweep_atom) {
+        self->state.sweep_armed = false;
+        drop_expired(self);
+        arm_sweep(self);
+        if (!self->state.writing) write_next_batch(self, context);
       },
       [](continue_atom, const Continuation& next) { next.run(); },
       caf::after(context->config.entity_idle_timeout) >>
@@ -370,7 +455,8 @@ caf::behavior wallet_actor(WalletActor* self, EntityContext* context, domain::Id
           storage_failure(outcome.error, "wallet load");
           self->quit(caf::sec::runtime_error);  // requests fail over to a fresh actor
         }
-      });
+      },
+      read_gate(context));
   return {
       [](continue_atom, const Continuation& next) { next.run(); },
   };

@@ -28,6 +28,7 @@ struct WalletActorState {
   std::deque<QueuedPayment> payments;  // debits waiting: each is its own transaction
   bool writing = false;                // a batch transaction is in flight
   bool stopping = false;               // the router forgot us: quit once the write is done
+  bool sweep_armed = false;            // a sweep_atom is on its way (queued deadlines)
   static inline const char* name = "wallet";
 };
 
@@ -36,6 +37,8 @@ using WalletActor = caf::stateful_actor<WalletActorState>;
 // The single writer of one wallet. Loads it, answers balance reads from memory, and
 // commits charges in batches: while one transaction is in flight the charges that arrive
 // queue up and go together in the next one; each is answered only after its commit.
+// Every write carries its deadline: one still queued at it is answered 503 and never
+// written; a batch's COMMIT is sent before the earliest deadline in it or not at all.
 //   (get_atom, user)               -> BalanceView
 //   (charge_atom, ChargeCommand)   -> ChargeReceipt
 //   (debit_atom, PaymentOrder)     -> PaymentReceipt (the whole payment transaction)

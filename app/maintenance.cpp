@@ -39,7 +39,8 @@ void Maintenance::run() {
           } catch (const std::exception& e) {
             spdlog::warn("Idempotency-Key purge failed (retried later): {}", storage::describe(e));
           }
-        }});
+        },
+        nullptr});
     wake_.wait_for(lock, interval_, [this] { return stopping_; });
   }
 }

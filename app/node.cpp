@@ -45,7 +45,8 @@ void migrate_or_throw(const config::Config& config) {
 struct Node::Parts {
   explicit Parts(const config::Config& configuration)
       : config((migrate_or_throw(configuration), configuration)),
-        storage(config.database, static_cast<std::size_t>(config.db_pool_size)),
+        storage(config.database, static_cast<std::size_t>(config.db_pool_size),
+                storage::WorkerPool::default_connection_name(config.node_id)),
         runtime(config, storage, clock),
         gateway(runtime),
         server(http::Services{config, storage, clock, gateway, {metrics_source()}, [this] {

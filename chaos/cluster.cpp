@@ -81,6 +81,10 @@ std::vector<std::string> Cluster::node_args(int i) const {
                                    std::to_string(options_.queue_max_active),
                                    "--queue-idle-timeout",
                                    options_.queue_idle_timeout,
+                                   "--request-timeout",
+                                   options_.request_timeout,
+                                   "--commit-wait",
+                                   options_.commit_wait,
                                    "--log-level",
                                    options_.node_log_level};
   if (clustered()) {

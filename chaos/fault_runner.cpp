@@ -33,11 +33,12 @@ bool sleep_until(clock::time_point when, const std::atomic<bool>& interrupted) {
 }
 
 FaultRunner::FaultRunner(const Options& options, Cluster& cluster, Prober& prober,
-                         const World& world)
+                         const World& world, DatabaseFaults& database)
     : options_(options),
       cluster_(cluster),
       prober_(prober),
       world_(world),
+      database_(database),
       rng_(options.seed ^ 0x9e3779b97f4a7c15ULL) {}
 
 void FaultRunner::run(clock::time_point until, const std::atomic<bool>& interrupted) {
@@ -52,7 +53,8 @@ void FaultRunner::run(clock::time_point until, const std::atomic<bool>& interrup
     if (!sleep_until(next, interrupted)) return;
     const auto kind = options_.faults[n % options_.faults.size()];
     const int node = static_cast<int>(rng_() % static_cast<std::uint64_t>(cluster_.size()));
-    timeline_.push_back(inject(node, kind, interrupted));
+    timeline_.push_back(is_database_fault(kind) ? inject_database(kind, interrupted)
+                                                : inject(node, kind, interrupted));
     const auto& r = timeline_.back();
     spdlog::info("fault {} on node {} at {:.1f}s: failover {}, back {}, rejoin {} {}",
                  to_string(kind), r.node, r.at_s,
@@ -108,6 +110,40 @@ FaultRecord FaultRunner::inject(int node, FaultKind kind, const std::atomic<bool
     record.failover_s = record.recovered_s;
     record.probed = prober_.kinds();
   }
+  return record;
+}
+
+FaultRecord FaultRunner::inject_database(FaultKind kind, const std::atomic<bool>& interrupted) {
+  FaultRecord record;
+  record.at_s = world_.elapsed_s();
+  record.node = 0;
+  record.kind = kind;
+  for (int i = 0; i < cluster_.size(); ++i)
+    cluster_.process(i).log_marker(std::string("fault ") + to_string(kind) + " at " +
+                                   std::to_string(record.at_s) + " s");
+  const auto signalled = clock::now();
+  if (kind == FaultKind::db_freeze) {
+    const auto refused = database_.freeze();
+    if (!refused.empty()) {
+      record.note = refused;
+      return record;
+    }
+    sleep_until(signalled + seconds(options_.db_freeze_s), interrupted);
+    database_.thaw();
+    record.back_s = since(signalled);
+  } else {
+    record.info = database_.terminate_connections();
+    record.back_s = since(signalled);
+  }
+  std::vector<int> all;
+  for (int i = 0; i < cluster_.size(); ++i)
+    if (cluster_.state(i) == NodeState::up) all.push_back(i);
+  std::string failure;
+  record.recovered_s =
+      prober_.until_all_pass(all, signalled, since(signalled) + options_.failover_max_s, failure);
+  record.failover_s = record.recovered_s;
+  record.probed = prober_.kinds();
+  if (!record.recovered_s) add_note(record, "not recovered: " + failure);
   return record;
 }
 

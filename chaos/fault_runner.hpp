@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "chaos/cluster.hpp"
+#include "chaos/database_faults.hpp"
 #include "chaos/flags.hpp"
 #include "chaos/prober.hpp"
 #include "chaos/world.hpp"
@@ -18,7 +19,7 @@ namespace boxoffice::chaos {
 // surviving node passed a probe (with no survivor: until the faulted node passed one again).
 struct FaultRecord {
   double at_s = 0;  // since the start of the load
-  int node = 0;     // node id (1-based)
+  int node = 0;     // node id (1-based); 0: the database (db-freeze, db-terminate)
   FaultKind kind = FaultKind::kill;
   std::optional<double> failover_s;
   std::optional<double> back_s;       // signal -> node answers /readyz again (restart/SIGCONT)
@@ -27,6 +28,7 @@ struct FaultRecord {
   std::optional<int> exit_code;       // of the killed/terminated process
   std::string probed;                 // entity kinds the probes covered
   std::string note;                   // what went wrong, if anything
+  std::string info;                   // what was done (connections ended), not a problem
   std::vector<std::string> probe_failures;  // first failed probes of the failover
   int survivor_503s = 0;                    // probes a surviving node answered with 503
 };
@@ -35,13 +37,15 @@ struct FaultRecord {
 // on the main thread (restarts fork there; see NodeProcess).
 class FaultRunner {
  public:
-  FaultRunner(const Options& options, Cluster& cluster, Prober& prober, const World& world);
+  FaultRunner(const Options& options, Cluster& cluster, Prober& prober, const World& world,
+              DatabaseFaults& database);
   // Until `until` (no fault starts in its last 5 s) or until interrupted.
   void run(std::chrono::steady_clock::time_point until, const std::atomic<bool>& interrupted);
   const std::vector<FaultRecord>& timeline() const { return timeline_; }
 
  private:
   FaultRecord inject(int node, FaultKind kind, const std::atomic<bool>& interrupted);
+  FaultRecord inject_database(FaultKind kind, const std::atomic<bool>& interrupted);
   void recover(FaultRecord& record, int node, std::chrono::steady_clock::time_point signalled,
                const std::atomic<bool>& interrupted);
 
@@ -49,6 +53,7 @@ class FaultRunner {
   Cluster& cluster_;
   Prober& prober_;
   const World& world_;
+  DatabaseFaults& database_;
   std::mt19937_64 rng_;
   std::vector<FaultRecord> timeline_;
 };

@@ -58,6 +58,10 @@ std::optional<std::vector<FaultKind>> parse_faults(const std::string& text) {
       kinds.push_back(FaultKind::stop);
     else if (item == "term")
       kinds.push_back(FaultKind::term);
+    else if (item == "db-freeze")
+      kinds.push_back(FaultKind::db_freeze);
+    else if (item == "db-terminate")
+      kinds.push_back(FaultKind::db_terminate);
     else
       return std::nullopt;
   }
@@ -72,8 +76,14 @@ const char* to_string(FaultKind kind) {
     case FaultKind::kill: return "kill";
     case FaultKind::stop: return "stop";
     case FaultKind::term: return "term";
+    case FaultKind::db_freeze: return "db-freeze";
+    case FaultKind::db_terminate: return "db-terminate";
   }
   return "?";
+}
+
+bool is_database_fault(FaultKind kind) {
+  return kind == FaultKind::db_freeze || kind == FaultKind::db_terminate;
 }
 
 std::optional<Options> parse_flags(int argc, char** argv, int& exit_code) {
@@ -83,7 +93,7 @@ std::optional<Options> parse_flags(int argc, char** argv, int& exit_code) {
       "while killing, freezing and restarting nodes, then checks the invariants"};
   std::string duration = "60s", fault_every = "10s", freeze = "4s", restart_after = "2s";
   std::string failover_max = "30s", grace = "10s", ready_timeout = "60s", stop_timeout = "30s";
-  std::string http_timeout = "4s", sample_every = "200ms";
+  std::string http_timeout = "12s", sample_every = "200ms", db_freeze = "4s";
   std::string mix_text, faults_text = "kill,stop,term";
 
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // last wins
@@ -100,6 +110,8 @@ std::optional<Options> parse_flags(int argc, char** argv, int& exit_code) {
   app.add_option("--queue-max-active", o.queue_max_active, "passed to the nodes; also checked")
       ->check(CLI::Range(1, 1000000));
   app.add_option("--queue-idle-timeout", o.queue_idle_timeout, "passed to the nodes");
+  app.add_option("--request-timeout", o.request_timeout, "passed to the nodes");
+  app.add_option("--commit-wait", o.commit_wait, "passed to the nodes");
   app.add_option("--node-log-level", o.node_log_level, "--log-level of the nodes");
   app.add_option("--server-arg", o.server_args, "extra argument for every node (repeatable)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
@@ -126,10 +138,12 @@ std::optional<Options> parse_flags(int argc, char** argv, int& exit_code) {
   app.add_option("--seed", o.seed, "seed of all randomness");
   app.add_option("--http-timeout", http_timeout, "client connection/read timeout");
   app.add_option("--fault-every", fault_every, "time between faults (0 = none)");
-  app.add_option("--faults", faults_text, "fault kinds cycled in order: kill,stop,term");
+  app.add_option("--faults", faults_text,
+                 "fault kinds cycled in order: kill,stop,term,db-freeze,db-terminate");
   app.add_option("--fault-count", o.fault_count, "at most this many faults (0 = no limit)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--freeze", freeze, "how long a SIGSTOP lasts before SIGCONT");
+  app.add_option("--db-freeze", db_freeze, "how long PostgreSQL stands still (db-freeze)");
   app.add_option("--restart-after", restart_after, "pause between kill/exit and restart");
   app.add_option("--failover-max", failover_max, "failover slower than this is a violation");
   app.add_option("--grace", grace, "grace for holds/tokens past their deadline");
@@ -161,6 +175,7 @@ std::optional<Options> parse_flags(int argc, char** argv, int& exit_code) {
       {"--duration", &duration, &o.duration_s, false},
       {"--fault-every", &fault_every, &o.fault_every_s, true},
       {"--freeze", &freeze, &o.freeze_s, false},
+      {"--db-freeze", &db_freeze, &o.db_freeze_s, false},
       {"--restart-after", &restart_after, &o.restart_after_s, true},
       {"--failover-max", &failover_max, &o.failover_max_s, false},
       {"--grace", &grace, &o.grace_s, true},
@@ -174,8 +189,10 @@ std::optional<Options> parse_flags(int argc, char** argv, int& exit_code) {
     if (!value) return bad(d.flag, *d.text);
     *d.out = *value;
   }
-  for (const auto* text : {&o.hold_ttl, &o.token_ttl, &o.queue_idle_timeout})
-    if (!config::parse_duration(*text)) return bad("a --*-ttl/--queue-idle-timeout flag", *text);
+  for (const auto* text :
+       {&o.hold_ttl, &o.token_ttl, &o.queue_idle_timeout, &o.request_timeout, &o.commit_wait})
+    if (!config::parse_duration(*text))
+      return bad("a --*-ttl/--queue-idle-timeout/--request-timeout/--commit-wait flag", *text);
   if (!mix_text.empty()) {
     const auto mix = parse_mix(mix_text);
     if (!mix) return bad("--mix", mix_text);

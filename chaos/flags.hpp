@@ -7,7 +7,11 @@
 
 namespace boxoffice::chaos {
 
-enum class FaultKind { kill, stop, term };
+// kill/stop/term: a node (SIGKILL, SIGSTOP for --freeze, SIGTERM). db-freeze: SIGSTOP of
+// PostgreSQL's processes for --db-freeze; db-terminate: pg_terminate_backend of every node's
+// database connections.
+enum class FaultKind { kill, stop, term, db_freeze, db_terminate };
+bool is_database_fault(FaultKind kind);
 const char* to_string(FaultKind kind);
 
 // Relative weights of the load operations (see docs/chaos.md "Load").
@@ -33,6 +37,11 @@ struct Options {
   std::string token_ttl = "60s";
   std::int64_t queue_max_active = 40;
   std::string queue_idle_timeout = "2m";
+  // A write not committed within --request-timeout is answered 503 (nothing changed); once its
+  // COMMIT is sent it waits --commit-wait for the verdict, then 504. The tool's --http-timeout
+  // must exceed both together, or it would cut answers short.
+  std::string request_timeout = "2s";
+  std::string commit_wait = "5s";
   std::string node_log_level = "info";
   std::vector<std::string> server_args;  // passed to every node as-is
   bool keep_schema = false;
@@ -51,13 +60,14 @@ struct Options {
   double rate = 0;  // total operations per second, 0 = as fast as possible
   Mix mix;
   std::uint64_t seed = 1;
-  double http_timeout_s = 4;
+  double http_timeout_s = 12;
 
   // faults
   double fault_every_s = 10;  // 0 = no faults
   std::vector<FaultKind> faults{FaultKind::kill, FaultKind::stop, FaultKind::term};
   int fault_count = 0;  // 0 = unlimited
   double freeze_s = 4;
+  double db_freeze_s = 4;  // longer than --request-timeout
   double restart_after_s = 2;
   double failover_max_s = 30;
 

@@ -48,7 +48,7 @@ Verdict charges_present(soci::session& sql, const CheckInputs& in) {
     if (total < low || total > high)
       v.add("wallet " + std::to_string(wallet) + " charged " + std::to_string(total) +
             " in the ledger, acknowledged " + std::to_string(low) + " (+ " +
-            std::to_string(high - low) + " unanswered)" +
+            std::to_string(high - low) + " unanswered or 504)" +
             (after_503[wallet] ? "; unkeyed charges of " + std::to_string(after_503[wallet]) +
                                      " were retried after a 503 (a 503 that changed something?)"
                                : ""));
@@ -57,9 +57,27 @@ Verdict charges_present(soci::session& sql, const CheckInputs& in) {
     if (!ledger_total.count(wallet) && total > 0)
       v.add("wallet " + std::to_string(wallet) + " has no charge in the ledger, acknowledged " +
             std::to_string(total));
-  return v.verdict("every acknowledged charge is in the ledger",
+  return v.verdict("every acknowledged charge is in the ledger, none answered 503",
                    std::to_string(acked) + " acknowledged, " +
-                       std::to_string(in.record.unknown_charges.size()) + " unanswered");
+                       std::to_string(in.record.unknown_charges.size()) + " unanswered or 504, " +
+                       std::to_string(in.record.refused_charges.size()) +
+                       " answered 503 (none in the ledger)");
+}
+
+// A cancel answered 503 changed nothing: its reservation is CANCELLED only if a later cancel
+// of it was acknowledged.
+Verdict refused_cancels_changed_nothing(soci::session& sql, const CheckInputs& in) {
+  Violations v;
+  std::set<long long> cancelled;
+  for (const auto& r : query(sql, "SELECT id FROM reservations WHERE status = 'CANCELLED'"))
+    cancelled.insert(r[0]);
+  const std::set<long long> acknowledged(in.record.cancels.begin(), in.record.cancels.end());
+  std::set<long long> refused(in.record.refused_cancels.begin(), in.record.refused_cancels.end());
+  for (const auto id : refused)
+    if (cancelled.count(id) && !acknowledged.count(id))
+      v.add("reservation " + std::to_string(id) + " is CANCELLED, but its cancel was answered 503");
+  return v.verdict("no cancel answered 503 cancelled anything",
+                   std::to_string(refused.size()) + " reservations with a cancel answered 503");
 }
 
 Verdict holds_payments_present(soci::session& sql, const CheckInputs& in) {
@@ -115,7 +133,8 @@ Verdict holds_payments_present(soci::session& sql, const CheckInputs& in) {
 }  // namespace
 
 std::vector<Verdict> check_acknowledged(soci::session& sql, const CheckInputs& in) {
-  return {charges_present(sql, in), holds_payments_present(sql, in)};
+  return {charges_present(sql, in), holds_payments_present(sql, in),
+          refused_cancels_changed_nothing(sql, in)};
 }
 
 void Violations::add(const std::string& line) {

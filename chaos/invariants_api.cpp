@@ -89,7 +89,7 @@ Verdict answers(const CheckInputs& in) {
           std::to_string(static_cast<int>(bad.at_s)) + " s: " + bad.detail.substr(0, 200));
   for (std::size_t i = in.record.bad_answers.size(); i < in.record.bad_answer_count; ++i)
     v.add("(more)");
-  return v.verdict("no 5xx answer but 503 with Retry-After", "none");
+  return v.verdict("no 5xx answer but 503 with Retry-After and 504 OUTCOME_UNKNOWN", "none");
 }
 
 Verdict failovers(const CheckInputs& in) {

@@ -111,7 +111,9 @@ ApiReply LoadWorker::call(const char* op, const ApiRequest& request, Retry retry
     reply.earlier_transport = earlier_transport;
     ++stats.attempts;
     ++stats.by_label[reply.label()];
-    if (reply.status >= 500 && !(reply.status == 503 && reply.retry_after)) {
+    // 503 must say when to retry; 504 OUTCOME_UNKNOWN is the truth when the server cannot tell.
+    if (reply.status >= 500 && !(reply.status == 503 && reply.retry_after) &&
+        !(reply.status == 504 && reply.code == "OUTCOME_UNKNOWN")) {
       ++record_.bad_answer_count;
       if (record_.bad_answers.size() < 50)
         record_.bad_answers.push_back({world_.elapsed_s(), node, op, reply.label(),

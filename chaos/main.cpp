@@ -15,6 +15,7 @@
 #include "chaos/active_sampler.hpp"
 #include "chaos/chaos_database.hpp"
 #include "chaos/cluster.hpp"
+#include "chaos/database_faults.hpp"
 #include "chaos/fault_runner.hpp"
 #include "chaos/flags.hpp"
 #include "chaos/invariants.hpp"
@@ -47,7 +48,8 @@ namespace {
 
 // Runs the load threads while the fault runner works on this (the main) thread.
 double run_load(const Options& options, World& world, Cluster& cluster, Prober& prober,
-                ActiveSampler& sampler, RunRecord& record, std::vector<FaultRecord>& timeline) {
+                ActiveSampler& sampler, DatabaseFaults& database, RunRecord& record,
+                std::vector<FaultRecord>& timeline) {
   const int workers = std::min(options.clients, static_cast<int>(world.users.size()));
   std::vector<std::vector<int>> slices(static_cast<std::size_t>(workers));
   for (int u = 0; u < static_cast<int>(world.users.size()); ++u)
@@ -64,7 +66,7 @@ double run_load(const Options& options, World& world, Cluster& cluster, Prober& 
   spdlog::info("load: {} workers over {} nodes for {:.0f} s", workers, cluster.size(),
                options.duration_s);
 
-  FaultRunner faults(options, cluster, prober, world);
+  FaultRunner faults(options, cluster, prober, world, database);
   faults.run(
       world.started + std::chrono::milliseconds(static_cast<long>(options.duration_s * 1000)),
       g_interrupted);
@@ -95,7 +97,8 @@ int run(const Options& options) {
     Prober prober(options, world);
     prober.prepare();
     ActiveSampler sampler(database, options.queue_max_active, options.sample_every_s);
-    load_s = run_load(options, world, cluster, prober, sampler, record, timeline);
+    DatabaseFaults database_faults(database);
+    load_s = run_load(options, world, cluster, prober, sampler, database_faults, record, timeline);
 
     spdlog::info("checking invariants");
     auto sql = database.open();

@@ -108,7 +108,9 @@ void LoadWorker::charge(UserState& u, std::int64_t at_least) {
     u.balance = int_field(reply.body, "balance");
     record_.charges.push_back({u.who.wallet, u.who.user, int_field(reply.body, "charged"),
                                u.balance, key, reply.earlier_503 > 0});
-  } else if (reply.unavailable()) {
+  } else if (reply.status == 503 && reply.earlier_transport == 0) {
+    record_.refused_charges.push_back({u.who.wallet, amount, key});  // 503: nothing changed
+  } else if (reply.status == 0 || reply.status == 504 || reply.earlier_transport > 0) {
     record_.unknown_charges.push_back({u.who.wallet, amount, key});
   }
 }
@@ -149,6 +151,12 @@ void LoadWorker::cancel(UserState& u) {
       call("cancel",
            {"DELETE", "/api/v1/reservations/" + std::to_string(u.reservation), "", u.token, "", ""},
            Retry::always);
+  // Attempts answered 503 changed nothing: a cancel refused so (or found not live any more
+  // by its retry) must not have cancelled the reservation.
+  const bool refused_before = reply.earlier_503 > 0 && reply.earlier_transport == 0;
+  if ((reply.status == 503 && reply.earlier_transport == 0) ||
+      (refused_before && reply.code == "RESERVATION_EXPIRED"))
+    record_.refused_cancels.push_back(u.reservation);
   if (reply.ok()) {
     record_.cancels.push_back(u.reservation);
     u.reservation = 0;

@@ -21,6 +21,17 @@ std::string labels_text(const OpStats& stats) {
   return text;
 }
 
+// Attempts answered 503 and 504, over every operation.
+std::pair<std::uint64_t, std::uint64_t> answers_5xx(const RunRecord& record) {
+  std::uint64_t unavailable = 0, unknown = 0;
+  for (const auto& [name, stats] : record.ops)
+    for (const auto& [label, count] : stats.by_label) {
+      if (label.rfind("503", 0) == 0) unavailable += count;
+      if (label.rfind("504", 0) == 0) unknown += count;
+    }
+  return {unavailable, unknown};
+}
+
 }  // namespace
 
 bool all_pass(const RunSummary& summary) {
@@ -48,6 +59,11 @@ void print_report(std::ostream& out, const RunSummary& s) {
                        labels_text(stats));
   }
   out << fmt::format("{:<13} {:>8} {:>8.1f}\n", "all", total, static_cast<double>(total) / load_s);
+  const auto [unavailable, unknown] = answers_5xx(s.record);
+  out << fmt::format(
+      "answers 503 UNAVAILABLE (nothing changed): {}; 504 OUTCOME_UNKNOWN (may have "
+      "happened): {}; unkeyed charges: {} answered 503, {} unanswered or 504\n",
+      unavailable, unknown, s.record.refused_charges.size(), s.record.unknown_charges.size());
 
   out << "\n-- faults (seconds; failover = signal until every surviving node answers probes of "
          "every entity kind)\n";
@@ -58,7 +74,8 @@ void print_report(std::ostream& out, const RunSummary& s) {
                        f.node, to_string(f.kind), seconds_or_dash(f.failover_s),
                        seconds_or_dash(f.back_s), seconds_or_dash(f.rejoin_s),
                        seconds_or_dash(f.recovered_s),
-                       f.exit_code ? std::to_string(*f.exit_code) : "-", f.probed, f.note);
+                       f.exit_code ? std::to_string(*f.exit_code) : "-", f.probed,
+                       f.info.empty() ? f.note : f.info + (f.note.empty() ? "" : "; " + f.note));
   if (s.timeline.empty()) out << "  (none)\n";
 
   out << "\n-- invariants\n";
@@ -97,6 +114,7 @@ nlohmann::json report_json(const RunSummary& s) {
                       {"probed", f.probed},
                       {"firstProbeFailures", f.probe_failures},
                       {"survivor503s", f.survivor_503s},
+                      {"info", f.info},
                       {"note", f.note}});
   nlohmann::json invariants = nlohmann::json::array();
   for (const auto& v : s.verdicts)
@@ -126,6 +144,10 @@ nlohmann::json report_json(const RunSummary& s) {
           {"acknowledged",
            {{"charges", s.record.charges.size()},
             {"unansweredCharges", s.record.unknown_charges.size()},
+            {"chargesAnswered503", s.record.refused_charges.size()},
+            {"cancelsAnswered503", s.record.refused_cancels.size()},
+            {"answers503", answers_5xx(s.record).first},
+            {"answers504", answers_5xx(s.record).second},
             {"holds", s.record.holds.size()},
             {"payments", s.record.payments.size()},
             {"cancels", s.record.cancels.size()}}}};

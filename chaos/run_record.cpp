@@ -25,6 +25,8 @@ void RunRecord::merge(RunRecord&& other) {
   for (const auto& [name, stats] : other.ops) ops[name].merge(stats);
   append(charges, std::move(other.charges));
   append(unknown_charges, std::move(other.unknown_charges));
+  append(refused_charges, std::move(other.refused_charges));
+  append(refused_cancels, std::move(other.refused_cancels));
   append(holds, std::move(other.holds));
   append(payments, std::move(other.payments));
   append(cancels, std::move(other.cancels));

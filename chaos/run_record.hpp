@@ -27,10 +27,11 @@ struct AckCharge {
   std::string key;         // Idempotency-Key, "" when sent without
   bool after_503 = false;  // acknowledged by another node after a 503 for the same request
 };
-struct UnknownCharge {  // no answer: it may or may not have happened
+struct UnknownCharge {  // no answer, or 504: it may or may not have happened
   std::int64_t wallet = 0, amount = 0;
   std::string key;
 };
+using RefusedCharge = UnknownCharge;  // answered 503 on every attempt: nothing was charged
 struct AckHold {
   std::int64_t reservation = 0, schedule = 0, user = 0;
   int seat = 0;
@@ -50,6 +51,9 @@ struct RunRecord {
   std::map<std::string, OpStats> ops;
   std::vector<AckCharge> charges;
   std::vector<UnknownCharge> unknown_charges;
+  std::vector<RefusedCharge> refused_charges;
+  // Cancels answered 503 (on every attempt before the last): those attempts changed nothing.
+  std::vector<std::int64_t> refused_cancels;
   std::vector<AckHold> holds;
   std::vector<AckPayment> payments;
   std::vector<std::int64_t> cancels;

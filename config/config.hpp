@@ -54,6 +54,9 @@ struct Config {
   std::chrono::milliseconds max_queue_wait{std::chrono::milliseconds(500)};
   std::int64_t db_pool_size = 8;
   std::chrono::milliseconds request_timeout{std::chrono::seconds(5)};
+  // Once a write's COMMIT is sent, how long the server waits for the database's verdict
+  // (reconnecting and looking the write up by its request id if the connection broke).
+  std::chrono::milliseconds commit_wait{std::chrono::seconds(10)};
   std::chrono::milliseconds entity_idle_timeout{std::chrono::minutes(10)};
   std::optional<std::string> web_root;  // absolute; none: the web front built into the binary
 

@@ -113,6 +113,7 @@ Config build(const std::map<std::string, RawValue>& values, Command command) {
   config.token_ttl = duration("token-ttl");
   config.queue_idle_timeout = duration("queue-idle-timeout");
   config.request_timeout = duration("request-timeout");
+  config.commit_wait = duration("commit-wait");
   config.entity_idle_timeout = duration("entity-idle-timeout");
   config.peer_timeout = duration("peer-timeout");
   config.queue_max_active = count("queue-max-active", 1'000'000);

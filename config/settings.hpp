@@ -14,7 +14,7 @@ struct SettingSpec {
   std::string_view help;
 };
 
-inline constexpr std::array<SettingSpec, 26> kSettings{{
+inline constexpr std::array<SettingSpec, 27> kSettings{{
     {"listen", "BOXOFFICE_LISTEN", "127.0.0.1:8080", "HTTP listen address HOST:PORT"},
     {"database", "BOXOFFICE_DATABASE", "sqlite:var/boxoffice.db",
      "sqlite:PATH (embedded) or postgresql://user@host:port/dbname"},
@@ -51,7 +51,9 @@ inline constexpr std::array<SettingSpec, 26> kSettings{{
     {"db-pool-size", "BOXOFFICE_DB_POOL_SIZE", "8",
      "database connections (storage worker threads)"},
     {"request-timeout", "BOXOFFICE_REQUEST_TIMEOUT", "5s",
-     "longest wait for an answer inside the server before 503 UNAVAILABLE"},
+     "a write not committed by then is dropped or rolled back and answered 503 UNAVAILABLE"},
+    {"commit-wait", "BOXOFFICE_COMMIT_WAIT", "10s",
+     "after COMMIT was sent: longest wait for the database's verdict before 504 OUTCOME_UNKNOWN"},
     {"entity-idle-timeout", "BOXOFFICE_ENTITY_IDLE_TIMEOUT", "10m",
      "an entity actor idle this long is passivated (memory stays bounded)"},
     {"web-root", "BOXOFFICE_WEB_ROOT", "",

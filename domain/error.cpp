@@ -30,6 +30,7 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::headers_too_large: return "HEADERS_TOO_LARGE";
     case ErrorCode::request_timeout: return "REQUEST_TIMEOUT";
     case ErrorCode::internal: return "INTERNAL";
+    case ErrorCode::outcome_unknown: return "OUTCOME_UNKNOWN";
   }
   return "INTERNAL";
 }

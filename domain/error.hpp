@@ -36,6 +36,8 @@ enum class ErrorCode : std::uint8_t {
   request_timeout,
   unavailable,
   internal,
+  // A write reached COMMIT and the database neither confirmed nor refused it in time.
+  outcome_unknown,
 };
 
 // The stable machine-readable name, e.g. "SEAT_UNAVAILABLE".

@@ -4,6 +4,7 @@
 
 #include "domain/catalog.hpp"
 #include "domain/clock.hpp"
+#include "domain/write_tag.hpp"
 
 namespace boxoffice::domain {
 
@@ -17,6 +18,7 @@ struct PaymentOrder {
   Won price = 0;
   std::string token;
   std::string idempotency_key;  // empty: none
+  WriteTag tag;                 // the payment request's id (stored with the payment) and deadline
 };
 
 struct PaymentReceipt {

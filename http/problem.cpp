@@ -41,6 +41,7 @@ ProblemKind kind_of(ErrorCode code) {
     case ErrorCode::request_timeout: return {408, "Request timeout"};
     case ErrorCode::unavailable: return {503, "Service unavailable"};
     case ErrorCode::internal: return {500, "Internal error"};
+    case ErrorCode::outcome_unknown: return {504, "Outcome unknown"};
   }
   return {500, "Internal error"};
 }

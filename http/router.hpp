@@ -1,6 +1,7 @@
 #pragma once
 
 #include <httplib.h>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
@@ -14,6 +15,9 @@ struct RequestContext {
   std::map<std::string, std::string> params;  // "{walletId}" segments by name
   std::string request_id;
   std::string route;  // the matched pattern, e.g. "/api/v1/wallets/{walletId}" (metrics label)
+  // When the request was handed to its handler (its writes' deadline is --request-timeout
+  // after it). Unset: the handler's own start counts.
+  std::chrono::steady_clock::time_point started{};
 
   const std::string& param(const std::string& name) const { return params.at(name); }
 };

@@ -219,6 +219,7 @@ void Server::dispatch(const httplib::Request& request, httplib::Response& respon
   const auto start = std::chrono::steady_clock::now();
   RequestContext context;
   context.request_id = request_id_of(request);
+  context.started = start;  // a write's deadline counts from here (API: --request-timeout)
   response.set_header(kRequestIdHeader, context.request_id);
   auto match = router_.match(request.method, request.path);
   if (match.route.empty()) {

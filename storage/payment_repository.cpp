@@ -35,6 +35,21 @@ std::optional<domain::PaymentReceipt> PaymentRepository::replay(domain::Id user,
   return decode_payment_receipt(body);
 }
 
+std::optional<domain::PaymentReceipt> PaymentRepository::find_payment(
+    domain::Id reservation, const std::string& request_id) {
+  long long payment = 0, user = 0, schedule = 0, amount = 0, balance = 0, paid_at = 0;
+  int seat = 0;
+  session_ << "SELECT p.id, p.user_id, p.schedule_id, p.seat_number, p.amount, l.balance_after,"
+              " p.created_at_ms FROM payments p JOIN wallet_ledger l ON l.payment_id = p.id"
+              " WHERE p.reservation_id = :reservation AND p.request_id = :request",
+      soci::use(reservation), soci::use(request_id), soci::into(payment), soci::into(user),
+      soci::into(schedule), soci::into(seat), soci::into(amount), soci::into(balance),
+      soci::into(paid_at);
+  if (!session_.got_data()) return std::nullopt;
+  return domain::PaymentReceipt{payment, reservation, user,    schedule,
+                                seat,    amount,      balance, paid_at};
+}
+
 PaymentOutcome PaymentRepository::pay(const domain::Wallet& wallet,
                                       const domain::PaymentOrder& order, domain::TimeMs now) {
   using Kind = PaymentOutcome::Kind;
@@ -47,10 +62,6 @@ PaymentOutcome PaymentRepository::pay(const domain::Wallet& wallet,
       return outcome;
     }
   }
-  if (wallet.balance < order.price) {
-    outcome.kind = Kind::insufficient_balance;
-    return outcome;
-  }
   const domain::Won balance = wallet.balance - order.price;
   if (changed_rows(
           session_,
@@ -58,7 +69,15 @@ PaymentOutcome PaymentRepository::pay(const domain::Wallet& wallet,
           " WHERE id = :id AND version = :version AND balance >= :price",
           soci::use(balance), soci::use(now), soci::use(wallet.id), soci::use(wallet.version),
           soci::use(order.price)) != 1) {
-    outcome.kind = Kind::version_conflict;
+    // Refused by the database: for the balance (committed, at the version the actor holds)
+    // or because another writer moved the wallet on (reload and decide again).
+    long long committed_balance = -1, committed_version = -1;
+    session_ << "SELECT balance, version FROM wallets WHERE id = :id", soci::use(wallet.id),
+        soci::into(committed_balance), soci::into(committed_version);
+    outcome.kind = committed_version == wallet.version && committed_balance < order.price
+                       ? Kind::insufficient_balance
+                       : Kind::version_conflict;
+    outcome.wallet = domain::Wallet{wallet.id, wallet.owner, committed_balance, committed_version};
     return outcome;
   }
   if (changed_rows(
@@ -86,12 +105,14 @@ PaymentOutcome PaymentRepository::pay(const domain::Wallet& wallet,
     return outcome;
   }
   long long payment = 0;
+  soci::indicator request_set = order.tag.request_id.empty() ? soci::i_null : soci::i_ok;
   session_ << "INSERT INTO payments(reservation_id, user_id, wallet_id, schedule_id, seat_number, "
-              "amount, created_at_ms)"
-              " VALUES(:reservation, :user, :wallet, :schedule, :seat, :amount, :now) RETURNING id",
+              "amount, created_at_ms, request_id)"
+              " VALUES(:reservation, :user, :wallet, :schedule, :seat, :amount, :now, :request)"
+              " RETURNING id",
       soci::use(order.reservation), soci::use(order.user), soci::use(wallet.id),
       soci::use(order.schedule), soci::use(order.seat), soci::use(order.price), soci::use(now),
-      soci::into(payment);
+      soci::use(order.tag.request_id, request_set), soci::into(payment);
   const domain::Won debit = -order.price;
   session_ << "INSERT INTO wallet_ledger(wallet_id, kind, amount, balance_after, payment_id, "
               "created_at_ms)"
@@ -111,6 +132,12 @@ PaymentOutcome PaymentRepository::pay(const domain::Wallet& wallet,
                 " VALUES(:scope, :key, :hash, :status, :body, :now)",
         soci::use(scope), soci::use(order.idempotency_key), soci::use(fingerprint),
         soci::use(status), soci::use(body), soci::use(now);
+  }
+  if (!order.tag.request_id.empty()) {  // else no proof: a broken COMMIT is OutcomeUnknown
+    transaction.prove_with([kind = kind_, reservation = order.reservation,
+                            request = order.tag.request_id](soci::session& s) {
+      return PaymentRepository(s, kind).find_payment(reservation, request).has_value();
+    });
   }
   transaction.commit();
   outcome.kind = Kind::paid;

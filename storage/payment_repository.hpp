@@ -20,7 +20,7 @@ struct PaymentOutcome {
   };
   Kind kind = Kind::paid;
   domain::PaymentReceipt receipt;
-  domain::Wallet wallet;  // after the payment (paid)
+  domain::Wallet wallet;  // after the payment (paid); as committed (insufficient_balance)
 };
 
 class PaymentRepository {
@@ -29,9 +29,11 @@ class PaymentRepository {
       : session_(session), kind_(kind) {}
 
   // The whole payment as one transaction: the price leaves the wallet (only if the
-  // balance covers it and the wallet version is still `wallet.version`), a payment row,
-  // the seat SOLD to the user, the reservation CONFIRMED, the token COMPLETED, a ledger
-  // entry and the Idempotency-Key record. Any condition that fails rolls all of it back.
+  // balance covers it and the wallet version is still `wallet.version`), a payment row
+  // (with the order's request id), the seat SOLD to the user, the reservation CONFIRMED, the
+  // token COMPLETED, a ledger entry and the Idempotency-Key record. Any condition that fails
+  // rolls all of it back. INSUFFICIENT_BALANCE is decided by that conditional debit against
+  // the committed wallet (a version that moved is a version_conflict, never a refusal).
   PaymentOutcome pay(const domain::Wallet& wallet, const domain::PaymentOrder& order,
                      domain::TimeMs now);
 
@@ -39,6 +41,11 @@ class PaymentRepository {
   // nullopt: no record; a receipt with payment 0: the key was used for another payment.
   std::optional<domain::PaymentReceipt> replay(domain::Id user, const std::string& key,
                                                domain::Id reservation);
+
+  // The receipt of the payment of `reservation` made by the request `request_id`, if it
+  // committed (how a payment whose connection or node broke is settled).
+  std::optional<domain::PaymentReceipt> find_payment(domain::Id reservation,
+                                                     const std::string& request_id);
 
  private:
   soci::session& session_;

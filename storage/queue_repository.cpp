@@ -118,6 +118,14 @@ int QueueRepository::apply(const std::vector<domain::QueueChange>& changes, std:
         soci::use(now), soci::into(active);
     if (active > max_active) throw QueueLimitExceeded();  // rolls the transaction back
   }
+  // A new token proves the batch (token texts are unique); transitions alone cannot.
+  for (const auto& change : changes) {
+    if (!change.inserted) continue;
+    transaction.prove_with([kind = kind_, token = change.token.token](soci::session& s) {
+      return QueueRepository(s, kind).find(token).has_value();
+    });
+    break;
+  }
   transaction.commit();
   return skipped;
 }

@@ -1,6 +1,9 @@
 #include "storage/schedule_repository.hpp"
 
+#include <stdexcept>
 #include <unordered_map>
+
+#include "domain/write_tag.hpp"
 
 #include "storage/changed_rows.hpp"
 #include "storage/write_transaction.hpp"
@@ -69,15 +72,42 @@ ScheduleWrite ScheduleRepository::write(domain::Id schedule,
       return result;
     }
     const std::string status = release.cancelled ? "CANCELLED" : "EXPIRED";
-    changed_rows(
-        session_,
-        "UPDATE reservations SET status = :status, updated_at_ms = :now, version = version + 1"
-        " WHERE id = :id AND status = 'HELD'",
-        soci::use(status), soci::use(now), soci::use(release.reservation));
+    soci::indicator request_set = release.request_id.empty() ? soci::i_null : soci::i_ok;
+    changed_rows(session_,
+                 "UPDATE reservations SET status = :status, updated_at_ms = :now,"
+                 " version = version + 1, cancel_request_id = :request"
+                 " WHERE id = :id AND status = 'HELD'",
+                 soci::use(status), soci::use(now), soci::use(release.request_id, request_set),
+                 soci::use(release.reservation));
   }
   if (!holds.empty() && !write_holds(schedule, holds, now, result)) return result;
+  prove(transaction, releases, holds);
   transaction.commit();
   return result;
+}
+
+// A row this transaction wrote with a request id: the first hold's reservation, else the
+// first cancel. Passed holds released on their own carry none (a broken COMMIT of only
+// those has an unknown outcome: the actor reloads).
+void ScheduleRepository::prove(WriteTransaction& transaction,
+                               const std::vector<PendingRelease>& releases,
+                               const std::vector<PendingHold>& holds) const {
+  const auto kind = kind_;
+  for (const auto& hold : holds) {
+    if (hold.request_id.empty()) continue;
+    transaction.prove_with([kind, user = hold.user, request = hold.request_id](soci::session& s) {
+      return ScheduleRepository(s, kind).find_hold(user, request).has_value();
+    });
+    return;
+  }
+  for (const auto& release : releases) {
+    if (release.request_id.empty()) continue;
+    transaction.prove_with(
+        [kind, reservation = release.reservation, request = release.request_id](soci::session& s) {
+          return ScheduleRepository(s, kind).cancelled_by(reservation, request);
+        });
+    return;
+  }
 }
 
 // All holds of a batch in three statements whatever its size (every value is an integer
@@ -99,11 +129,17 @@ bool ScheduleRepository::write_holds(domain::Id schedule, const std::vector<Pend
             expired + ") AND status = 'HELD'",
         soci::use(now));
 
+  // Request ids are checked to hold [A-Za-z0-9._:-] only, so they are safe as literals.
+  const auto text = [](const std::string& id) {
+    if (id.empty()) return std::string("NULL");
+    if (!domain::safe_request_id(id)) throw std::invalid_argument("unsafe request id");
+    return "'" + id + "'";
+  };
   std::string rows;
   for (const auto& hold : holds)
     rows += (rows.empty() ? "(" : ",(") + n(schedule) + "," + n(hold.seat) + "," + n(hold.user) +
             "," + n(hold.price) + ",'HELD'," + n(hold.held_until) + "," + n(now) + "," + n(now) +
-            ",0)";
+            ",0," + text(hold.request_id) + ")";
   std::vector<long long> ids(holds.size());
   std::vector<int> seats(holds.size());
   {  // the statement must be gone before COMMIT on SQLite; one-time: see changed_rows.hpp
@@ -113,7 +149,7 @@ bool ScheduleRepository::write_holds(domain::Id schedule, const std::vector<Pend
     insert.exchange(soci::into(seats));
     insert.prepare(
         "INSERT INTO reservations(schedule_id, seat_number, user_id, price, status,"
-        " held_until_ms, created_at_ms, updated_at_ms, version) VALUES " +
+        " held_until_ms, created_at_ms, updated_at_ms, version, request_id) VALUES " +
             rows + " RETURNING id, seat_number",
         soci::details::st_one_time_query);
     insert.define_and_bind();
@@ -161,6 +197,22 @@ std::optional<ReservationRecord> ScheduleRepository::find_reservation(domain::Id
   record.price = price;
   record.held_until = until;
   return record;
+}
+
+std::optional<ReservationRecord> ScheduleRepository::find_hold(domain::Id user,
+                                                               const std::string& request_id) {
+  long long id = 0;
+  session_ << "SELECT id FROM reservations WHERE user_id = :user AND request_id = :request",
+      soci::use(user), soci::use(request_id), soci::into(id);
+  if (!session_.got_data()) return std::nullopt;
+  return find_reservation(id);
+}
+
+bool ScheduleRepository::cancelled_by(domain::Id reservation, const std::string& request_id) {
+  int found = 0;
+  session_ << "SELECT COUNT(*) FROM reservations WHERE id = :id AND cancel_request_id = :request",
+      soci::use(reservation), soci::use(request_id), soci::into(found);
+  return found > 0;
 }
 
 std::optional<domain::Id> ScheduleRepository::wallet_of(domain::Id user) {

@@ -7,6 +7,7 @@
 
 #include "config/config.hpp"
 #include "domain/seat_map.hpp"
+#include "storage/write_transaction.hpp"
 
 namespace boxoffice::storage {
 
@@ -18,6 +19,7 @@ struct PendingHold {
   domain::TimeMs held_until = 0;
   std::int64_t seat_version = 0;
   domain::Id expired_reservation = 0;
+  std::string request_id;  // stored with the reservation; [A-Za-z0-9._:-] only (empty: none)
 };
 
 // A hold to end: EXPIRED (time passed) or CANCELLED (by its holder).
@@ -26,6 +28,7 @@ struct PendingRelease {
   domain::Id reservation = 0;
   std::int64_t seat_version = 0;
   bool cancelled = false;
+  std::string request_id;  // a cancel's, stored with the reservation (empty: none)
 };
 
 struct ScheduleWrite {
@@ -56,6 +59,10 @@ class ScheduleRepository {
                       const std::vector<PendingHold>& holds, domain::TimeMs now);
 
   std::optional<ReservationRecord> find_reservation(domain::Id reservation);
+  // The hold written by the request `request_id` of `user`, if it committed.
+  std::optional<ReservationRecord> find_hold(domain::Id user, const std::string& request_id);
+  // Whether the request `request_id` cancelled `reservation` (committed).
+  bool cancelled_by(domain::Id reservation, const std::string& request_id);
   std::optional<domain::Id> wallet_of(domain::Id user);
   // nullopt: no such concert; else its schedule ids ordered by start.
   std::optional<std::vector<domain::Id>> schedules_of(domain::Id concert);
@@ -63,6 +70,8 @@ class ScheduleRepository {
  private:
   bool write_holds(domain::Id schedule, const std::vector<PendingHold>& holds, domain::TimeMs now,
                    ScheduleWrite& result);
+  void prove(WriteTransaction& transaction, const std::vector<PendingRelease>& releases,
+             const std::vector<PendingHold>& holds) const;
 
   soci::session& session_;
   config::DatabaseKind kind_;

@@ -129,6 +129,18 @@ const std::vector<std::string> kVersion1 = {
     "CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at_ms)",
 };
 
+// Every write records its own request id in a row of the same transaction, so that its
+// outcome can be looked up when the connection broke during COMMIT or the node that ran it
+// died before answering (docs/adr-003): a charge's ledger row, a hold's reservation, the
+// cancel of a reservation, a payment. Columns only: each lookup also names the wallet, user
+// or reservation, which are indexed already.
+const std::vector<std::string> kVersion2 = {
+    "ALTER TABLE wallet_ledger ADD COLUMN request_id TEXT NULL",
+    "ALTER TABLE reservations ADD COLUMN request_id TEXT NULL",
+    "ALTER TABLE reservations ADD COLUMN cancel_request_id TEXT NULL",
+    "ALTER TABLE payments ADD COLUMN request_id TEXT NULL",
+};
+
 std::vector<Migration> render(config::DatabaseKind kind) {
   const std::string id = kind == config::DatabaseKind::sqlite
                              ? "INTEGER PRIMARY KEY AUTOINCREMENT"
@@ -139,7 +151,8 @@ std::vector<Migration> render(config::DatabaseKind kind) {
       statement.replace(at, 3, id);
     first.statements.push_back(std::move(statement));
   }
-  return {first};
+  Migration second{2, "request ids of writes", kVersion2};
+  return {first, second};
 }
 
 }  // namespace

@@ -18,7 +18,8 @@ void configure_session(soci::session& session, DatabaseKind kind) {
   }
 }
 
-std::unique_ptr<soci::session> open_session(const DatabaseTarget& target) {
+std::unique_ptr<soci::session> open_session(const DatabaseTarget& target,
+                                            const std::string& application_name) {
   std::unique_ptr<soci::session> session;
   if (target.kind == DatabaseKind::sqlite) {
     const auto folder = std::filesystem::path(target.sqlite_path).parent_path();
@@ -31,7 +32,11 @@ std::unique_ptr<soci::session> open_session(const DatabaseTarget& target) {
     }
     session = std::make_unique<soci::session>(soci::sqlite3, target.connect_string);
   } else {
-    session = std::make_unique<soci::session>(soci::postgresql, target.connect_string);
+    // libpq keeps the last value of a keyword: the operator's connect_timeout wins over this
+    // default, this application_name over the operator's (it names the connection for fencing).
+    std::string keywords = "connect_timeout=3 " + target.connect_string;
+    if (!application_name.empty()) keywords += " application_name=" + application_name;
+    session = std::make_unique<soci::session>(soci::postgresql, keywords);
   }
   configure_session(*session, target.kind);
   return session;

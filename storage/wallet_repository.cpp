@@ -50,6 +50,8 @@ ChargeBatch WalletRepository::apply_charges(const domain::Wallet& start,
   batch.wallet = start;
   const std::string scope = wallet_scope(start.id);
   bool changed = false;
+  bool refused_for_limit = false;
+  std::string proof_request;  // the first applied charge's request id
   for (const auto& charge : charges) {
     ChargeOutcome outcome;
     const std::string fingerprint = domain::charge_fingerprint(charge.user, charge.amount);
@@ -68,6 +70,7 @@ ChargeBatch WalletRepository::apply_charges(const domain::Wallet& start,
           const bool over =
               !domain::balance_after_charge(batch.wallet.balance, charge.amount, limits).ok();
           outcome.kind = over ? Kind::limit_exceeded : Kind::key_reused;
+          refused_for_limit = refused_for_limit || over;
         }
         batch.outcomes.push_back(outcome);
         continue;
@@ -76,15 +79,19 @@ ChargeBatch WalletRepository::apply_charges(const domain::Wallet& start,
     const auto after = domain::balance_after_charge(batch.wallet.balance, charge.amount, limits);
     if (!after.ok()) {
       outcome.kind = Kind::limit_exceeded;
+      refused_for_limit = true;
       batch.outcomes.push_back(outcome);
       continue;
     }
     batch.wallet.balance = after.value();
     outcome.kind = Kind::applied;
     outcome.receipt = domain::ChargeReceipt{start.id, charge.user, after.value(), charge.amount};
-    session_ << "INSERT INTO wallet_ledger(wallet_id, kind, amount, balance_after, created_at_ms)"
-                " VALUES(:wallet, 'CHARGE', :amount, :after, :now)",
-        soci::use(start.id), soci::use(charge.amount), soci::use(after.value()), soci::use(now);
+    soci::indicator request_set = charge.request_id.empty() ? soci::i_null : soci::i_ok;
+    session_ << "INSERT INTO wallet_ledger(wallet_id, kind, amount, balance_after, created_at_ms,"
+                " request_id) VALUES(:wallet, 'CHARGE', :amount, :after, :now, :request)",
+        soci::use(start.id), soci::use(charge.amount), soci::use(after.value()), soci::use(now),
+        soci::use(charge.request_id, request_set);
+    if (proof_request.empty()) proof_request = charge.request_id;
     if (!charge.idempotency_key.empty()) {
       const std::string body = encode_receipt(outcome.receipt);
       const int status = 200;
@@ -110,9 +117,37 @@ ChargeBatch WalletRepository::apply_charges(const domain::Wallet& start,
       return conflict;  // ~WriteTransaction rolls back
     }
     batch.wallet.version = start.version + 1;
+  } else if (refused_for_limit) {
+    long long version = -1;
+    session_ << "SELECT version FROM wallets WHERE id = :id", soci::use(start.id),
+        soci::into(version);
+    if (version != start.version) {  // the balance refused against is not the committed one
+      ChargeBatch conflict;
+      conflict.version_conflict = true;
+      return conflict;
+    }
+  }
+  if (!changed) {
+    transaction.nothing_written();
+  } else if (!proof_request.empty()) {  // else no proof: a broken COMMIT is OutcomeUnknown
+    transaction.prove_with([kind = kind_, wallet = start.id, proof_request](soci::session& s) {
+      return WalletRepository(s, kind).find_charge(wallet, proof_request).has_value();
+    });
   }
   transaction.commit();
   return batch;
+}
+
+std::optional<domain::ChargeReceipt> WalletRepository::find_charge(domain::Id wallet,
+                                                                   const std::string& request_id) {
+  long long amount = 0, after = 0, owner = 0;
+  session_ << "SELECT l.amount, l.balance_after, w.user_id FROM wallet_ledger l"
+              " JOIN wallets w ON w.id = l.wallet_id"
+              " WHERE l.wallet_id = :wallet AND l.request_id = :request AND l.kind = 'CHARGE'",
+      soci::use(wallet), soci::use(request_id), soci::into(amount), soci::into(after),
+      soci::into(owner);
+  if (!session_.got_data()) return std::nullopt;
+  return domain::ChargeReceipt{wallet, owner, after, amount};
 }
 
 long long WalletRepository::purge_idempotency_keys(domain::TimeMs cutoff) {

@@ -15,6 +15,7 @@ struct PendingCharge {
   domain::Id user = 0;
   domain::Won amount = 0;
   std::string idempotency_key;  // empty: none
+  std::string request_id;       // stored with its ledger row (empty: none)
 };
 
 struct ChargeOutcome {
@@ -39,10 +40,17 @@ class WalletRepository {
 
   // Applies the charges in order in one transaction, starting from `start` (the state the
   // actor holds): each keyed charge first looks up its Idempotency-Key (a replay or a
-  // reuse applies nothing), each applied charge writes a ledger entry and its key's record,
-  // and the wallet row is updated once, only if its version is still start.version.
+  // reuse applies nothing), each applied charge writes a ledger entry (with its request id)
+  // and its key's record, and the wallet row is updated once, only if its version is still
+  // start.version. A batch that applies nothing but refuses a charge for the limit checks
+  // that version too: a refusal comes from the committed balance, never from a stale one.
   ChargeBatch apply_charges(const domain::Wallet& start, const std::vector<PendingCharge>& charges,
                             const domain::WalletLimits& limits, domain::TimeMs now);
+
+  // The receipt of a charge by its request id, if it is in the ledger (the wallet's owner as
+  // its user): how a forwarding node learns what a charge whose owner died did.
+  std::optional<domain::ChargeReceipt> find_charge(domain::Id wallet,
+                                                   const std::string& request_id);
 
   // Deletes Idempotency-Key records created before `cutoff`; returns how many.
   long long purge_idempotency_keys(domain::TimeMs cutoff);

@@ -3,6 +3,7 @@
 #include "http/idempotency_header.hpp"
 #include "http/json_input.hpp"
 #include "http/replies.hpp"
+#include "http/request_origin.hpp"
 #include "http/routes/routes.hpp"
 #include "http/storage_call.hpp"
 #include "http/token_gate.hpp"
@@ -37,7 +38,7 @@ void add_payment_routes(Server& server) {
 
   server.router().add(
       "POST", "/api/v1/payments",
-      [&services, kind](const auto& request, auto& response, const auto&) {
+      [&services, kind](const auto& request, auto& response, const RequestContext& context) {
         const auto token_text = bearer_token(request);
         if (reply_if_error(response, token_text)) return;
         const auto token = services.actors.check_token(token_text.value());
@@ -85,8 +86,9 @@ void add_payment_routes(Server& server) {
                                              "user " + std::to_string(user) + " has no wallet"));
           return;
         }
-        const auto receipt = services.actors.pay(found->reservation->schedule, reservation.value(),
-                                                 user, *found->wallet, token->token, key.value());
+        const auto receipt =
+            services.actors.pay(found->reservation->schedule, reservation.value(), user,
+                                *found->wallet, token->token, key.value(), origin_of(context));
         if (reply_if_error(response, receipt)) return;
         reply_json(response, 201, payment_json(receipt.value()));
       });

@@ -4,6 +4,7 @@
 #include "domain/rfc3339.hpp"
 #include "http/json_input.hpp"
 #include "http/replies.hpp"
+#include "http/request_origin.hpp"
 #include "http/routes/routes.hpp"
 #include "http/storage_call.hpp"
 #include "http/token_gate.hpp"
@@ -55,7 +56,7 @@ void add_reservation_routes(Server& server) {
 
   server.router().add(
       "POST", "/api/v1/reservations",
-      [&services](const auto& request, auto& response, const auto&) {
+      [&services](const auto& request, auto& response, const RequestContext& context) {
         const auto token = require_active_token(services.actors, request);
         if (reply_if_error(response, token)) return;
         const auto body = parse_object(request.body);
@@ -70,7 +71,8 @@ void add_reservation_routes(Server& server) {
             seat.value() < 1 || seat.value() > std::numeric_limits<std::int32_t>::max()
                 ? 0
                 : static_cast<std::int32_t>(seat.value());
-        const auto hold = services.actors.hold(schedule.value(), number, token->user);
+        const auto hold =
+            services.actors.hold(schedule.value(), number, token->user, origin_of(context));
         if (reply_if_error(response, hold)) return;
         reply_json(response, hold->created ? 201 : 200,
                    reservation_json(hold->reservation, hold->schedule, hold->concert, hold->seat,
@@ -105,7 +107,8 @@ void add_reservation_routes(Server& server) {
         const auto record = reservation_of(services, context);
         if (reply_if_error(response, record)) return;
         const auto& r = record.value();
-        const auto cancelled = services.actors.cancel(r.schedule, r.id, token->user);
+        const auto cancelled =
+            services.actors.cancel(r.schedule, r.id, token->user, origin_of(context));
         if (reply_if_error(response, cancelled)) return;
         reply_json(response, 200,
                    reservation_json(r.id, r.schedule, r.concert, r.seat, r.user, r.price,

@@ -2,6 +2,7 @@
 #include "http/idempotency_header.hpp"
 #include "http/json_input.hpp"
 #include "http/replies.hpp"
+#include "http/request_origin.hpp"
 #include "http/routes/routes.hpp"
 
 namespace boxoffice::http {
@@ -60,8 +61,8 @@ void add_wallet_routes(Server& server) {
         if (reply_if_error(response, user)) return;
         const auto key = idempotency_key_of(request);
         if (reply_if_error(response, key)) return;
-        const auto receipt =
-            services.actors.charge(wallet.value(), user.value(), amount.value(), key.value());
+        const auto receipt = services.actors.charge(wallet.value(), user.value(), amount.value(),
+                                                    key.value(), origin_of(context));
         if (reply_if_error(response, receipt)) return;
         reply_json(response, 200,
                    {{"walletId", receipt->wallet},

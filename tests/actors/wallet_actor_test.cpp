@@ -126,16 +126,16 @@ BOOST_AUTO_TEST_CASE(records_older_than_the_cutoff_are_purged_and_newer_ones_kep
   WalletRepository wallets(*session, database.kind);
   const domain::WalletLimits limits{1000, 100000};
   auto wallet = *wallets.load(user.wallet_id);
-  wallet = wallets.apply_charges(wallet, {{user.id, 10, "old"}}, limits, 1'000).wallet;
-  wallet = wallets.apply_charges(wallet, {{user.id, 10, "new"}}, limits, 90'000'000).wallet;
+  wallet = wallets.apply_charges(wallet, {{user.id, 10, "old", ""}}, limits, 1'000).wallet;
+  wallet = wallets.apply_charges(wallet, {{user.id, 10, "new", ""}}, limits, 90'000'000).wallet;
   BOOST_TEST(wallets.purge_idempotency_keys(90'000'000 - 86'400'000) == 1);
   // The kept key still replays; the purged one is a new charge again.
   BOOST_TEST(
-      static_cast<int>(wallets.apply_charges(wallet, {{user.id, 10, "new"}}, limits, 90'000'001)
+      static_cast<int>(wallets.apply_charges(wallet, {{user.id, 10, "new", ""}}, limits, 90'000'001)
                            .outcomes[0]
                            .kind) == static_cast<int>(ChargeOutcome::Kind::replayed));
   BOOST_TEST(
-      static_cast<int>(wallets.apply_charges(wallet, {{user.id, 10, "old"}}, limits, 90'000'001)
+      static_cast<int>(wallets.apply_charges(wallet, {{user.id, 10, "old", ""}}, limits, 90'000'001)
                            .outcomes[0]
                            .kind) == static_cast<int>(ChargeOutcome::Kind::applied));
 }

@@ -175,6 +175,7 @@ std::vector<ReadCase> read_cases() {
        [](const Config& c) { return ms(c.request_timeout); },
        "10000",
        {}},
+      {"commit-wait", "30s", [](const Config& c) { return ms(c.commit_wait); }, "30000", {}},
       {"entity-idle-timeout",
        "1h",
        [](const Config& c) { return ms(c.entity_idle_timeout); },
@@ -230,6 +231,7 @@ const std::vector<std::pair<std::string, std::string>> kBadValues{
     {"http-threads", "4097"},
     {"db-pool-size", "257"},
     {"request-timeout", "10d"},
+    {"commit-wait", "-1s"},
     {"entity-idle-timeout", "m"},
     {"peer-timeout", "0ms"},
     {"max-connections", "0"},
@@ -292,6 +294,7 @@ BOOST_AUTO_TEST_CASE(uses_the_defaults_of_the_undocumented_tuning_settings) {
   BOOST_TEST(outcome.config->http_threads == 64);
   BOOST_TEST(outcome.config->db_pool_size == 8);
   BOOST_TEST(ms(outcome.config->request_timeout) == "5000");
+  BOOST_TEST(ms(outcome.config->commit_wait) == "10000");
   BOOST_TEST(ms(outcome.config->entity_idle_timeout) == "600000");
 }
 

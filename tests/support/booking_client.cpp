@@ -97,6 +97,11 @@ Answer reservation(httplib::Client& client, const std::string& token, std::int64
   return answer_of(client.Get(path.c_str(), bearer(token)));
 }
 
+Answer cancel(httplib::Client& client, const std::string& token, std::int64_t reservation) {
+  const auto path = "/api/v1/reservations/" + std::to_string(reservation);
+  return answer_of(client.Delete(path.c_str(), bearer(token)));
+}
+
 Answer pay(httplib::Client& client, const std::string& token, std::int64_t reservation,
            const std::string& idempotency_key) {
   auto headers = bearer(token);

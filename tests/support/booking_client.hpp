@@ -30,6 +30,7 @@ Answer seats(httplib::Client& client, const std::string& token, std::int64_t sch
 Answer hold(httplib::Client& client, const std::string& token, std::int64_t schedule,
             std::int32_t seat);
 Answer reservation(httplib::Client& client, const std::string& token, std::int64_t reservation);
+Answer cancel(httplib::Client& client, const std::string& token, std::int64_t reservation);
 Answer pay(httplib::Client& client, const std::string& token, std::int64_t reservation,
            const std::string& idempotency_key = "");
 

@@ -38,7 +38,12 @@ TestCluster::TestCluster(int nodes, config::DatabaseTarget database,
     cluster_ports_.push_back(free_port());
     processes_.push_back(nullptr);
     earlier_output_.emplace_back();
+    database_urls_.emplace_back();
   }
+}
+
+void TestCluster::use_database_url(int node, std::string url) {
+  database_urls_.at(static_cast<std::size_t>(node - 1)) = std::move(url);
 }
 
 std::string TestCluster::cluster_address(int node) const {
@@ -59,7 +64,9 @@ std::vector<std::string> TestCluster::args_for(int node) const {
                                 "--peers",
                                 peers,
                                 "--database",
-                                database_flag(database_),
+                                database_urls_.at(static_cast<std::size_t>(node - 1)).empty()
+                                    ? database_flag(database_)
+                                    : database_urls_.at(static_cast<std::size_t>(node - 1)),
                                 "--admin-key",
                                 "k",
                                 "--log-level",

@@ -22,6 +22,8 @@ class TestCluster {
   TestCluster& operator=(const TestCluster&) = delete;
 
   int size() const { return static_cast<int>(cluster_ports_.size()); }
+  // This node reaches the database by another URL (through a PgProxy, say); before start().
+  void use_database_url(int node, std::string url);
   const config::DatabaseTarget& database() const { return database_; }
 
   // Starts every node, then waits until each one sees all the others up.
@@ -55,6 +57,7 @@ class TestCluster {
   std::vector<int> cluster_ports_;
   std::vector<std::unique_ptr<ServerProcess>> processes_;
   std::vector<std::string> earlier_output_;  // per node, of the processes already replaced
+  std::vector<std::string> database_urls_;   // per node: "" for database_
 };
 
 // A TCP port nobody listens on right now (the OS's choice, released again).
