@@ -113,11 +113,7 @@ void reload(QueueActor* self, EntityContext* context, std::function<void()> then
       },
       [self, context, then](StorageOutcome<storage::StoredQueue> outcome) {
         if (!outcome.value) {
-          try {
-            std::rethrow_exception(outcome.error);
-          } catch (const std::exception& error) {
-            spdlog::error("queue load failed: {}", storage::describe(error));
-          }
+          log_storage_failure(outcome.error, "queue load");
           for (auto& read : self->state.deferred_reads)
             read.promise.deliver(to_caf_error(
                 domain::make_error(ErrorCode::unavailable, "the database is not available")));
@@ -218,11 +214,7 @@ void flush(QueueActor* self, EntityContext* context) {
       [self, context, pending, deliver, changes_written](StorageOutcome<int> outcome) mutable {
         self->state.writing = false;
         if (!outcome.value) {
-          try {
-            std::rethrow_exception(outcome.error);
-          } catch (const std::exception& error) {
-            spdlog::error("queue write failed: {}", storage::describe(error));
-          }
+          log_storage_failure(outcome.error, "queue write");
           // Nothing was written (or, without a verdict, perhaps all of it): memory ran ahead
           // of the database, start over from what is stored. The tokens issued here: 503,
           // or 504 when the COMMIT got no verdict.

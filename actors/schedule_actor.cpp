@@ -290,7 +290,7 @@ caf::behavior schedule_actor(ScheduleActor* self, EntityContext* context, domain
       },
       [self, context, schedule](StorageOutcome<std::optional<domain::SeatMap>> outcome) {
         if (!outcome.value) {
-          log_failure(outcome.error, "schedule load");
+          log_storage_failure(outcome.error, "schedule load");
           self->quit(caf::sec::runtime_error);
         } else if (!*outcome.value) {
           self->become(missing(self, context, schedule));

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "actors/schedule_writes.hpp"
+#include "actors/write_batch.hpp"
 #include "actors/storage_bridge.hpp"
 #include "actors/write_failure.hpp"
 #include "storage/schedule_repository.hpp"
@@ -14,7 +15,6 @@ namespace boxoffice::actors::schedule {
 
 using domain::ErrorCode;
 
-constexpr std::size_t kMaxBatch = 512;
 // Writes a request may lose to another writer before it is refused (503). Each loss means
 // the other writer committed; during a cluster move the old owner's actor drains a short
 // queue and stops, so a few attempts are always enough and this only bounds a livelock.
@@ -26,14 +26,6 @@ caf::error domain_error(ErrorCode code, const std::string& detail) {
 
 caf::error unavailable() {
   return domain_error(ErrorCode::unavailable, "the database is not available");
-}
-
-void log_failure(const std::exception_ptr& error, const char* what) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    spdlog::error("{} failed: {}", what, storage::describe(e));
-  }
 }
 
 void count_holds(ScheduleActor* self, EntityContext* context, std::int64_t delta) {
@@ -111,7 +103,7 @@ void reload(ScheduleActor* self, EntityContext* context, std::function<void()> t
       },
       [self, context, then](StorageOutcome<std::optional<domain::SeatMap>> outcome) {
         if (!outcome.value || !*outcome.value) {
-          if (!outcome.value) log_failure(outcome.error, "schedule reload");
+          if (!outcome.value) log_storage_failure(outcome.error, "schedule reload");
           self->quit(caf::sec::runtime_error);
           return;
         }
@@ -313,6 +305,7 @@ void finish_write(ScheduleActor* self, EntityContext* context, std::vector<Queue
   const auto now = context->clock.now_ms();
   for (auto& release : releases) {
     state.map.release(release.seat);
+    state.held_at.erase(release.reservation);  // nothing is kept of a hold that ended
     count_holds(self, context, -1);
     if (release.cancelled)
       ++context->stats.holds_cancelled;
@@ -327,6 +320,7 @@ void finish_write(ScheduleActor* self, EntityContext* context, std::vector<Queue
   for (std::size_t i = 0; i < holds.size(); ++i) {
     const auto& hold = pending[i];
     if (hold.expired_reservation != 0) {
+      state.held_at.erase(hold.expired_reservation);
       count_holds(self, context, -1);
       ++context->stats.holds_expired;
     }
@@ -388,7 +382,7 @@ void write_next(ScheduleActor* self, EntityContext* context) {
   const auto bound = [&deadline](const domain::WriteTag& tag) {
     if (tag.deadline != 0 && (deadline == 0 || tag.deadline < deadline)) deadline = tag.deadline;
   };
-  while (!state.holds.empty() && holds.size() < kMaxBatch) {
+  while (!state.holds.empty() && holds.size() < kMaxWritesPerBatch) {
     auto hold = std::move(state.holds.front());
     state.holds.pop_front();
     // Decided on the map as it was then; a reload since (a conflict, a payment whose outcome

@@ -10,7 +10,6 @@ namespace boxoffice::actors::schedule {
 
 caf::error domain_error(domain::ErrorCode code, const std::string& detail);
 caf::error unavailable();
-void log_failure(const std::exception_ptr& error, const char* what);
 void count_holds(ScheduleActor* self, EntityContext* context, std::int64_t delta);
 
 // Publishes the committed seat map for reads that skip the mailbox.

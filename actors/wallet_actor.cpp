@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "actors/entity_key.hpp"
+#include "actors/write_batch.hpp"
 #include "actors/storage_bridge.hpp"
 #include "actors/write_failure.hpp"
 #include "storage/payment_repository.hpp"
@@ -17,7 +18,6 @@ using storage::ChargeOutcome;
 
 namespace {
 
-constexpr std::size_t kMaxBatch = 512;
 // Writes a request may lose to another writer before it is refused (503). Each loss means
 // the other writer committed; during a cluster move the old owner's actor drains a short
 // queue and stops, so a few attempts are always enough and this only bounds a livelock.
@@ -37,11 +37,7 @@ domain::WalletLimits limits_of(const EntityContext* context) {
 }
 
 domain::Error storage_failure(const std::exception_ptr& error, const char* what) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    spdlog::error("{} failed: {}", what, storage::describe(e));
-  }
+  log_storage_failure(error, what);
   return domain::make_error(ErrorCode::unavailable, "the database is not available");
 }
 
@@ -320,7 +316,7 @@ void write_next_batch(WalletActor* self, EntityContext* context) {
   std::vector<QueuedCharge> batch;
   std::vector<storage::PendingCharge> pending;
   domain::TimeMs deadline = 0;  // the batch commits before its earliest deadline, or not at all
-  while (!state.queued.empty() && batch.size() < kMaxBatch) {
+  while (!state.queued.empty() && batch.size() < kMaxWritesPerBatch) {
     auto& next = state.queued.front();
     const auto& command = next.command;
     pending.push_back(

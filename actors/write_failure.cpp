@@ -43,12 +43,19 @@ domain::Error write_failure_error(WriteFailure failure, const std::exception_ptr
       return domain::make_error(ErrorCode::unavailable, "the entity changed concurrently; retry");
     case WriteFailure::database: break;
   }
+  log_storage_failure(error, what);
+  return domain::make_error(ErrorCode::unavailable, "the database is not available");
+}
+
+void log_storage_failure(const std::exception_ptr& error, const char* what) {
+  if (!error) return;
   try {
-    if (error) std::rethrow_exception(error);
+    std::rethrow_exception(error);
   } catch (const std::exception& e) {
     spdlog::error("{} failed: {}", what, storage::describe(e));
+  } catch (...) {
+    spdlog::error("{} failed: unknown error", what);
   }
-  return domain::make_error(ErrorCode::unavailable, "the database is not available");
 }
 
 }  // namespace boxoffice::actors

@@ -17,6 +17,9 @@ enum class WriteFailure {
 
 WriteFailure classify_write_failure(const std::exception_ptr& error);
 
+// Logs a failed storage job: "<what> failed: <the database's reason>" (nothing when null).
+void log_storage_failure(const std::exception_ptr& error, const char* what);
+
 // The answer for a write that failed so; logs database failures with `what`.
 domain::Error write_failure_error(WriteFailure failure, const std::exception_ptr& error,
                                   const char* what);

@@ -60,11 +60,6 @@ void WorkerPool::stop() {
   threads_.clear();
 }
 
-std::size_t WorkerPool::queued() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return jobs_.size();
-}
-
 void WorkerPool::work(std::size_t index) {
   const std::string name = connection_name_ + "/w" + std::to_string(index);
   std::unique_ptr<soci::session> session;

@@ -74,7 +74,6 @@ class WorkerPool {
   const config::DatabaseTarget& target() const { return target_; }
   // The application_name prefix of this pool's connections (see the constructor).
   const std::string& connection_name() const { return connection_name_; }
-  std::size_t queued() const;
 
   // "boxoffice/n<node>/<8 hex digits, random per process>": this process's connections.
   static std::string default_connection_name(std::int64_t node);

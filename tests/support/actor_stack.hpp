@@ -23,6 +23,8 @@ class ActorStack {
 
   void restart();
   actors::Gateway& gateway() { return *gateway_; }
+  // The counters of the running actors (entities alive, spawned, passivated, ...).
+  const actors::ActorStats& stats() { return runtime_->stats(); }
   const config::DatabaseTarget& database() const { return database_; }
   // Runs one SQL statement on its own connection and returns its single integer.
   long long scalar(const std::string& sql) const;
