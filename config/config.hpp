@@ -55,6 +55,8 @@ struct Config {
   std::int64_t db_pool_size = 8;
   std::chrono::milliseconds request_timeout{std::chrono::seconds(5)};
   std::chrono::milliseconds entity_idle_timeout{std::chrono::minutes(10)};
+  // SIGTERM: how long /readyz answers 503 while requests are still served (docs/deploy.md).
+  std::chrono::milliseconds drain_grace{std::chrono::seconds(4)};
   std::optional<std::string> web_root;  // absolute; none: the web front built into the binary
 
   bool clustered() const { return cluster_listen.has_value(); }
