@@ -7,7 +7,9 @@
 
 namespace boxoffice::chaos {
 
-enum class FaultKind { kill, stop, term };
+// roll: every node in turn gets SIGTERM, is started again once it exited and, behind a
+// balancer, is waited for until the balancer sees it UP again.
+enum class FaultKind { kill, stop, term, roll };
 const char* to_string(FaultKind kind);
 
 // Relative weights of the load operations (see docs/chaos.md "Load").
@@ -38,6 +40,13 @@ struct Options {
   bool keep_schema = false;
   double ready_timeout_s = 60;
   double stop_timeout_s = 30;
+
+  // balancer (docs/deploy.md): "" = the load picks nodes itself
+  std::string balancer_script;  // deploy/haproxy-config.sh
+  std::string haproxy = "/usr/sbin/haproxy";
+  double check_every_s = 0.5;      // health-check interval; the nodes' --drain-grace is twice it
+  double balancer_timeout_s = 10;  // its `timeout server`: above the nodes' --request-timeout
+  bool balanced() const { return !balancer_script.empty(); }
 
   // load
   double duration_s = 60;

@@ -111,6 +111,8 @@ ApiReply LoadWorker::call(const char* op, const ApiRequest& request, Retry retry
     reply.earlier_transport = earlier_transport;
     ++stats.attempts;
     ++stats.by_label[reply.label()];
+    if (reply.status == 0 || reply.status >= 500)
+      record_.failed.push_back({world_.elapsed_s(), op, reply.label()});
     if (reply.status >= 500 && !(reply.status == 503 && reply.retry_after)) {
       ++record_.bad_answer_count;
       if (record_.bad_answers.size() < 50)
