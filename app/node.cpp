@@ -11,6 +11,7 @@
 #include "app/actor_metrics.hpp"
 #include "app/cluster_metrics.hpp"
 #include "app/dashboard_metrics.hpp"
+#include "app/drain.hpp"
 #include "app/maintenance.hpp"
 #include "domain/clock.hpp"
 #include "http/routes/routes.hpp"
@@ -43,15 +44,15 @@ void migrate_or_throw(const config::Config& config) {
 }  // namespace
 
 struct Node::Parts {
-  explicit Parts(const config::Config& configuration)
+  Parts(const config::Config& configuration, std::function<void()> stop)
       : config((migrate_or_throw(configuration), configuration)),
         storage(config.database, static_cast<std::size_t>(config.db_pool_size),
                 storage::WorkerPool::default_connection_name(config.node_id)),
         runtime(config, storage, clock),
         gateway(runtime),
-        server(http::Services{config, storage, clock, gateway, {metrics_source()}, [this] {
-                                return !leaving.load();
-                              }}) {
+        server(http::Services{
+            config, storage, clock, gateway, {metrics_source()}, [this] { return not_ready(); }}),
+        drain(config.drain_grace, std::move(stop)) {
     http::add_ops_routes(server);
     http::add_admin_routes(server);
     http::add_concert_routes(server);
@@ -70,6 +71,12 @@ struct Node::Parts {
     }
   }
 
+  // /readyz: 503 from the first moment of a drain, so the balancer stops sending requests.
+  std::string not_ready() const {
+    if (drain.draining() || leaving.load()) return "the node is stopping";
+    return "";
+  }
+
   std::function<void(std::string&)> metrics_source() {
     return [this](std::string& out) {
       render_actor_metrics(runtime.stats(), out);
@@ -86,11 +93,17 @@ struct Node::Parts {
   Maintenance maintenance{storage, clock, std::chrono::hours(24), std::chrono::hours(1)};
   std::atomic<bool> leaving{false};
   http::Server server;
+  Drain drain;  // its end runs Node::stop()
 };
 
-Node::Node(const config::Config& config) : parts_(std::make_unique<Parts>(config)) {}
+Node::Node(const config::Config& config)
+    : parts_(std::make_unique<Parts>(config, [this] {
+        announce("drain over: stopping");
+        stop();
+      })) {}
 
 Node::~Node() {
+  parts_->drain.finish();
   stop();
   parts_->storage.stop();
 }
@@ -115,6 +128,15 @@ void Node::stop() {
     parts_->runtime.leave();
   }
   parts_->server.stop();
+}
+
+void Node::drain() {
+  if (!parts_->drain.draining())
+    announce("draining: /readyz answers 503; serving for {} ms more, then stopping",
+             parts_->config.drain_grace.count());
+  else
+    announce("drain cut short: stopping now");
+  parts_->drain.begin();
 }
 
 bool Node::is_running() const {

@@ -27,7 +27,11 @@ class Node {
 
   int bind();  // binds --listen; returns the port
   void run();  // serves until stop(); returns once requests in flight are answered
+  // Hands the entities over (clustered), then stops HTTP; at once.
   void stop();
+  // SIGTERM (docs/deploy.md): /readyz answers 503 from now on while requests are still
+  // served for --drain-grace, then stop(). Returns at once; a second call stops now.
+  void drain();
   bool is_running() const;
   int port() const;
 

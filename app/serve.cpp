@@ -1,4 +1,5 @@
-// `boxoffice serve`: assemble a Node and serve until SIGTERM/SIGINT, then exit 0.
+// `boxoffice serve`: assemble a Node and serve until SIGTERM/SIGINT (drained for
+// --drain-grace first), then exit 0.
 #include <spdlog/spdlog.h>
 #include <iostream>
 
@@ -18,11 +19,13 @@ int run_serve(const config::Config& config) {
     std::cerr << "boxoffice: " << error.what() << "\n";
     return 1;
   }
+  // The first signal drains (docs/deploy.md), a second one ends the drain at once.
   signals.start([&node](int signal) {
     announce("received signal {}: stopping; finishing requests in flight", signal);
-    node->stop();
+    node->drain();
   });
   node->run();
+  signals.stop();
   node.reset();
   announce("stopped");
   return 0;

@@ -24,6 +24,10 @@ ShutdownSignals::ShutdownSignals() {
 }
 
 ShutdownSignals::~ShutdownSignals() {
+  stop();
+}
+
+void ShutdownSignals::stop() {
   done_ = true;
   if (waiter_.joinable()) waiter_.join();
 }
@@ -34,10 +38,7 @@ void ShutdownSignals::start(std::function<void(int)> on_signal) {
     const timespec tick{0, 100'000'000};
     while (!done_) {
       const int signal = sigtimedwait(&set, nullptr, &tick);
-      if (signal > 0) {
-        on_signal(signal);
-        return;
-      }
+      if (signal > 0) on_signal(signal);
     }
   });
 }

@@ -3,6 +3,8 @@ bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench_build=${BOXOFFICE_BUILD_DIR:-$bench_root/build-release}
 bench_tmp=$(mktemp -d /tmp/boxoffice-bench.XXXXXX)
 bench_pids=()
+# No balancer in front of a benchmark's servers: they stop at once (no drain grace).
+export BOXOFFICE_DRAIN_GRACE=${BOXOFFICE_DRAIN_GRACE:-0s}
 
 bench_cleanup() {
   for pid in "${bench_pids[@]}"; do kill "$pid" 2>/dev/null || true; done

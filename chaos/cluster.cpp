@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -94,7 +95,16 @@ std::vector<std::string> Cluster::node_args(int i) const {
       if (j != i) peers += (peers.empty() ? "" : ",") + cluster_address(j);
     args.insert(args.end(), {"--peers", peers});
   }
-  args.insert(args.end(), options_.server_args.begin(), options_.server_args.end());
+  // Behind a balancer a node drains for two health-check intervals (docs/deploy.md); without
+  // one there is nobody to take it out first, so it stops at once.
+  const auto& extra = options_.server_args;
+  if (std::find(extra.begin(), extra.end(), "--drain-grace") == extra.end())
+    args.insert(args.end(),
+                {"--drain-grace",
+                 options_.balanced()
+                     ? std::to_string(static_cast<long>(2 * options_.check_every_s * 1000)) + "ms"
+                     : "0s"});
+  args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
 

@@ -33,12 +33,13 @@ bool sleep_until(clock::time_point when, const std::atomic<bool>& interrupted) {
 }
 
 FaultRunner::FaultRunner(const Options& options, Cluster& cluster, Prober& prober,
-                         const World& world, DatabaseFaults& database)
+                         const World& world, DatabaseFaults& database, Balancer* balancer)
     : options_(options),
       cluster_(cluster),
       prober_(prober),
       world_(world),
       database_(database),
+      balancer_(balancer),
       rng_(options.seed ^ 0x9e3779b97f4a7c15ULL) {}
 
 void FaultRunner::run(clock::time_point until, const std::atomic<bool>& interrupted) {
@@ -53,17 +54,30 @@ void FaultRunner::run(clock::time_point until, const std::atomic<bool>& interrup
     if (!sleep_until(next, interrupted)) return;
     const auto kind = options_.faults[n % options_.faults.size()];
     const int node = static_cast<int>(rng_() % static_cast<std::uint64_t>(cluster_.size()));
-    timeline_.push_back(is_database_fault(kind) ? inject_database(kind, interrupted)
-                                                : inject(node, kind, interrupted));
-    const auto& r = timeline_.back();
-    spdlog::info("fault {} on node {} at {:.1f}s: failover {}, back {}, rejoin {} {}",
-                 to_string(kind), r.node, r.at_s,
-                 r.failover_s ? fmt::format("{:.2f}s", *r.failover_s) : "-",
-                 r.back_s ? fmt::format("{:.2f}s", *r.back_s) : "-",
-                 r.rejoin_s ? fmt::format("{:.2f}s", *r.rejoin_s) : "-", r.note);
+    if (kind == FaultKind::roll) {
+      for (int i = 0; i < cluster_.size() && !interrupted; ++i) add(inject(i, kind, interrupted));
+    } else if (is_database_fault(kind)) {
+      add(inject_database(kind, interrupted));
+    } else {
+      add(inject(node, kind, interrupted));
+    }
     next = std::max(next + seconds(options_.fault_every_s), clock::now());
   }
   sleep_until(until, interrupted);
+}
+
+void FaultRunner::add(FaultRecord record) {
+  const auto text = [](const std::optional<double>& s) {
+    return s ? fmt::format("{:.2f}s", *s) : std::string("-");
+  };
+  spdlog::info("fault {} on node {} at {:.1f}s: failover {}, back {}, rejoin {}{} {}",
+               to_string(record.kind), record.node, record.at_s, text(record.failover_s),
+               text(record.back_s), text(record.rejoin_s),
+               balancer_ ? fmt::format(", balancer: out after {}, in again after {}",
+                                       text(record.noticed_s), text(record.balanced_s))
+                         : "",
+               record.note);
+  timeline_.push_back(std::move(record));
 }
 
 FaultRecord FaultRunner::inject(int node, FaultKind kind, const std::atomic<bool>& interrupted) {
@@ -80,10 +94,11 @@ FaultRecord FaultRunner::inject(int node, FaultKind kind, const std::atomic<bool
                      std::to_string(record.at_s) + " s");
   const int signal_number = kind == FaultKind::kill   ? SIGKILL
                             : kind == FaultKind::stop ? SIGSTOP
-                                                      : SIGTERM;
+                                                      : SIGTERM;  // term, roll
   const auto signalled = clock::now();
   if (!process.signal(signal_number)) {
     record.note = "node was not running";
+    record.until_s = world_.elapsed_s();
     return record;
   }
   cluster_.set_state(node, kind == FaultKind::stop ? NodeState::frozen : NodeState::down);
@@ -98,6 +113,7 @@ FaultRecord FaultRunner::inject(int node, FaultKind kind, const std::atomic<bool
     if (!record.failover_s) record.note = "no failover within --failover-max: " + failure;
   }
   recover(record, node, signalled, interrupted);
+  record.until_s = world_.elapsed_s();
   if (cluster_.state(node) != NodeState::up) return record;
 
   std::vector<int> all;
@@ -110,6 +126,7 @@ FaultRecord FaultRunner::inject(int node, FaultKind kind, const std::atomic<bool
     record.failover_s = record.recovered_s;
     record.probed = prober_.kinds();
   }
+  record.until_s = world_.elapsed_s();
   return record;
 }
 
@@ -144,6 +161,7 @@ FaultRecord FaultRunner::inject_database(FaultKind kind, const std::atomic<bool>
   record.failover_s = record.recovered_s;
   record.probed = prober_.kinds();
   if (!record.recovered_s) add_note(record, "not recovered: " + failure);
+  record.until_s = world_.elapsed_s();
   return record;
 }
 
@@ -172,9 +190,12 @@ void FaultRunner::recover(FaultRecord& record, int node, clock::time_point signa
       process.signal(SIGKILL);
       record.exit_code = process.wait_exit(std::chrono::seconds(10));
     }
-    if (record.kind == FaultKind::term && record.exit_code && *record.exit_code != 0)
+    if (record.kind != FaultKind::kill && record.exit_code && *record.exit_code != 0)
       add_note(record, "exit code " + std::to_string(*record.exit_code) + " after SIGTERM");
-    sleep_until(std::max(signalled + seconds(options_.restart_after_s), clock::now()), interrupted);
+    // A rolling restart starts the node again as soon as it is gone.
+    if (record.kind != FaultKind::roll)
+      sleep_until(std::max(signalled + seconds(options_.restart_after_s), clock::now()),
+                  interrupted);
     if (process.running()) return;
     try {
       back_from = clock::now();
@@ -194,6 +215,24 @@ void FaultRunner::recover(FaultRecord& record, int node, clock::time_point signa
     else
       add_note(record, "not listed up by the others within --failover-max");
   }
+  if (balancer_) watch_balancer(record, node, signalled, back_from);
+}
+
+void FaultRunner::watch_balancer(FaultRecord& record, int node, clock::time_point signalled,
+                                 clock::time_point back_from) {
+  const auto out = balancer_->wait_status(node, "DOWN", signalled, options_.failover_max_s);
+  if (!out) {
+    add_note(record, "the balancer never took the node out");
+    return;
+  }
+  record.noticed_s = std::chrono::duration<double>(*out - signalled).count();
+  if (cluster_.state(node) != NodeState::up) return;
+  const auto in =
+      balancer_->wait_status(node, "UP", std::max(*out, back_from), options_.failover_max_s);
+  if (in)
+    record.balanced_s = std::chrono::duration<double>(*in - back_from).count();
+  else
+    add_note(record, "the balancer did not see the node UP again within --failover-max");
 }
 
 }  // namespace boxoffice::chaos

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "chaos/balancer.hpp"
 #include "chaos/cluster.hpp"
 #include "chaos/database_faults.hpp"
 #include "chaos/flags.hpp"
@@ -31,14 +32,23 @@ struct FaultRecord {
   std::string info;                   // what was done (connections ended), not a problem
   std::vector<std::string> probe_failures;  // first failed probes of the failover
   int survivor_503s = 0;                    // probes a surviving node answered with 503
+  // Behind a balancer (--balancer):
+  std::optional<double> noticed_s;   // signal -> the balancer marked the node DOWN
+  std::optional<double> balanced_s;  // node back -> the balancer sees it UP again
+  double until_s = 0;                // since the start of the load: the fault's handling ended
+  // Filled in after the load (balancer_failures.cpp): failed attempts through the balancer
+  // from the signal until the fault's handling ended, and first to last of them.
+  std::uint64_t failed = 0;
+  std::optional<double> failing_s;
 };
 
 // Injects faults on a schedule (one at a time, so with two or more nodes one is always up)
 // on the main thread (restarts fork there; see NodeProcess).
 class FaultRunner {
  public:
+  // `balancer` may be null (the load picks nodes itself).
   FaultRunner(const Options& options, Cluster& cluster, Prober& prober, const World& world,
-              DatabaseFaults& database);
+              DatabaseFaults& database, Balancer* balancer);
   // Until `until` (no fault starts in its last 5 s) or until interrupted.
   void run(std::chrono::steady_clock::time_point until, const std::atomic<bool>& interrupted);
   const std::vector<FaultRecord>& timeline() const { return timeline_; }
@@ -48,12 +58,18 @@ class FaultRunner {
   FaultRecord inject_database(FaultKind kind, const std::atomic<bool>& interrupted);
   void recover(FaultRecord& record, int node, std::chrono::steady_clock::time_point signalled,
                const std::atomic<bool>& interrupted);
+  // Behind a balancer: when it took the node out and put it back.
+  void watch_balancer(FaultRecord& record, int node,
+                      std::chrono::steady_clock::time_point signalled,
+                      std::chrono::steady_clock::time_point back_from);
+  void add(FaultRecord record);
 
   const Options& options_;
   Cluster& cluster_;
   Prober& prober_;
   const World& world_;
   DatabaseFaults& database_;
+  Balancer* balancer_;
   std::mt19937_64 rng_;
   std::vector<FaultRecord> timeline_;
 };

@@ -62,6 +62,8 @@ std::optional<std::vector<FaultKind>> parse_faults(const std::string& text) {
       kinds.push_back(FaultKind::db_freeze);
     else if (item == "db-terminate")
       kinds.push_back(FaultKind::db_terminate);
+    else if (item == "roll")
+      kinds.push_back(FaultKind::roll);
     else
       return std::nullopt;
   }
@@ -78,6 +80,7 @@ const char* to_string(FaultKind kind) {
     case FaultKind::term: return "term";
     case FaultKind::db_freeze: return "db-freeze";
     case FaultKind::db_terminate: return "db-terminate";
+    case FaultKind::roll: return "roll";
   }
   return "?";
 }
@@ -94,6 +97,7 @@ std::optional<Options> parse_flags(int argc, char** argv, int& exit_code) {
   std::string duration = "60s", fault_every = "10s", freeze = "4s", restart_after = "2s";
   std::string failover_max = "30s", grace = "10s", ready_timeout = "60s", stop_timeout = "30s";
   std::string http_timeout = "12s", sample_every = "200ms", db_freeze = "4s";
+  std::string check_every = "500ms", balancer_timeout = "10s";
   std::string mix_text, faults_text = "kill,stop,term";
 
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // last wins
@@ -139,7 +143,7 @@ std::optional<Options> parse_flags(int argc, char** argv, int& exit_code) {
   app.add_option("--http-timeout", http_timeout, "client connection/read timeout");
   app.add_option("--fault-every", fault_every, "time between faults (0 = none)");
   app.add_option("--faults", faults_text,
-                 "fault kinds cycled in order: kill,stop,term,db-freeze,db-terminate");
+                 "fault kinds cycled in order: kill,stop,term,db-freeze,db-terminate,roll");
   app.add_option("--fault-count", o.fault_count, "at most this many faults (0 = no limit)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--freeze", freeze, "how long a SIGSTOP lasts before SIGCONT");
@@ -148,6 +152,14 @@ std::optional<Options> parse_flags(int argc, char** argv, int& exit_code) {
   app.add_option("--failover-max", failover_max, "failover slower than this is a violation");
   app.add_option("--grace", grace, "grace for holds/tokens past their deadline");
   app.add_option("--sample-every", sample_every, "ACTIVE-token sampling period");
+  app.add_option("--balancer", o.balancer_script,
+                 "put HAProxy in front, configured by this script (deploy/haproxy-config.sh); "
+                 "the load then uses its one address only");
+  app.add_option("--haproxy", o.haproxy, "path of the haproxy executable");
+  app.add_option("--check-every", check_every,
+                 "the balancer's health-check interval; the nodes drain for twice it");
+  app.add_option("--balancer-timeout", balancer_timeout,
+                 "the balancer's wait for a node's answer (above the nodes' --request-timeout)");
 
   try {
     app.parse(argc, argv);
@@ -183,6 +195,8 @@ std::optional<Options> parse_flags(int argc, char** argv, int& exit_code) {
       {"--stop-timeout", &stop_timeout, &o.stop_timeout_s, false},
       {"--http-timeout", &http_timeout, &o.http_timeout_s, false},
       {"--sample-every", &sample_every, &o.sample_every_s, false},
+      {"--check-every", &check_every, &o.check_every_s, false},
+      {"--balancer-timeout", &balancer_timeout, &o.balancer_timeout_s, false},
   };
   for (const auto& d : durations) {
     const auto value = seconds_of(*d.text, d.zero_allowed);

@@ -9,8 +9,9 @@ namespace boxoffice::chaos {
 
 // kill/stop/term: a node (SIGKILL, SIGSTOP for --freeze, SIGTERM). db-freeze: SIGSTOP of
 // PostgreSQL's processes for --db-freeze; db-terminate: pg_terminate_backend of every node's
-// database connections.
-enum class FaultKind { kill, stop, term, db_freeze, db_terminate };
+// database connections. roll: every node in turn gets SIGTERM, is started again once it
+// exited and, behind a balancer, is waited for until the balancer sees it UP again.
+enum class FaultKind { kill, stop, term, db_freeze, db_terminate, roll };
 bool is_database_fault(FaultKind kind);
 const char* to_string(FaultKind kind);
 
@@ -47,6 +48,13 @@ struct Options {
   bool keep_schema = false;
   double ready_timeout_s = 60;
   double stop_timeout_s = 30;
+
+  // balancer (docs/deploy.md): "" = the load picks nodes itself
+  std::string balancer_script;  // deploy/haproxy-config.sh
+  std::string haproxy = "/usr/sbin/haproxy";
+  double check_every_s = 0.5;      // health-check interval; the nodes' --drain-grace is twice it
+  double balancer_timeout_s = 10;  // its `timeout server`: above the nodes' --request-timeout
+  bool balanced() const { return !balancer_script.empty(); }
 
   // load
   double duration_s = 60;

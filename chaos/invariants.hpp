@@ -31,9 +31,15 @@ std::vector<Verdict> check_database(soci::session& sql, const CheckInputs& in);
 // invariants_acks.cpp: every acknowledged charge, hold, payment and cancel is in the database.
 std::vector<Verdict> check_acknowledged(soci::session& sql, const CheckInputs& in);
 // invariants_api.cpp: balances and seat maps read through the API agree with the database;
-// answers had no 5xx but 503 with Retry-After; every fault was failed over.
+// answers had no 5xx but 503 with Retry-After (without a balancer); every fault was failed
+// over.
 std::vector<Verdict> check_api(soci::session& sql, const CheckInputs& in,
                                const std::string& active_token);
+// invariants_balancer.cpp, behind a balancer: no failed attempt (5xx, transport error) but
+// during a kill -9's handling; no 500 at all.
+std::vector<Verdict> check_balancer(const CheckInputs& in);
+// Counts each fault's failed attempts (FaultRecord::failed, failing_s).
+void attribute_failures(const RunRecord& record, std::vector<FaultRecord>& timeline);
 
 // Collects up to `limit` example lines and counts all of them.
 class Violations {

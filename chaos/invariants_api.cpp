@@ -110,7 +110,7 @@ Verdict graceful_handover(const CheckInputs& in) {
   Violations v;
   std::size_t terms = 0;
   for (const auto& f : in.timeline) {
-    if (f.kind != FaultKind::term) continue;
+    if (f.kind != FaultKind::term && f.kind != FaultKind::roll) continue;
     ++terms;
     if (f.survivor_503s > 0)
       v.add("term of node " + std::to_string(f.node) + " at " +
@@ -127,8 +127,12 @@ Verdict graceful_handover(const CheckInputs& in) {
 std::vector<Verdict> check_api(soci::session& sql, const CheckInputs& in,
                                const std::string& active_token) {
   NodeClients clients(in.world.addresses, in.options.http_timeout_s);
-  return {balances_agree(sql, in, clients), seat_maps_agree(sql, in, clients, active_token),
-          answers(in), failovers(in), graceful_handover(in)};
+  std::vector<Verdict> verdicts{balances_agree(sql, in, clients),
+                                seat_maps_agree(sql, in, clients, active_token)};
+  if (!in.options.balanced()) verdicts.push_back(answers(in));  // else check_balancer()
+  verdicts.push_back(failovers(in));
+  verdicts.push_back(graceful_handover(in));
+  return verdicts;
 }
 
 }  // namespace boxoffice::chaos

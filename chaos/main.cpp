@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "chaos/active_sampler.hpp"
+#include "chaos/balancer.hpp"
 #include "chaos/chaos_database.hpp"
 #include "chaos/cluster.hpp"
 #include "chaos/database_faults.hpp"
@@ -47,8 +48,8 @@ namespace boxoffice::chaos {
 namespace {
 
 // Runs the load threads while the fault runner works on this (the main) thread.
-double run_load(const Options& options, World& world, Cluster& cluster, Prober& prober,
-                ActiveSampler& sampler, DatabaseFaults& database, RunRecord& record,
+double run_load(const Options& options, World& world, Cluster& cluster, Balancer* balancer,
+                Prober& prober, ActiveSampler& sampler, DatabaseFaults& database, RunRecord& record,
                 std::vector<FaultRecord>& timeline) {
   const int workers = std::min(options.clients, static_cast<int>(world.users.size()));
   std::vector<std::vector<int>> slices(static_cast<std::size_t>(workers));
@@ -63,10 +64,10 @@ double run_load(const Options& options, World& world, Cluster& cluster, Prober& 
   sampler.start(world.started);
   std::vector<std::thread> threads;
   for (auto& worker : load) threads.emplace_back([&worker] { worker->run(); });
-  spdlog::info("load: {} workers over {} nodes for {:.0f} s", workers, cluster.size(),
-               options.duration_s);
+  spdlog::info("load: {} workers over {} nodes{} for {:.0f} s", workers, cluster.size(),
+               balancer ? " behind the balancer" : "", options.duration_s);
 
-  FaultRunner faults(options, cluster, prober, world, database);
+  FaultRunner faults(options, cluster, prober, world, database, balancer);
   faults.run(
       world.started + std::chrono::milliseconds(static_cast<long>(options.duration_s * 1000)),
       g_interrupted);
@@ -93,12 +94,22 @@ int run(const Options& options) {
     Cluster cluster(options, database.url());
     spdlog::info("starting {} node(s); logs in {}", options.nodes, options.out_dir);
     cluster.start_all();
-    World world = set_up_world(options, cluster.http_addresses());
+    std::unique_ptr<Balancer> balancer;
+    if (options.balanced()) {
+      balancer = std::make_unique<Balancer>(options, cluster.http_addresses());
+      balancer->start();
+    }
+    World world = set_up_world(options, balancer ? std::vector<std::string>{balancer->address()}
+                                                 : cluster.http_addresses());
+    world.nodes = cluster.http_addresses();
     Prober prober(options, world);
     prober.prepare();
     ActiveSampler sampler(database, options.queue_max_active, options.sample_every_s);
     DatabaseFaults database_faults(database);
-    load_s = run_load(options, world, cluster, prober, sampler, database_faults, record, timeline);
+    load_s = run_load(options, world, cluster, balancer.get(), prober, sampler, database_faults,
+                      record, timeline);
+    attribute_failures(record, timeline);
+    if (balancer) spdlog::info("balancer counters: {}", balancer->counters());
 
     spdlog::info("checking invariants");
     auto sql = database.open();
@@ -107,6 +118,8 @@ int run(const Options& options) {
     for (auto&& v : check_acknowledged(*sql, inputs)) verdicts.push_back(std::move(v));
     for (auto&& v : check_api(*sql, inputs, prober.active_token(record.active_tokens)))
       verdicts.push_back(std::move(v));
+    if (balancer)
+      for (auto&& v : check_balancer(inputs)) verdicts.push_back(std::move(v));
 
     Violations exits;
     for (const auto& line : cluster.stop_all())

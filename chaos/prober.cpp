@@ -5,7 +5,7 @@
 namespace boxoffice::chaos {
 
 Prober::Prober(const Options& options, const World& world)
-    : options_(options), world_(world), clients_(world.addresses, 1.0) {
+    : options_(options), world_(world), clients_(world.nodes, 1.0) {
   wallets_ = world.probe_users;
   const std::size_t step = std::max<std::size_t>(1, world.users.size() / 8);
   for (std::size_t i = 0; i < world.users.size() && wallets_.size() < 16; i += step)

@@ -77,6 +77,17 @@ void print_report(std::ostream& out, const RunSummary& s) {
                        f.exit_code ? std::to_string(*f.exit_code) : "-", f.probed,
                        f.info.empty() ? f.note : f.info + (f.note.empty() ? "" : "; " + f.note));
   if (s.timeline.empty()) out << "  (none)\n";
+  if (s.options.balanced()) {
+    out << "\n-- behind the balancer (seconds; out = signal until it marked the node DOWN, in = "
+           "node back until it saw it UP; failed = attempts answered 5xx or lost from the "
+           "signal until the fault was over, first to last)\n";
+    out << fmt::format("{:>7} {:>5} {:<5} {:>7} {:>7} {:>7} {:>8}\n", "at", "node", "fault", "out",
+                       "in", "failed", "failing");
+    for (const auto& f : s.timeline)
+      out << fmt::format("{:>7.1f} {:>5} {:<5} {:>7} {:>7} {:>7} {:>8}\n", f.at_s, f.node,
+                         to_string(f.kind), seconds_or_dash(f.noticed_s),
+                         seconds_or_dash(f.balanced_s), f.failed, seconds_or_dash(f.failing_s));
+  }
 
   out << "\n-- invariants\n";
   for (const auto& v : s.verdicts)
@@ -115,6 +126,10 @@ nlohmann::json report_json(const RunSummary& s) {
                       {"firstProbeFailures", f.probe_failures},
                       {"survivor503s", f.survivor_503s},
                       {"info", f.info},
+                      {"balancerOutSeconds", optional_json(f.noticed_s)},
+                      {"balancerInSeconds", optional_json(f.balanced_s)},
+                      {"failedAttempts", f.failed},
+                      {"failingSeconds", optional_json(f.failing_s)},
                       {"note", f.note}});
   nlohmann::json invariants = nlohmann::json::array();
   for (const auto& v : s.verdicts)
@@ -136,6 +151,8 @@ nlohmann::json report_json(const RunSummary& s) {
             {"holdTtl", o.hold_ttl},
             {"tokenTtl", o.token_ttl},
             {"queueMaxActive", o.queue_max_active},
+            {"balancer", o.balanced()},
+            {"checkEverySeconds", o.check_every_s},
             {"schema", s.schema}}},
           {"loadSeconds", s.load_s},
           {"operations", ops},

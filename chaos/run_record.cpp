@@ -31,6 +31,7 @@ void RunRecord::merge(RunRecord&& other) {
   append(payments, std::move(other.payments));
   append(cancels, std::move(other.cancels));
   append(active_tokens, std::move(other.active_tokens));
+  append(failed, std::move(other.failed));
   for (auto& bad : other.bad_answers)
     if (bad_answers.size() < 50) bad_answers.push_back(std::move(bad));
   bad_answer_count += other.bad_answer_count;

@@ -41,6 +41,10 @@ struct AckPayment {
   int seat = 0;
   std::string key;
 };
+struct FailedAttempt {  // any 5xx answer or a transport error
+  double at_s = 0;
+  std::string op, label;
+};
 struct BadAnswer {  // 500, another 5xx, or 503 without Retry-After
   double at_s = 0;
   int node = 0;
@@ -59,6 +63,7 @@ struct RunRecord {
   std::vector<std::int64_t> cancels;
   std::vector<BadAnswer> bad_answers;  // first 50 kept
   std::uint64_t bad_answer_count = 0;
+  std::vector<FailedAttempt> failed;       // every attempt that failed (a balancer must have none)
   std::vector<std::string> active_tokens;  // tokens last seen ACTIVE when the load stopped
   void merge(RunRecord&& other);
 };

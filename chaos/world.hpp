@@ -42,7 +42,9 @@ struct ChaosSchedule {
 
 // Everything the setup created; shared read-only by workers, the prober and the checks.
 struct World {
-  std::vector<std::string> addresses;  // HTTP host:port per node
+  // Where the load goes: HTTP host:port per node, or the balancer's one address.
+  std::vector<std::string> addresses;
+  std::vector<std::string> nodes;      // HTTP host:port per node (failover probes)
   std::vector<ChaosUser> users;        // load users
   std::vector<ChaosUser> probe_users;  // failover probes only
   std::int64_t concert = 0;

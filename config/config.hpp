@@ -58,6 +58,8 @@ struct Config {
   // (reconnecting and looking the write up by its request id if the connection broke).
   std::chrono::milliseconds commit_wait{std::chrono::seconds(10)};
   std::chrono::milliseconds entity_idle_timeout{std::chrono::minutes(10)};
+  // SIGTERM: how long /readyz answers 503 while requests are still served (docs/deploy.md).
+  std::chrono::milliseconds drain_grace{std::chrono::seconds(4)};
   std::optional<std::string> web_root;  // absolute; none: the web front built into the binary
 
   bool clustered() const { return cluster_listen.has_value(); }

@@ -116,6 +116,8 @@ Config build(const std::map<std::string, RawValue>& values, Command command) {
   config.commit_wait = duration("commit-wait");
   config.entity_idle_timeout = duration("entity-idle-timeout");
   config.peer_timeout = duration("peer-timeout");
+  config.drain_grace = require(parse_duration_or_zero(get("drain-grace")->text), "drain-grace",
+                               *get("drain-grace"), "a duration like 0s, 500ms, 4s, 1m");
   config.queue_max_active = count("queue-max-active", 1'000'000);
   config.max_charge = count("max-charge");
   config.max_balance = count("max-balance");

@@ -14,7 +14,7 @@ struct SettingSpec {
   std::string_view help;
 };
 
-inline constexpr std::array<SettingSpec, 27> kSettings{{
+inline constexpr std::array<SettingSpec, 28> kSettings{{
     {"listen", "BOXOFFICE_LISTEN", "127.0.0.1:8080", "HTTP listen address HOST:PORT"},
     {"database", "BOXOFFICE_DATABASE", "sqlite:var/boxoffice.db",
      "sqlite:PATH (embedded) or postgresql://user@host:port/dbname"},
@@ -56,6 +56,9 @@ inline constexpr std::array<SettingSpec, 27> kSettings{{
      "after COMMIT was sent: longest wait for the database's verdict before 504 OUTCOME_UNKNOWN"},
     {"entity-idle-timeout", "BOXOFFICE_ENTITY_IDLE_TIMEOUT", "10m",
      "an entity actor idle this long is passivated (memory stays bounded)"},
+    {"drain-grace", "BOXOFFICE_DRAIN_GRACE", "4s",
+     "on SIGTERM/SIGINT /readyz answers 503 for this long while requests are still served, "
+     "so a load balancer takes the node out first; then it stops (0s: at once)"},
     {"web-root", "BOXOFFICE_WEB_ROOT", "",
      "serve the web front from this folder instead of the files built in (development)"},
 }};

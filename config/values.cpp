@@ -11,7 +11,7 @@ std::string HostPort::to_string() const {
   return host + ":" + std::to_string(port);
 }
 
-std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+std::optional<std::chrono::milliseconds> parse_duration_or_zero(std::string_view text) {
   std::size_t digits = 0;
   while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
   if (digits == 0 || digits > 12) return std::nullopt;
@@ -29,8 +29,13 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     factor = 3'600'000;
   else
     return std::nullopt;
-  if (number <= 0) return std::nullopt;
   return std::chrono::milliseconds(number * factor);
+}
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+  auto duration = parse_duration_or_zero(text);
+  if (duration && duration->count() <= 0) return std::nullopt;
+  return duration;
 }
 
 std::optional<std::int64_t> parse_count(std::string_view text, std::int64_t min, std::int64_t max) {

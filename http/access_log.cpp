@@ -50,12 +50,18 @@ bool take_server_error_line() {
 
 }  // namespace
 
+bool answer_may_be_logged(int status) {
+  return status >= 500 || spdlog::should_log(spdlog::level::debug);
+}
+
 void log_answer(const std::string& method, const std::string& route, const std::string& path,
-                int status, double millis, const std::string& request_id) {
+                int status, double millis, const std::string& request_id,
+                const std::string& client) {
+  const auto from = client.empty() ? std::string("-") : printable(client);
   if (status < 500) {
     if (spdlog::should_log(spdlog::level::debug))
-      spdlog::debug("{} {} {} {} {:.2f}ms id={}", known_method(method), route, printable(path),
-                    status, millis, request_id);
+      spdlog::debug("{} {} {} {} {:.2f}ms id={} client={}", known_method(method), route,
+                    printable(path), status, millis, request_id, from);
     return;
   }
   if (!take_server_error_line()) {
@@ -64,11 +70,12 @@ void log_answer(const std::string& method, const std::string& route, const std::
   }
   const auto skipped = suppressed.exchange(0, std::memory_order_relaxed);
   if (skipped > 0)
-    spdlog::warn("{} {} {} {} {:.2f}ms id={} ({} more server errors not logged)",
-                 known_method(method), route, printable(path), status, millis, request_id, skipped);
+    spdlog::warn("{} {} {} {} {:.2f}ms id={} client={} ({} more server errors not logged)",
+                 known_method(method), route, printable(path), status, millis, request_id, from,
+                 skipped);
   else
-    spdlog::warn("{} {} {} {} {:.2f}ms id={}", known_method(method), route, printable(path), status,
-                 millis, request_id);
+    spdlog::warn("{} {} {} {} {:.2f}ms id={} client={}", known_method(method), route,
+                 printable(path), status, millis, request_id, from);
 }
 
 }  // namespace boxoffice::http

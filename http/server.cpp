@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "http/access_log.hpp"
+#include "http/client_address.hpp"
 #include "http/front/buffered_stream.hpp"
 #include "http/front/listen_socket.hpp"
 #include "http/problem.hpp"
@@ -193,7 +194,7 @@ std::string Server::refusal(ErrorCode code, const std::string& detail, std::stri
   const auto request_id = valid_request_id(given) ? given : new_request_id();
   const std::string route = code == ErrorCode::unavailable ? "(shed)" : "(unrouted)";
   metrics_.record("OTHER", route, response.status, std::chrono::nanoseconds(0));
-  log_answer("OTHER", route, "", response.status, 0.0, request_id);
+  log_answer("OTHER", route, "", response.status, 0.0, request_id, "");
   std::string out =
       "HTTP/1.1 " + std::to_string(response.status) + " " + reason_phrase(response.status) + "\r\n";
   for (const auto& [name, value] : response.headers) out += name + ": " + value + "\r\n";
@@ -241,8 +242,8 @@ void Server::dispatch(const httplib::Request& request, httplib::Response& respon
   }
   context.params = std::move(match.params);
   if (spdlog::should_log(spdlog::level::debug))
-    spdlog::debug("{} {} {} started id={}", known_method(request.method), context.route,
-                  printable(request.path), context.request_id);
+    spdlog::debug("{} {} {} started id={} client={}", known_method(request.method), context.route,
+                  printable(request.path), context.request_id, printable(client_address(request)));
   try {
     (*match.handler)(request, response, context);
   } catch (const std::exception& error) {
@@ -259,8 +260,10 @@ void Server::finish(const httplib::Request& request, const httplib::Response& re
   const auto elapsed = std::chrono::steady_clock::now() - start;
   const int status = response.status < 0 ? 200 : response.status;
   metrics_.record(known_method(request.method), route, status, elapsed);
-  log_answer(request.method, route, request.path, status,
-             std::chrono::duration<double, std::milli>(elapsed).count(), request_id);
+  if (answer_may_be_logged(status))
+    log_answer(request.method, route, request.path, status,
+               std::chrono::duration<double, std::milli>(elapsed).count(), request_id,
+               client_address(request));
 }
 
 }  // namespace boxoffice::http

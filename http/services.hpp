@@ -19,8 +19,8 @@ struct Services {
   actors::Gateway& actors;
   // Each appends Prometheus text (gauges and counters of other components) to /metrics.
   std::vector<std::function<void(std::string&)>> metric_sources;
-  // Extra readiness condition (e.g. the cluster listener is up); empty means none.
-  std::function<bool()> ready_check;
+  // Why the node is not ready (e.g. it is stopping), "" when it is; empty means always ready.
+  std::function<std::string()> not_ready;
 };
 
 }  // namespace boxoffice::http

@@ -5,8 +5,9 @@
 #
 # Prints one line: what it installs, or "all dependencies present".
 # Runs apt-get through sudo when not root. Never leaves a system PostgreSQL
-# cluster running (services are blocked from starting during the install and
-# any cluster that came up because of it is stopped afterwards).
+# cluster or a system HAProxy running (services are blocked from starting during
+# the install and any that came up because of it is stopped afterwards): the
+# tests and scripts/cluster.sh start their own, on free ports.
 set -euo pipefail
 
 PKGS=(
@@ -15,6 +16,7 @@ PKGS=(
   libpq-dev libsqlite3-dev sqlite3 postgresql-15
   libcli11-dev libtomlplusplus-dev libspdlog-dev
   curl wrk procps iproute2 clang-format
+  haproxy
   chromium
 )
 # Node.js and npm run the web front's tests (tests/web): Debian's packages only when the
@@ -64,6 +66,15 @@ online_clusters() {
   pg_lsclusters -h 2>/dev/null | awk '$4 == "online" { print $1, $2 }' || true
 }
 
+system_haproxy_running() {
+  # "yes" when the system service runs (not an HAProxy a test or a script started)
+  if [[ -d /run/systemd/system ]]; then
+    systemctl is-active --quiet haproxy 2>/dev/null && echo yes || true
+  elif [[ -s /run/haproxy.pid ]]; then
+    kill -0 "$(head -n 1 /run/haproxy.pid)" 2>/dev/null && echo yes || true
+  fi
+}
+
 cleanup() {
   local rc=$?
   if ((policy_installed)); then
@@ -81,6 +92,7 @@ cleanup() {
 trap cleanup EXIT
 
 before=$(online_clusters)
+haproxy_before=$(system_haproxy_running)
 
 # Forbid invoke-rc.d from starting services (e.g. the postgresql 15/main
 # cluster) while packages are configured; restore any previous policy after.
@@ -106,3 +118,14 @@ while read -r ver name; do
       || die "could not stop system PostgreSQL cluster $ver/$name started by the install"
   fi
 done < <(online_clusters)
+
+# The same for HAProxy: Debian's package enables a system service (which binds nothing with
+# the default configuration, but still runs); stop it when the install started it.
+if [[ -z "$haproxy_before" && -n "$(system_haproxy_running)" ]]; then
+  if [[ -d /run/systemd/system ]]; then
+    "${SUDO[@]}" systemctl stop haproxy >>"$log" 2>&1 || true
+  else
+    "${SUDO[@]}" service haproxy stop >>"$log" 2>&1 || true
+  fi
+  [[ -z "$(system_haproxy_running)" ]] || die "could not stop the system HAProxy started by the install"
+fi

@@ -12,6 +12,8 @@ cmake --build "$build" --target boxoffice
 
 export BOXOFFICE_ADMIN_KEY=${BOXOFFICE_ADMIN_KEY:-demo-admin-key}
 export BOXOFFICE_LISTEN=${BOXOFFICE_LISTEN:-127.0.0.1:8080}
+# No load balancer in front of this one: Ctrl-C stops it at once (docs/deploy.md, drain).
+export BOXOFFICE_DRAIN_GRACE=${BOXOFFICE_DRAIN_GRACE:-0s}
 cd "$root"
 "$build/app/boxoffice" seed --demo "$@"
 sed -n '/^## Walk-through/,/^## /p' "$root/README.md" | sed '$d' | sed "s#127.0.0.1:8080#$BOXOFFICE_LISTEN#g"

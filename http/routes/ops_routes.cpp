@@ -24,10 +24,11 @@ void add_ops_routes(Server& server) {
                                  return one;
                                });
     if (reply_if_error(response, answer)) return;
-    if (services.ready_check && !services.ready_check()) {
-      write_problem(response, domain::make_error(domain::ErrorCode::unavailable,
-                                                 "the cluster listener is not up yet"));
-      return;
+    if (services.not_ready) {
+      if (const auto reason = services.not_ready(); !reason.empty()) {
+        write_problem(response, domain::make_error(domain::ErrorCode::unavailable, reason));
+        return;
+      }
     }
     reply_json(response, 200, {{"status", "ready"}});
   });

@@ -182,6 +182,7 @@ std::vector<ReadCase> read_cases() {
        "3600000",
        {}},
       {"peer-timeout", "3s", [](const Config& c) { return ms(c.peer_timeout); }, "3000", {}},
+      {"drain-grace", "0s", [](const Config& c) { return ms(c.drain_grace); }, "0", {}},
       {"max-connections",
        "20000",
        [](const Config& c) { return std::to_string(c.max_connections); },
@@ -234,6 +235,7 @@ const std::vector<std::pair<std::string, std::string>> kBadValues{
     {"commit-wait", "-1s"},
     {"entity-idle-timeout", "m"},
     {"peer-timeout", "0ms"},
+    {"drain-grace", "-1s"},
     {"max-connections", "0"},
     {"keep-alive-timeout", "60"},
     {"max-header-bytes", "1023"},
@@ -296,6 +298,7 @@ BOOST_AUTO_TEST_CASE(uses_the_defaults_of_the_undocumented_tuning_settings) {
   BOOST_TEST(ms(outcome.config->request_timeout) == "5000");
   BOOST_TEST(ms(outcome.config->commit_wait) == "10000");
   BOOST_TEST(ms(outcome.config->entity_idle_timeout) == "600000");
+  BOOST_TEST(ms(outcome.config->drain_grace) == "4000");
 }
 
 BOOST_AUTO_TEST_CASE(reads_every_setting_from_its_flag) {

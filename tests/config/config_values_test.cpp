@@ -60,6 +60,17 @@ BOOST_AUTO_TEST_CASE(refuses_zero_negative_fractional_and_unitless_values) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(zero_is_allowed_only_where_asked_for) {
+  BOOST_TEST(shown(parse_duration_or_zero("0s")) == "0ms");
+  BOOST_TEST(shown(parse_duration_or_zero("0ms")) == "0ms");
+  BOOST_TEST(shown(parse_duration_or_zero("4s")) == "4000ms");
+  for (const std::string text : {"0", "-1s", "", "0.5s"}) {
+    BOOST_TEST_CONTEXT("\"" << text << "\"") {
+      BOOST_TEST(shown(parse_duration_or_zero(text)) == "refused");
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(count)

@@ -23,6 +23,26 @@ std::vector<char*> argv_of(const std::string& binary, std::vector<std::string>& 
   return argv;
 }
 
+// The test's environment plus BOXOFFICE_DRAIN_GRACE=0s unless it names one: a test that
+// stops a server wants it stopped now (a flag still wins; the drain's own tests pass one).
+std::vector<std::string> child_environment() {
+  std::vector<std::string> env;
+  bool grace = false;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    env.emplace_back(*entry);
+    grace = grace || env.back().rfind("BOXOFFICE_DRAIN_GRACE=", 0) == 0;
+  }
+  if (!grace) env.emplace_back("BOXOFFICE_DRAIN_GRACE=0s");
+  return env;
+}
+
+std::vector<char*> pointers_to(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& text : strings) out.push_back(text.data());
+  out.push_back(nullptr);
+  return out;
+}
+
 int decode_status(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -75,12 +95,14 @@ void ServerProcess::start(std::chrono::milliseconds timeout) {
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   const std::string binary = boxoffice_binary();
   auto args = args_;
+  auto env = child_environment();
+  auto envp = pointers_to(env);
   pid_ = ::fork();
   if (pid_ == 0) {
     ::dup2(pipe_fds[1], STDERR_FILENO);
     ::dup2(pipe_fds[1], STDOUT_FILENO);
     auto argv = argv_of(binary, args);
-    ::execv(binary.c_str(), argv.data());
+    ::execve(binary.c_str(), argv.data(), envp.data());
     std::_Exit(127);
   }
   ::close(pipe_fds[1]);

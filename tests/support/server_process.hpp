@@ -15,6 +15,8 @@ std::string boxoffice_binary();
 
 // A `boxoffice serve` child process. start() returns once the child logged the address it
 // listens on (read from its stderr pipe), so no test sleeps to wait for it.
+// It runs with BOXOFFICE_DRAIN_GRACE=0s unless the environment sets it (a --drain-grace
+// flag wins): tests that stop a server want it stopped now.
 class ServerProcess {
  public:
   explicit ServerProcess(std::vector<std::string> args);
