@@ -86,9 +86,8 @@ psql_run "INSERT INTO bench_counter SELECT g, 0 FROM generate_series(1, 100000) 
 metric() { curl -s "127.0.0.1:$port/metrics" | awk -v name="$1" '$1 == name {print $2}'; }
 
 # Fills one 5,000-seat schedule with 64 connections; prints committed holds/s from the first
-# to the 5,000th committed hold, as the database sees them (counted every 20 ms by psql: the
-# server's own /metrics is not used: wrk's 64 keep-alive connections hold all 64 HTTP threads
-# of the default --http-threads, so a 65th connection waits until wrk lets go).
+# to the 5,000th committed hold, as the database sees them (counted every 20 ms by psql, so the
+# number does not depend on the server's own accounting).
 fill_schedule() {
   local schedule=$1 batches_before
   batches_before=$(metric boxoffice_hold_write_batches_total)
