@@ -48,4 +48,11 @@ struct Connection : TimerHook {
   PeerAddress peer;
 };
 
+// Buffers above this capacity are freed once empty; smaller ones are kept for the next request.
+inline constexpr std::size_t kKeptCapacity = std::size_t{16} * 1024;
+
+inline void release_if_large(std::string& buffer) {
+  if (buffer.empty() && buffer.capacity() > kKeptCapacity) std::string().swap(buffer);
+}
+
 }  // namespace boxoffice::http::front
