@@ -10,22 +10,18 @@
 #include <vector>
 
 #include "config/loader.hpp"
+#include "support/answer_checks.hpp"
 #include "support/test_database.hpp"
 #include "support/test_node.hpp"
+#include "support/text.hpp"
 
 namespace {
 
-using boxoffice::testing::admin_headers;
-using boxoffice::testing::body_json;
-using boxoffice::testing::fresh_database;
-using boxoffice::testing::kAdminKey;
-using boxoffice::testing::serve_config;
-using boxoffice::testing::TestNode;
+using namespace boxoffice::testing;
 using nlohmann::json;
 
-struct AdminFixture {
-  TestNode node{serve_config(fresh_database("admin_routes"))};
-  std::unique_ptr<httplib::Client> http = node.client();
+struct AdminFixture : NodeOnFreshDatabase {
+  AdminFixture() : NodeOnFreshDatabase("admin_routes") {}
 
   httplib::Result post(const std::string& path, const std::string& body,
                        const httplib::Headers& headers = admin_headers()) {
@@ -59,37 +55,13 @@ json valid_schedule() {
           {"seatPrice", 120000}};
 }
 
-bool starts_with(const std::string& text, const std::string& prefix) {
-  return text.compare(0, prefix.size(), prefix) == 0;
-}
-
 bool is_positive_integer(const json& value) {
   return value.is_number_integer() && value.get<std::int64_t>() > 0;
 }
 
 // A 201 application/json answer; returns its body.
 json created(const httplib::Result& result) {
-  BOOST_TEST_REQUIRE(static_cast<bool>(result), "no answer");
-  BOOST_TEST_REQUIRE(result->status == 201, result->body);
-  BOOST_TEST(starts_with(result->get_header_value("Content-Type"), "application/json"),
-             result->get_header_value("Content-Type"));
-  const auto body = body_json(result);
-  BOOST_TEST_REQUIRE(body.is_object(), result->body);
-  return body;
-}
-
-// A problem+json answer with this status and code, its `status` field matching.
-void expect_problem(const httplib::Result& result, int status, const std::string& code) {
-  BOOST_TEST_REQUIRE(static_cast<bool>(result), "no answer");
-  BOOST_TEST(result->status == status, result->body);
-  BOOST_TEST(starts_with(result->get_header_value("Content-Type"), "application/problem+json"),
-             result->get_header_value("Content-Type"));
-  const auto body = body_json(result);
-  BOOST_TEST_REQUIRE(body.is_object(), result->body);
-  BOOST_TEST(body.value("code", std::string()) == code, result->body);
-  BOOST_TEST((body.contains("status") && body.at("status") == status), result->body);
-  BOOST_TEST((body.contains("title") && body.at("title").is_string()), result->body);
-  BOOST_TEST((body.contains("detail") && body.at("detail").is_string()), result->body);
+  return json_body(answer_of(result), 201, "create");
 }
 
 // Every admin call, with a body that would succeed given the right key.

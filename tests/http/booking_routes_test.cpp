@@ -15,11 +15,9 @@
 #include <thread>
 #include <vector>
 
-#include <soci/soci.h>
-
 #include "domain/rfc3339.hpp"
-#include "storage/session_factory.hpp"
 #include "support/answer_checks.hpp"
+#include "support/db_probe.hpp"
 #include "support/test_database.hpp"
 #include "support/test_node.hpp"
 
@@ -54,10 +52,6 @@ std::int64_t wall_ms() {
 
 std::string rfc(std::int64_t ms) {
   return boxoffice::domain::format_rfc3339(ms);
-}
-
-httplib::Headers bearer(const std::string& token) {
-  return {{"Authorization", "Bearer " + token}};
 }
 
 std::string id_text(std::int64_t id) {
@@ -258,19 +252,9 @@ struct BookingFixture {
   // --- the database ------------------------------------------------------------------------
 
   std::int64_t db_number(const std::string& sql) {
-    auto session = boxoffice::storage::open_session(database);
-    long long value = -1;
-    *session << sql, soci::into(value);
-    return value;
+    return boxoffice::testing::db_number(database, sql);
   }
-  std::string db_text(const std::string& sql) {
-    auto session = boxoffice::storage::open_session(database);
-    std::string value;
-    soci::indicator indicator = soci::i_ok;
-    *session << sql, soci::into(value, indicator);
-    if (!session->got_data()) return "<no row>";
-    return indicator == soci::i_null ? "<null>" : value;
-  }
+  std::string db_text(const std::string& sql) { return boxoffice::testing::db_text(database, sql); }
 
   // Everything a payment writes, for one wallet and one seat, as one comparable string.
   std::string money_state(const Account& account, std::int64_t schedule, std::int32_t seat) {

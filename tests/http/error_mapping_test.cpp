@@ -18,60 +18,20 @@
 #include <string>
 #include <vector>
 
+#include "support/answer_checks.hpp"
 #include "support/raw_connection.hpp"
 #include "support/test_database.hpp"
 #include "support/test_node.hpp"
+#include "support/text.hpp"
 
 namespace {
 
-using boxoffice::testing::admin_headers;
-using boxoffice::testing::body_json;
-using boxoffice::testing::fresh_database;
-using boxoffice::testing::kAdminKey;
-using boxoffice::testing::raw_exchange;
-using boxoffice::testing::RawAnswer;
-using boxoffice::testing::RawConnection;
-using boxoffice::testing::serve_config;
-using boxoffice::testing::TestNode;
+using namespace boxoffice::testing;
 using nlohmann::json;
 
-struct ErrorMappingFixture {
-  TestNode node{serve_config(fresh_database("error_mapping"))};
-  std::unique_ptr<httplib::Client> http = node.client();
+struct ErrorMappingFixture : NodeOnFreshDatabase {
+  ErrorMappingFixture() : NodeOnFreshDatabase("error_mapping") {}
 };
-
-bool starts_with(const std::string& text, const std::string& prefix) {
-  return text.compare(0, prefix.size(), prefix) == 0;
-}
-
-// The problem+json fields every error answer carries, with `status` matching the HTTP one.
-void expect_problem_body(int http_status, const std::string& content_type, const std::string& body,
-                         const std::string& code) {
-  BOOST_TEST(starts_with(content_type, "application/problem+json"), content_type);
-  const auto problem = json::parse(body, nullptr, false);
-  BOOST_TEST_REQUIRE(problem.is_object(), "not a JSON object: " << body);
-  BOOST_TEST((problem.contains("status") && problem.at("status") == http_status), body);
-  BOOST_TEST(problem.value("code", std::string()) == code, body);
-  BOOST_TEST((problem.contains("title") && problem.at("title").is_string() &&
-              !problem.at("title").get<std::string>().empty()),
-             body);
-  BOOST_TEST((problem.contains("detail") && problem.at("detail").is_string() &&
-              !problem.at("detail").get<std::string>().empty()),
-             body);
-}
-
-void expect_problem(const httplib::Result& result, int status, const std::string& code) {
-  BOOST_TEST_REQUIRE(static_cast<bool>(result),
-                     "no answer: " << httplib::to_string(result.error()));
-  BOOST_TEST(result->status == status, result->body);
-  expect_problem_body(result->status, result->get_header_value("Content-Type"), result->body, code);
-}
-
-void expect_problem(const RawAnswer& answer, int status, const std::string& code) {
-  BOOST_TEST_REQUIRE(answer.status != 0, "no parsable answer");
-  BOOST_TEST(answer.status == status, answer.headers << "\n" << answer.body);
-  expect_problem_body(answer.status, answer.header("Content-Type"), answer.body, code);
-}
 
 httplib::Result send(httplib::Client& client, const std::string& method, const std::string& path,
                      const httplib::Headers& headers = {}, const std::string& body = "",

@@ -17,24 +17,16 @@
 
 #include "support/test_database.hpp"
 #include "support/test_node.hpp"
+#include "support/text.hpp"
 
 namespace {
 
-using boxoffice::testing::admin_headers;
-using boxoffice::testing::body_json;
-using boxoffice::testing::fresh_database;
-using boxoffice::testing::serve_config;
-using boxoffice::testing::TestNode;
+using namespace boxoffice::testing;
 using nlohmann::json;
 
-struct OpsFixture {
-  TestNode node{serve_config(fresh_database("ops_routes"))};
-  std::unique_ptr<httplib::Client> http = node.client();
+struct OpsFixture : NodeOnFreshDatabase {
+  OpsFixture() : NodeOnFreshDatabase("ops_routes") {}
 };
-
-bool starts_with(const std::string& text, const std::string& prefix) {
-  return text.compare(0, prefix.size(), prefix) == 0;
-}
 
 std::string content_type(const httplib::Result& result) {
   return result ? result->get_header_value("Content-Type") : std::string();

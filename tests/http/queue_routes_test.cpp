@@ -51,9 +51,8 @@ std::int64_t int_or_null(const json& body, const char* field) {
 // The token fields of API.md, checked for shape and for what they must say about each other.
 // `with_remaining`: GET me, which adds remainingSeconds.
 void check_token_fields(const json& body, std::int64_t user, bool with_remaining) {
-  for (const char* field :
-       {"token", "userId", "status", "position", "estimatedWaitSeconds", "pollAfterSeconds",
-        "issuedAt", "expiresAt"})
+  for (const char* field : {"token", "userId", "status", "position", "estimatedWaitSeconds",
+                            "pollAfterSeconds", "issuedAt", "expiresAt"})
     BOOST_TEST(body.contains(field), field << " missing: " << body.dump());
   BOOST_TEST_REQUIRE(body.value("token", json()).is_string(), body.dump());
   // At least 128 bits: 22 characters even at 6 bits per character.
@@ -122,10 +121,6 @@ std::map<std::string, std::int64_t> parse_metrics(const std::string& text) {
     }
   }
   return out;
-}
-
-httplib::Headers bearer(const std::string& token) {
-  return {{"Authorization", "Bearer " + token}};
 }
 
 struct QueueFixture {

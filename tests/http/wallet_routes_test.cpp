@@ -3,13 +3,6 @@
 // The Wallets section of API.md (balance, charges, Idempotency-Key), through a whole node on
 // a fresh database, over real HTTP.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -19,38 +12,21 @@
 #include <thread>
 #include <vector>
 
+#include "support/answer_checks.hpp"
+#include "support/raw_connection.hpp"
 #include "support/test_database.hpp"
 #include "support/test_node.hpp"
+#include "support/text.hpp"
 
 namespace {
 
-using boxoffice::testing::admin_headers;
-using boxoffice::testing::body_json;
-using boxoffice::testing::fresh_database;
-using boxoffice::testing::serve_config;
-using boxoffice::testing::TestNode;
+using namespace boxoffice::testing;
 using nlohmann::json;
 
 struct Account {
   std::int64_t user = 0;
   std::int64_t wallet = 0;
 };
-
-// What a client sees of one answer.
-struct Answer {
-  int status = 0;  // 0: no answer at all
-  std::string body;
-  std::string content_type;
-};
-
-Answer answer_of(const httplib::Result& result) {
-  if (!result) return {};
-  return {result->status, result->body, result->get_header_value("Content-Type")};
-}
-
-bool starts_with(const std::string& text, const std::string& prefix) {
-  return text.compare(0, prefix.size(), prefix) == 0;
-}
 
 std::string wallet_path(const std::string& wallet) {
   return "/api/v1/wallets/" + wallet;
@@ -69,81 +45,9 @@ json charge_body(std::int64_t user, std::int64_t amount) {
   return {{"userId", user}, {"amount", amount}};
 }
 
-// What came back, for failure messages.
-std::string shown(const Answer& answer) {
-  if (answer.status == 0) return "no answer";
-  return std::to_string(answer.status) + " " + answer.content_type + " " + answer.body;
-}
-
-// A problem+json answer with this status and code, its `status` field matching.
-void expect_problem(const Answer& answer, int status, const std::string& code) {
-  const std::string expected = "expected " + std::to_string(status) + " " + code + ", got ";
-  BOOST_TEST_REQUIRE(answer.status != 0, expected << "no answer");
-  const auto body = json::parse(answer.body, nullptr, false);
-  const bool same =
-      answer.status == status && body.is_object() && body.value("code", std::string()) == code;
-  BOOST_TEST(same, expected << shown(answer));
-  if (!same) return;
-  BOOST_TEST(starts_with(answer.content_type, "application/problem+json"), answer.content_type);
-  BOOST_TEST((body.contains("status") && body.at("status") == status), answer.body);
-  BOOST_TEST((body.contains("title") && body.at("title").is_string()), answer.body);
-  BOOST_TEST((body.contains("detail") && body.at("detail").is_string()), answer.body);
-}
-
-void expect_problem(const httplib::Result& result, int status, const std::string& code) {
-  expect_problem(answer_of(result), status, code);
-}
-
 // A 200 application/json answer; returns its body.
 json ok_body(const Answer& answer) {
-  BOOST_TEST_REQUIRE(answer.status == 200, "expected 200, got " << shown(answer));
-  BOOST_TEST(starts_with(answer.content_type, "application/json"), answer.content_type);
-  const auto body = json::parse(answer.body, nullptr, false);
-  BOOST_TEST_REQUIRE(body.is_object(), answer.body);
-  return body;
-}
-
-// One HTTP/1.1 request written byte for byte, for header values httplib would not send as
-// they are; the answer as a client sees it (status 0 when there is none).
-Answer raw_request(int port, const std::string& request) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return {};
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string text;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-    std::size_t sent = 0;
-    while (sent < request.size()) {
-      const auto n = ::send(fd, request.data() + sent, request.size() - sent, 0);
-      if (n <= 0) break;
-      sent += static_cast<std::size_t>(n);
-    }
-    char buffer[4096];
-    for (;;) {  // "Connection: close": the server ends the answer by closing
-      const auto n = ::recv(fd, buffer, sizeof buffer, 0);
-      if (n <= 0) break;
-      text.append(buffer, static_cast<std::size_t>(n));
-    }
-  }
-  ::close(fd);
-  Answer answer;
-  const auto head_end = text.find("\r\n\r\n");
-  if (!starts_with(text, "HTTP/1.1 ") || text.size() < 12 || head_end == std::string::npos)
-    return answer;
-  answer.status = std::stoi(text.substr(9, 3));
-  answer.body = text.substr(head_end + 4);
-  std::string head = text.substr(0, head_end);
-  std::transform(head.begin(), head.end(), head.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  const auto at = head.find("\r\ncontent-type:");
-  if (at != std::string::npos) {
-    auto value = head.substr(at + 15, head.find("\r\n", at + 2) - at - 15);
-    value.erase(0, value.find_first_not_of(' '));
-    answer.content_type = value;
-  }
-  return answer;
+  return json_body(answer, 200, "expected a 200 answer");
 }
 
 struct WalletFixture {
@@ -200,13 +104,14 @@ struct WalletFixture {
   // A charge whose header lines ("Name: value\r\n" each) go out exactly as given.
   Answer raw_charge(const Account& account, std::int64_t amount, const std::string& header_lines) {
     const std::string body = charge_body(account.user, amount).dump();
-    return raw_request(node->port(), "POST " + charges_path(account.wallet) +
-                                         " HTTP/1.1\r\n"
-                                         "Host: 127.0.0.1\r\n"
-                                         "Connection: close\r\n"
-                                         "Content-Type: application/json\r\n" +
-                                         header_lines + "Content-Length: " +
-                                         std::to_string(body.size()) + "\r\n\r\n" + body);
+    return answer_of(raw_exchange(
+        node->port(), "POST " + charges_path(account.wallet) +
+                          " HTTP/1.1\r\n"
+                          "Host: 127.0.0.1\r\n"
+                          "Connection: close\r\n"
+                          "Content-Type: application/json\r\n" +
+                          header_lines + "Content-Length: " + std::to_string(body.size()) +
+                          "\r\n\r\n" + body));
   }
 
   // A successful charge: the receipt names the wallet, the user, the new balance and the amount.

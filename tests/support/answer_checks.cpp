@@ -3,17 +3,10 @@
 #include <boost/test/unit_test.hpp>
 
 #include "domain/rfc3339.hpp"
+#include "support/text.hpp"
 
 namespace boxoffice::testing {
-namespace {
-
 using nlohmann::json;
-
-bool starts_with(const std::string& text, const std::string& prefix) {
-  return text.compare(0, prefix.size(), prefix) == 0;
-}
-
-}  // namespace
 
 json Answer::body_json() const {
   return json::parse(body, nullptr, false);
@@ -28,6 +21,10 @@ Answer answer_of(const httplib::Result& result) {
   if (!result) return {};
   return {result->status, result->body, result->get_header_value("Content-Type"),
           result->get_header_value("Retry-After")};
+}
+
+Answer answer_of(const RawAnswer& raw) {
+  return {raw.status, raw.body, raw.header("Content-Type"), raw.header("Retry-After")};
 }
 
 std::string shown(const Answer& answer) {
@@ -48,9 +45,21 @@ void expect_problem(const Answer& answer, int status, const std::string& code,
   BOOST_TEST(starts_with(answer.content_type, "application/problem+json"),
              what << ": " << answer.content_type);
   BOOST_TEST((body.contains("status") && body.at("status") == status), what << ": " << answer.body);
-  BOOST_TEST((body.contains("title") && body.at("title").is_string()), what << ": " << answer.body);
-  BOOST_TEST((body.contains("detail") && body.at("detail").is_string()),
-             what << ": " << answer.body);
+  for (const char* member : {"title", "detail"}) {
+    BOOST_TEST((body.contains(member) && body.at(member).is_string() &&
+                !body.at(member).get<std::string>().empty()),
+               what << ": " << member << " missing or empty: " << answer.body);
+  }
+}
+
+void expect_problem(const httplib::Result& result, int status, const std::string& code,
+                    const std::string& what) {
+  expect_problem(answer_of(result), status, code, what);
+}
+
+void expect_problem(const RawAnswer& raw, int status, const std::string& code,
+                    const std::string& what) {
+  expect_problem(answer_of(raw), status, code, what);
 }
 
 json json_body(const Answer& answer, int status, const std::string& what) {

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "support/raw_connection.hpp"
+
 namespace boxoffice::testing {
 
 struct Answer {
@@ -19,10 +21,16 @@ struct Answer {
 };
 
 Answer answer_of(const httplib::Result& result);
+Answer answer_of(const RawAnswer& raw);
 std::string shown(const Answer& answer);  // for failure messages
 
-// A problem+json answer with this status and code, and its required members.
+// A problem+json answer with this status and code, its `status` member matching and a
+// non-empty title and detail.
 void expect_problem(const Answer& answer, int status, const std::string& code,
+                    const std::string& what = "");
+void expect_problem(const httplib::Result& result, int status, const std::string& code,
+                    const std::string& what = "");
+void expect_problem(const RawAnswer& raw, int status, const std::string& code,
                     const std::string& what = "");
 // An application/json answer with this status; returns its body.
 nlohmann::json json_body(const Answer& answer, int status, const std::string& what = "");

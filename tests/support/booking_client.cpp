@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "domain/rfc3339.hpp"
+#include "support/test_node.hpp"
 
 namespace boxoffice::testing {
 namespace {
@@ -11,10 +12,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::int64_t kHourMs = 3'600'000;
-
-httplib::Headers bearer(const std::string& token) {
-  return {{"Authorization", "Bearer " + token}};
-}
 
 Answer post(httplib::Client& client, const std::string& path, const httplib::Headers& headers,
             const json& body) {

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "config/loader.hpp"
+#include "support/test_database.hpp"
 
 namespace boxoffice::testing {
 
@@ -49,5 +50,12 @@ nlohmann::json body_json(const httplib::Result& result) {
 httplib::Headers admin_headers() {
   return {{"X-Admin-Key", kAdminKey}};
 }
+
+httplib::Headers bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
+NodeOnFreshDatabase::NodeOnFreshDatabase(const std::string& label)
+    : node(serve_config(fresh_database(label))), http(node.client()) {}
 
 }  // namespace boxoffice::testing

@@ -41,5 +41,16 @@ class TestNode {
 nlohmann::json body_json(const httplib::Result& result);
 
 httplib::Headers admin_headers();
+// "Authorization: Bearer <token>", as the booking routes take a queue token.
+httplib::Headers bearer(const std::string& token);
+
+// A node on a fresh database of its own and a keep-alive client to it: the whole fixture of
+// a suite that needs nothing more (derive and name the database after the suite).
+struct NodeOnFreshDatabase {
+  explicit NodeOnFreshDatabase(const std::string& label);
+
+  TestNode node;
+  std::unique_ptr<httplib::Client> http;
+};
 
 }  // namespace boxoffice::testing
