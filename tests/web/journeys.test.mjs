@@ -44,6 +44,21 @@ function noProblems(...fans) {
   for (const fan of fans) assert.deepEqual(fan.problems, [], 'the page reported errors or CSP violations');
 }
 
+// What the pages keep in the browser: the fan's queue token and the reservation held now.
+function storedToken(page) {
+  return page.evaluate(() => JSON.parse(localStorage.getItem('boxoffice.place')).token);
+}
+function storedHold(page) {
+  return page.evaluate(() => JSON.parse(sessionStorage.getItem('boxoffice.hold')).reservationId);
+}
+
+async function seatShows(fan, seat, status) {
+  await fan.page.waitForFunction(
+    ([selector, wanted]) => document.querySelector(selector).dataset.status === wanted,
+    [seatButton(seat), status],
+  );
+}
+
 describe('two fans, one admitted at a time (--queue-max-active 1)', () => {
   let server;
   let rest;
@@ -87,10 +102,10 @@ describe('two fans, one admitted at a time (--queue-max-active 1)', () => {
   });
 
   test('a reload keeps fan B\'s place in line', LONG, async () => {
-    const token = await fanB.page.evaluate(() => JSON.parse(localStorage.getItem('boxoffice.place')).token);
+    const token = await storedToken(fanB.page);
     await fanB.page.reload();
     await fanB.page.waitForFunction(() => document.getElementById('position').textContent === '#1');
-    const after = await fanB.page.evaluate(() => JSON.parse(localStorage.getItem('boxoffice.place')).token);
+    const after = await storedToken(fanB.page);
     assert.equal(after, token, 'the same token after the reload');
     const me = await rest.me(token);
     assert.equal(me.status, 'WAITING');
@@ -125,7 +140,7 @@ describe('two fans, one admitted at a time (--queue-max-active 1)', () => {
 
     await fanB.page.waitForURL('**/seats', { timeout: 30000 });
     await noticeMatching(fanB, /It is your turn! You have \d+ min/);
-    const token = await fanB.page.evaluate(() => JSON.parse(localStorage.getItem('boxoffice.place')).token);
+    const token = await storedToken(fanB.page);
     assert.equal((await rest.me(token)).status, 'ACTIVE');
     await pickFirstDate(fanB);
     assert.equal(await fanB.page.getAttribute(seatButton(5), 'data-status'), 'SOLD');
@@ -171,17 +186,12 @@ describe('cancelling a hold, and a hold that expires while the page is open (--h
     await pickFirstDate(fan);
     await fan.page.click(seatButton(4));
     await fan.page.waitForSelector('#hold:not([hidden])');
-    const reservationId = await fan.page.evaluate(
-      () => JSON.parse(sessionStorage.getItem('boxoffice.hold')).reservationId,
-    );
+    const reservationId = await storedHold(fan.page);
     await fan.page.click('#cancel');
     await noticeMatching(fan, /You let seat 4 go/);
     assert.ok(await fan.page.isHidden('#hold'));
-    await fan.page.waitForFunction(
-      (selector) => document.querySelector(selector).dataset.status === 'AVAILABLE',
-      seatButton(4),
-    );
-    const token = await fan.page.evaluate(() => JSON.parse(localStorage.getItem('boxoffice.place')).token);
+    await seatShows(fan, 4, 'AVAILABLE');
+    const token = await storedToken(fan.page);
     const reservation = await rest.call('GET', `/api/v1/reservations/${reservationId}`, { token });
     assert.equal(reservation.data.status, 'CANCELLED');
   });
@@ -191,18 +201,13 @@ describe('cancelling a hold, and a hold that expires while the page is open (--h
     await fan.page.waitForSelector('#hold:not([hidden])');
     assert.equal(await fan.page.getAttribute('#hold', 'data-warning'), 'true', 'under a minute: warned');
     assert.match(await fan.page.textContent('#hold-left'), /^0:0\d$/);
-    const reservationId = await fan.page.evaluate(
-      () => JSON.parse(sessionStorage.getItem('boxoffice.hold')).reservationId,
-    );
+    const reservationId = await storedHold(fan.page);
 
     const text = await noticeMatching(fan, /Your hold on seat 3 has ended/);
     assert.match(text, /free again/);
     assert.ok(await fan.page.isHidden('#hold'));
-    await fan.page.waitForFunction(
-      (selector) => document.querySelector(selector).dataset.status === 'AVAILABLE',
-      seatButton(3),
-    );
-    const token = await fan.page.evaluate(() => JSON.parse(localStorage.getItem('boxoffice.place')).token);
+    await seatShows(fan, 3, 'AVAILABLE');
+    const token = await storedToken(fan.page);
     const reservation = await rest.call('GET', `/api/v1/reservations/${reservationId}`, { token });
     assert.equal(reservation.data.status, 'EXPIRED');
     noProblems(fan);
@@ -267,7 +272,7 @@ describe('one server for the race, the keyboard and the dashboard', () => {
     fans.push(fan);
     await joinLine(fan, user.userId);
     await fan.page.waitForURL('**/seats');
-    tokens.push(await fan.page.evaluate(() => JSON.parse(localStorage.getItem('boxoffice.place')).token));
+    tokens.push(await storedToken(fan.page));
     return { user, fan };
   }
 
@@ -290,10 +295,7 @@ describe('one server for the race, the keyboard and the dashboard', () => {
     assert.equal(held.filter(Boolean).length, 1, 'exactly one page holds seat 9');
     const loser = held[0] ? q.fan : p.fan;
     assert.match(await loser.page.textContent('#notice'), /seat 9 (was just taken by someone else|is held by someone else)/i);
-    await loser.page.waitForFunction(
-      (selector) => document.querySelector(selector).dataset.status === 'HELD',
-      seatButton(9),
-    );
+    await seatShows(loser, 9, 'HELD');
     const seats = await rest.seats(schedule.scheduleId, tokens[0]);
     assert.equal(seats.seats[8].status, 'HELD');
     noProblems(p.fan, q.fan);
@@ -310,7 +312,7 @@ describe('one server for the race, the keyboard and the dashboard', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL('**/seats');
     await page.waitForSelector('#dates button');
-    tokens.push(await page.evaluate(() => JSON.parse(localStorage.getItem('boxoffice.place')).token));
+    tokens.push(await storedToken(page));
 
     await tabTo(page, '#wallet-id');
     await page.keyboard.type(String(user.walletId));
