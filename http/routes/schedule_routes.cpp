@@ -5,9 +5,7 @@
 #include "http/json_input.hpp"
 #include "http/replies.hpp"
 #include "http/routes/routes.hpp"
-#include "http/storage_call.hpp"
 #include "http/token_gate.hpp"
-#include "storage/schedule_repository.hpp"
 
 namespace boxoffice::http {
 
@@ -16,26 +14,66 @@ using domain::make_error;
 
 namespace {
 
+// One seat as a JSON object (keys in the order nlohmann::json writes them).
+void append_seat(std::string& out, const domain::Seat& seat) {
+  out += R"({"available":)";
+  out += seat.status == domain::SeatStatus::available ? "true" : "false";
+  out += R"(,"price":)";
+  out += std::to_string(seat.price);
+  out += R"(,"seatNumber":)";
+  out += std::to_string(seat.number);
+  out += R"(,"status":")";
+  out += domain::seat_status_name(seat.status);
+  out += R"("})";
+}
+
+std::string seat_map_head(domain::Id schedule, domain::Id concert) {
+  return R"({"concertId":)" + std::to_string(concert) + R"(,"scheduleId":)" +
+         std::to_string(schedule) + R"(,"seats":[)";
+}
+
 std::string render_seat_map(domain::Id schedule, domain::Id concert,
                             const std::vector<domain::Seat>& seats) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& seat : seats)
-    list.push_back({{"seatNumber", seat.number},
-                    {"price", seat.price},
-                    {"status", domain::seat_status_name(seat.status)},
-                    {"available", seat.status == domain::SeatStatus::available}});
-  return nlohmann::json{{"scheduleId", schedule}, {"concertId", concert}, {"seats", list}}.dump();
+  auto body = seat_map_head(schedule, concert);
+  for (std::size_t i = 0; i < seats.size(); ++i) {
+    if (i != 0) body += ',';
+    append_seat(body, seats[i]);
+  }
+  return body + "]}";
+}
+
+// A published map: each chunk is rendered once (and shared by the versions that share it).
+std::string render_snapshot(const actors::SeatMapSnapshot& snapshot) {
+  std::size_t size = 64;
+  for (const auto& chunk : snapshot.chunks) {
+    std::call_once(chunk->rendered, [&chunk] {
+      for (std::size_t i = 0; i < chunk->seats.size(); ++i) {
+        if (i != 0) chunk->json += ',';
+        append_seat(chunk->json, chunk->seats[i]);
+      }
+    });
+    size += chunk->json.size() + 1;
+  }
+  auto body = seat_map_head(snapshot.schedule, snapshot.concert);
+  body.reserve(size);
+  bool first = true;
+  for (const auto& chunk : snapshot.chunks) {
+    if (chunk->json.empty()) continue;
+    if (!first) body += ',';
+    body += chunk->json;
+    first = false;
+  }
+  return body + "]}";
 }
 
 }  // namespace
 
 void add_schedule_routes(Server& server) {
   Services& services = server.services();
-  const auto kind = services.config.database.kind;
 
   server.router().add(
       "GET", "/api/v1/concerts/{concertId}/schedules",
-      [&services, kind](const auto& request, auto& response, const RequestContext& context) {
+      [&services](const auto& request, auto& response, const RequestContext& context) {
         if (reply_if_error(response, require_active_token(services.actors, request))) return;
         const auto concert = parse_id(context.param("concertId"));
         if (!concert) {
@@ -43,11 +81,7 @@ void add_schedule_routes(Server& server) {
                                              "concertId must be a positive integer"));
           return;
         }
-        const auto ids =
-            call_storage(services.storage, "list schedules", services.config.request_timeout,
-                         [kind, id = *concert](soci::session& session) {
-                           return storage::ScheduleRepository(session, kind).schedules_of(id);
-                         });
+        const auto ids = services.database.schedules_of(*concert);
         if (reply_if_error(response, ids)) return;
         if (!ids.value()) {
           write_problem(response,
@@ -84,10 +118,8 @@ void add_schedule_routes(Server& server) {
         // Hot path: the schedule actor's published map, rendered once per version.
         if (const auto snapshot =
                 services.actors.seat_map_snapshot(*schedule, services.clock.now_ms())) {
-          std::call_once(snapshot->rendered, [&snapshot] {
-            snapshot->body =
-                render_seat_map(snapshot->schedule, snapshot->concert, snapshot->seats);
-          });
+          std::call_once(snapshot->rendered,
+                         [&snapshot] { snapshot->body = render_snapshot(*snapshot); });
           response.status = 200;
           response.set_content(snapshot->body, "application/json");
           return;
