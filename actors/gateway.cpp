@@ -133,7 +133,12 @@ domain::Result<domain::TokenView> Gateway::check_token(const std::string& token)
 }
 
 void Gateway::token_completed(const std::string& token) {
-  ask<bool>(runtime_, kQueueKey, caf::make_message(complete_atom::value, token), Retry::safe);
+  // A message, not an ask: the payment committed the token's COMPLETED row already; the queue
+  // actor only frees the place in memory, and nobody waits for that.
+  auto slot = std::make_shared<TypedSlot<bool>>(runtime_.context().config.request_timeout, true,
+                                                false, [](domain::Result<bool>) {});
+  caf::anon_send(runtime_.router(), route_atom::value, kQueueKey,
+                 caf::make_message(complete_atom::value, token), std::shared_ptr<ReplySlot>(slot));
 }
 
 }  // namespace boxoffice::actors
@@ -164,6 +169,17 @@ std::shared_ptr<const SeatMapSnapshot> Gateway::seat_map_snapshot(domain::Id sch
 }
 
 domain::Result<Gateway::ScheduleView> Gateway::schedule_summary(domain::Id schedule) {
+  // The published map answers while no hold in it has passed (inside the booking window).
+  if (const auto snapshot = seat_map_snapshot(schedule, runtime_.context().clock.now_ms())) {
+    ScheduleView view;
+    view.schedule.id = schedule;
+    view.schedule.spec =
+        domain::ScheduleSpec{snapshot->concert,   snapshot->starts_at,  snapshot->opens_at,
+                             snapshot->closes_at, snapshot->seat_count, 0};
+    view.available_seats = snapshot->available;
+    view.bookable = true;  // usable() means inside the booking window
+    return view;
+  }
   auto reply = ask<ScheduleSummary>(runtime_, entity_key(EntityKind::schedule, schedule),
                                     caf::make_message(summary_atom::value), Retry::safe);
   if (!reply.ok()) return reply.error();
