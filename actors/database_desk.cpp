@@ -19,6 +19,7 @@ using domain::ErrorCode;
 
 constexpr std::chrono::hours kWriteWait{1};  // catalog writes are awaited: their outcome matters
 constexpr std::size_t kMaxRememberedWallets = 1'000'000;  // ~50 MB at most, then start over
+constexpr std::size_t kMaxRememberedConcerts = 10'000;
 
 // Runs fn(session) on a storage worker and waits for it. Past `timeout`: UNAVAILABLE.
 template <class F>
@@ -52,18 +53,24 @@ domain::Result<domain::User> DatabaseDesk::create_user(const std::string& name,
 
 domain::Result<domain::Concert> DatabaseDesk::create_concert(const std::string& title,
                                                              domain::TimeMs now) {
-  return call_storage(pool_, "create concert", kWriteWait,
-                      [kind = config_.database.kind, title, now](soci::session& session) {
-                        return storage::CatalogRepository(session, kind).create_concert(title, now);
-                      });
+  auto concert =
+      call_storage(pool_, "create concert", kWriteWait,
+                   [kind = config_.database.kind, title, now](soci::session& session) {
+                     return storage::CatalogRepository(session, kind).create_concert(title, now);
+                   });
+  if (concert.ok()) forget_schedules_of(concert->id);  // "no such concert" may be remembered
+  return concert;
 }
 
 domain::Result<std::optional<domain::Schedule>> DatabaseDesk::create_schedule(
     const domain::ScheduleSpec& spec, domain::TimeMs now) {
-  return call_storage(pool_, "create schedule", kWriteWait,
-                      [kind = config_.database.kind, spec, now](soci::session& session) {
-                        return storage::CatalogRepository(session, kind).create_schedule(spec, now);
-                      });
+  auto schedule =
+      call_storage(pool_, "create schedule", kWriteWait,
+                   [kind = config_.database.kind, spec, now](soci::session& session) {
+                     return storage::CatalogRepository(session, kind).create_schedule(spec, now);
+                   });
+  forget_schedules_of(spec.concert_id);  // even when it failed: it may have been written
+  return schedule;
 }
 
 domain::Result<std::vector<domain::Concert>> DatabaseDesk::list_concerts() {
@@ -75,10 +82,31 @@ domain::Result<std::vector<domain::Concert>> DatabaseDesk::list_concerts() {
 
 domain::Result<std::optional<std::vector<domain::Id>>> DatabaseDesk::schedules_of(
     domain::Id concert) {
-  return call_storage(pool_, "list schedules", config_.request_timeout,
-                      [kind = config_.database.kind, concert](soci::session& session) {
-                        return storage::ScheduleRepository(session, kind).schedules_of(concert);
-                      });
+  const auto now = std::chrono::steady_clock::now();
+  std::uint64_t writes_before = 0;
+  {
+    std::lock_guard<std::mutex> lock(schedules_mutex_);
+    writes_before = catalog_writes_;
+    const auto it = schedules_of_concert_.find(concert);
+    if (it != schedules_of_concert_.end() && now - it->second.read_at < kCatalogTtl)
+      return it->second.ids;
+  }
+  auto ids = call_storage(pool_, "list schedules", config_.request_timeout,
+                          [kind = config_.database.kind, concert](soci::session& session) {
+                            return storage::ScheduleRepository(session, kind).schedules_of(concert);
+                          });
+  std::lock_guard<std::mutex> lock(schedules_mutex_);
+  if (ids.ok() && catalog_writes_ == writes_before) {
+    if (schedules_of_concert_.size() >= kMaxRememberedConcerts) schedules_of_concert_.clear();
+    schedules_of_concert_[concert] = KnownSchedules{ids.value(), now};
+  }
+  return ids;
+}
+
+void DatabaseDesk::forget_schedules_of(domain::Id concert) {
+  std::lock_guard<std::mutex> lock(schedules_mutex_);
+  ++catalog_writes_;
+  schedules_of_concert_.erase(concert);
 }
 
 domain::Result<std::optional<domain::ReservationRecord>> DatabaseDesk::find_reservation(

@@ -43,8 +43,12 @@ class DatabaseDesk {
   domain::Result<std::optional<domain::Schedule>> create_schedule(const domain::ScheduleSpec& spec,
                                                                   domain::TimeMs now);
   domain::Result<std::vector<domain::Concert>> list_concerts();
-  // nullopt: no such concert; else its schedule ids ordered by start.
+  // nullopt: no such concert; else its schedule ids ordered by start. Read at most once per
+  // kCatalogTtl per concert on this node: a schedule or concert created through this node is
+  // seen by every request that starts after its creation, one created through another node
+  // within kCatalogTtl.
   domain::Result<std::optional<std::vector<domain::Id>>> schedules_of(domain::Id concert);
+  static constexpr std::chrono::milliseconds kCatalogTtl{1000};
   domain::Result<std::optional<domain::ReservationRecord>> find_reservation(domain::Id id);
   // Without a database read when this node knows both: the reservation is a live hold of a
   // schedule loaded here (SnapshotBoard) and the user paid or was looked up before (a user's
@@ -64,6 +68,15 @@ class DatabaseDesk {
   const config::Config& config_;
   storage::WorkerPool& pool_;
   const SnapshotBoard& board_;
+  void forget_schedules_of(domain::Id concert);
+
+  struct KnownSchedules {
+    std::optional<std::vector<domain::Id>> ids;
+    std::chrono::steady_clock::time_point read_at;
+  };
+  std::mutex schedules_mutex_;
+  std::uint64_t catalog_writes_ = 0;  // a read that raced a write is not remembered
+  std::unordered_map<domain::Id, KnownSchedules> schedules_of_concert_;
   std::mutex wallets_mutex_;
   std::unordered_map<domain::Id, domain::Id> wallet_of_user_;  // bounded: see remember_wallet
 };

@@ -169,17 +169,6 @@ std::shared_ptr<const SeatMapSnapshot> Gateway::seat_map_snapshot(domain::Id sch
 }
 
 domain::Result<Gateway::ScheduleView> Gateway::schedule_summary(domain::Id schedule) {
-  // The published map answers while no hold in it has passed (inside the booking window).
-  if (const auto snapshot = seat_map_snapshot(schedule, runtime_.context().clock.now_ms())) {
-    ScheduleView view;
-    view.schedule.id = schedule;
-    view.schedule.spec =
-        domain::ScheduleSpec{snapshot->concert,   snapshot->starts_at,  snapshot->opens_at,
-                             snapshot->closes_at, snapshot->seat_count, 0};
-    view.available_seats = snapshot->available;
-    view.bookable = true;  // usable() means inside the booking window
-    return view;
-  }
   auto reply = ask<ScheduleSummary>(runtime_, entity_key(EntityKind::schedule, schedule),
                                     caf::make_message(summary_atom::value), Retry::safe);
   if (!reply.ok()) return reply.error();

@@ -46,9 +46,12 @@ struct SeatMapSnapshot {
       for (const auto& seat : chunk->seats) f(seat);
   }
 
-  // Rendered once by the HTTP front, on first read.
+  // Rendered once by the HTTP front, on first read: the seat map, and the schedule's entry in
+  // its concert's list of dates.
   mutable std::once_flag rendered;
   mutable std::string body;
+  mutable std::once_flag summarized;
+  mutable std::string summary;
 
   bool usable(domain::TimeMs now) const {
     return now < stale_at && now >= opens_at && now < closes_at;

@@ -66,6 +66,38 @@ std::string render_snapshot(const actors::SeatMapSnapshot& snapshot) {
   return body + "]}";
 }
 
+nlohmann::json date_json(domain::Id schedule, const domain::ScheduleSpec& spec,
+                         std::int64_t available) {
+  return {{"scheduleId", schedule},
+          {"startsAt", domain::format_rfc3339(spec.starts_at)},
+          {"bookingOpensAt", domain::format_rfc3339(spec.booking_opens_at)},
+          {"bookingClosesAt", domain::format_rfc3339(spec.booking_closes_at)},
+          {"totalSeats", spec.seat_count},
+          {"availableSeats", available}};
+}
+
+// A bookable date with free seats as a JSON object, "" when it is not listed. From the
+// schedule's published snapshot (rendered once per version) when it can answer, else asked.
+domain::Result<std::string> date_entry(Services& services, domain::Id schedule,
+                                       domain::TimeMs now) {
+  if (const auto snapshot = services.actors.seat_map_snapshot(schedule, now)) {
+    std::call_once(snapshot->summarized, [&snapshot] {
+      if (snapshot->available == 0) return;
+      snapshot->summary =
+          date_json(snapshot->schedule,
+                    domain::ScheduleSpec{snapshot->concert, snapshot->starts_at, snapshot->opens_at,
+                                         snapshot->closes_at, snapshot->seat_count, 0},
+                    snapshot->available)
+              .dump();
+    });
+    return snapshot->summary;
+  }
+  const auto summary = services.actors.schedule_summary(schedule);
+  if (!summary.ok()) return summary.error();
+  if (!summary->bookable || summary->available_seats == 0) return std::string();
+  return date_json(schedule, summary->schedule.spec, summary->available_seats).dump();
+}
+
 }  // namespace
 
 void add_schedule_routes(Server& server) {
@@ -89,20 +121,21 @@ void add_schedule_routes(Server& server) {
                                    "concert " + std::to_string(*concert) + " does not exist"));
           return;
         }
-        nlohmann::json schedules = nlohmann::json::array();
+        // {"concertId":..,"schedules":[..]} as nlohmann::json writes it (keys sorted).
+        const auto now = services.clock.now_ms();
+        std::string body = R"({"concertId":)" + std::to_string(*concert) + R"(,"schedules":[)";
+        bool first = true;
         for (const auto id : *ids.value()) {
-          const auto summary = services.actors.schedule_summary(id);
-          if (reply_if_error(response, summary)) return;
-          if (!summary->bookable || summary->available_seats == 0) continue;
-          const auto& spec = summary->schedule.spec;
-          schedules.push_back({{"scheduleId", id},
-                               {"startsAt", domain::format_rfc3339(spec.starts_at)},
-                               {"bookingOpensAt", domain::format_rfc3339(spec.booking_opens_at)},
-                               {"bookingClosesAt", domain::format_rfc3339(spec.booking_closes_at)},
-                               {"totalSeats", spec.seat_count},
-                               {"availableSeats", summary->available_seats}});
+          const auto entry = date_entry(services, id, now);
+          if (reply_if_error(response, entry)) return;
+          if (entry->empty()) continue;
+          if (!first) body += ',';
+          body += entry.value();
+          first = false;
         }
-        reply_json(response, 200, {{"concertId", *concert}, {"schedules", schedules}});
+        body += "]}";
+        response.status = 200;
+        response.set_content(body, "application/json");
       });
 
   server.router().add(
