@@ -133,7 +133,12 @@ domain::Result<domain::TokenView> Gateway::check_token(const std::string& token)
 }
 
 void Gateway::token_completed(const std::string& token) {
-  ask<bool>(runtime_, kQueueKey, caf::make_message(complete_atom::value, token), Retry::safe);
+  // A message, not an ask: the payment committed the token's COMPLETED row already; the queue
+  // actor only frees the place in memory, and nobody waits for that.
+  auto slot = std::make_shared<TypedSlot<bool>>(runtime_.context().config.request_timeout, true,
+                                                false, [](domain::Result<bool>) {});
+  caf::anon_send(runtime_.router(), route_atom::value, kQueueKey,
+                 caf::make_message(complete_atom::value, token), std::shared_ptr<ReplySlot>(slot));
 }
 
 }  // namespace boxoffice::actors

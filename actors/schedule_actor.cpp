@@ -115,6 +115,7 @@ void pay(ScheduleActor* self, EntityContext* context, PayRequest request,
               state.map.mark_sold(number);
               count_holds(self, context, -1);
             }
+            context->board.reservation_ended(reservation);
             publish(self, context);
             ++context->stats.seats_sold;
             ++context->stats.payments;
@@ -165,6 +166,7 @@ caf::behavior serving(ScheduleActor* self, EntityContext* context) {
     if (seat.status == domain::SeatStatus::held) {
       arm_expiry(self, context, seat);
       count_holds(self, context, +1);
+      context->board.reservation_held(seat.reservation, self->state.map.schedule().id);
     }
   return {
       [=](seats_atom) -> caf::result<SeatMapReply> {

@@ -9,6 +9,7 @@
 
 #include "actors/entity_context.hpp"
 #include "actors/messages.hpp"
+#include "actors/snapshot_board.hpp"
 #include "domain/seat_map.hpp"
 
 namespace boxoffice::actors {
@@ -47,6 +48,7 @@ struct ScheduleActorState {
   std::unordered_set<domain::Id> releasing;  // reservations in a queued or in-flight release
   std::unordered_map<domain::Id, domain::TimeMs>
       held_at;  // reservation -> hold time (hold->payment latency)
+  std::shared_ptr<const SeatMapSnapshot> published;  // the last version on the board
   bool writing = false;
   bool stopping = false;
   bool sweep_armed = false;  // a sweep_atom is on its way (queued deadlines)

@@ -1,12 +1,12 @@
-// The write side of the schedule actor: coalesced hold/release transactions, hold expiry,
-// reloads after a conflict, and the seat-map snapshot published after each commit.
+// The write side of the schedule actor: coalesced hold/release transactions and their
+// deadlines (hold expiry and reloads: schedule_expiry.cpp; the snapshot: seat_map_publish.cpp).
 #include <spdlog/spdlog.h>
 #include <algorithm>
 #include <limits>
 
 #include "actors/schedule_writes.hpp"
-#include "actors/write_batch.hpp"
 #include "actors/storage_bridge.hpp"
+#include "actors/write_batch.hpp"
 #include "actors/write_failure.hpp"
 #include "storage/schedule_repository.hpp"
 #include "storage/sql_error.hpp"
@@ -33,27 +33,6 @@ void count_holds(ScheduleActor* self, EntityContext* context, std::int64_t delta
   context->stats.holds_active += delta;
 }
 
-// Publishes the committed seat map for reads that skip the mailbox.
-void publish(ScheduleActor* self, EntityContext* context) {
-  const auto& map = self->state.map;
-  auto snapshot = std::make_shared<SeatMapSnapshot>();
-  const auto& spec = map.schedule().spec;
-  snapshot->schedule = map.schedule().id;
-  snapshot->concert = spec.concert_id;
-  snapshot->opens_at = spec.booking_opens_at;
-  snapshot->closes_at = spec.booking_closes_at;
-  snapshot->stale_at = std::numeric_limits<domain::TimeMs>::max();
-  snapshot->owner = self->id();
-  snapshot->seats.reserve(map.seats().size());
-  for (auto seat : map.seats()) {
-    if (seat.status == domain::SeatStatus::held)
-      snapshot->stale_at = std::min(snapshot->stale_at, seat.held_until);
-    if (seat.status == domain::SeatStatus::paying) seat.status = domain::SeatStatus::held;
-    snapshot->seats.push_back(seat);
-  }
-  context->board.publish_seat_map(std::move(snapshot));
-}
-
 template <class Answer>
 void answer_followers(ScheduleActor* self, std::int32_t seat, const Answer& answer) {
   auto it = self->state.hold_followers.find(seat);
@@ -67,62 +46,6 @@ template <class Answer>
 void answer_hold(ScheduleActor* self, QueuedHold& hold, const Answer& answer) {
   hold.promise.deliver(answer);
   answer_followers(self, hold.seat, answer);
-}
-
-void arm_expiry(ScheduleActor* self, EntityContext* context, const domain::Seat& seat) {
-  const auto delay = std::max<domain::TimeMs>(0, seat.held_until - context->clock.now_ms()) + 1;
-  self->delayed_send(self, std::chrono::milliseconds(delay), expire_atom::value, seat.number,
-                     seat.reservation);
-}
-
-// Queues the release of a passed hold (unless a new hold of the seat will replace it).
-void release_if_passed(ScheduleActor* self, EntityContext* context, std::int32_t number,
-                       domain::Id reservation) {
-  auto& state = self->state;
-  const auto* seat = state.map.find(number);
-  if (!seat || seat->reservation != reservation || seat->status != domain::SeatStatus::held) return;
-  if (seat->held_until > context->clock.now_ms()) {
-    arm_expiry(self, context, *seat);  // extended meanwhile (cannot happen today) or early timer
-    return;
-  }
-  if (state.pending_holder.count(number)) return;  // the new hold's write expires it
-  for (const auto& queued : state.releases)
-    if (queued.reservation == reservation) return;
-  state.releases.push_back(QueuedRelease{number, reservation, false, std::nullopt, {}});
-  state.releasing.insert(reservation);
-  write_next(self, context);
-}
-
-void reload(ScheduleActor* self, EntityContext* context, std::function<void()> then) {
-  const auto id = self->state.map.schedule().id;
-  const auto kind = context->config.database.kind;
-  run_storage<std::optional<domain::SeatMap>>(
-      self, context->storage,
-      [kind, id](soci::session& session) {
-        return storage::ScheduleRepository(session, kind).load(id);
-      },
-      [self, context, then](StorageOutcome<std::optional<domain::SeatMap>> outcome) {
-        if (!outcome.value || !*outcome.value) {
-          if (!outcome.value) log_storage_failure(outcome.error, "schedule reload");
-          self->quit(caf::sec::runtime_error);
-          return;
-        }
-        auto& state = self->state;
-        state.map = std::move(**outcome.value);
-        // A seat whose payment is in flight stays PAYING: it must neither expire nor be paid
-        // twice meanwhile (the database only knows it as HELD).
-        for (const auto& [reservation, number] : state.paying) {
-          const auto* seat = state.map.find(number);
-          if (seat && seat->reservation == reservation && seat->status == domain::SeatStatus::held)
-            state.map.mark_paying(number);
-        }
-        // Holds another owner wrote have no timer here yet.
-        for (const auto& seat : state.map.seats())
-          if (seat.status == domain::SeatStatus::held) arm_expiry(self, context, seat);
-        publish(self, context);
-        then();
-      },
-      read_gate(context));
 }
 
 namespace {
@@ -306,6 +229,7 @@ void finish_write(ScheduleActor* self, EntityContext* context, std::vector<Queue
   for (auto& release : releases) {
     state.map.release(release.seat);
     state.held_at.erase(release.reservation);  // nothing is kept of a hold that ended
+    context->board.reservation_ended(release.reservation);
     count_holds(self, context, -1);
     if (release.cancelled)
       ++context->stats.holds_cancelled;
@@ -321,6 +245,7 @@ void finish_write(ScheduleActor* self, EntityContext* context, std::vector<Queue
     const auto& hold = pending[i];
     if (hold.expired_reservation != 0) {
       state.held_at.erase(hold.expired_reservation);
+      context->board.reservation_ended(hold.expired_reservation);
       count_holds(self, context, -1);
       ++context->stats.holds_expired;
     }
@@ -328,6 +253,7 @@ void finish_write(ScheduleActor* self, EntityContext* context, std::vector<Queue
     count_holds(self, context, +1);
     ++context->stats.holds_created;
     state.held_at[outcome.value->reservations[i]] = now;
+    context->board.reservation_held(outcome.value->reservations[i], state.map.schedule().id);
     const auto& seat = *state.map.find(hold.seat);
     arm_expiry(self, context, seat);
     holds[i].promise.deliver(state.map.hold_view(seat, true));

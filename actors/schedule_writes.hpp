@@ -1,6 +1,6 @@
 #pragma once
 
-// Internal to the schedule actor (schedule_actor.cpp, schedule_writes.cpp).
+// Internal to the schedule actor (schedule_actor.cpp, schedule_writes.cpp, seat_map_publish.cpp).
 #include <functional>
 #include <string>
 

@@ -27,6 +27,22 @@ std::vector<std::shared_ptr<const SeatMapSnapshot>> SnapshotBoard::seat_maps() c
   return maps;
 }
 
+void SnapshotBoard::reservation_held(domain::Id reservation, domain::Id schedule) {
+  std::unique_lock<std::shared_mutex> lock(reservations_mutex_);
+  reservations_[reservation] = schedule;
+}
+
+void SnapshotBoard::reservation_ended(domain::Id reservation) {
+  std::unique_lock<std::shared_mutex> lock(reservations_mutex_);
+  reservations_.erase(reservation);
+}
+
+domain::Id SnapshotBoard::schedule_of_reservation(domain::Id reservation) const {
+  std::shared_lock<std::shared_mutex> lock(reservations_mutex_);
+  const auto it = reservations_.find(reservation);
+  return it == reservations_.end() ? 0 : it->second;
+}
+
 void SnapshotBoard::token_active(const std::string& token, ActiveToken entry) {
   std::unique_lock<std::shared_mutex> lock(tokens_mutex_);
   tokens_[token] = entry;

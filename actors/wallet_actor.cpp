@@ -1,13 +1,14 @@
 #include "actors/wallet_actor.hpp"
 
+#include "actors/wallet_writes.hpp"
+
 #include <spdlog/spdlog.h>
 #include <algorithm>
 
 #include "actors/entity_key.hpp"
-#include "actors/write_batch.hpp"
 #include "actors/storage_bridge.hpp"
+#include "actors/write_batch.hpp"
 #include "actors/write_failure.hpp"
-#include "storage/payment_repository.hpp"
 #include "storage/sql_error.hpp"
 #include "storage/wallet_repository.hpp"
 
@@ -16,12 +17,28 @@ namespace boxoffice::actors {
 using domain::ErrorCode;
 using storage::ChargeOutcome;
 
-namespace {
+namespace wallet {
 
-// Writes a request may lose to another writer before it is refused (503). Each loss means
-// the other writer committed; during a cluster move the old owner's actor drains a short
-// queue and stops, so a few attempts are always enough and this only bounds a livelock.
-constexpr int kMaxAttempts = 8;
+void reload_then(WalletActor* self, EntityContext* context, std::function<void()> next) {
+  const auto id = self->state.wallet.id;
+  const auto kind = context->config.database.kind;
+  run_storage<std::optional<domain::Wallet>>(
+      self, context->storage,
+      [kind, id](soci::session& session) {
+        return storage::WalletRepository(session, kind).load(id);
+      },
+      [self, next](StorageOutcome<std::optional<domain::Wallet>> outcome) {
+        if (outcome.value && *outcome.value) self->state.wallet = **outcome.value;
+        next();
+      },
+      read_gate(context));
+}
+
+}  // namespace wallet
+
+using namespace wallet;
+
+namespace {
 
 caf::behavior ready(WalletActor* self, EntityContext* context);
 
@@ -63,23 +80,6 @@ void answer_not_owner(WalletActor* self, EntityContext* context, caf::response_p
       },
       read_gate(context));
 }
-
-void reload_then(WalletActor* self, EntityContext* context, std::function<void()> next) {
-  const auto id = self->state.wallet.id;
-  const auto kind = context->config.database.kind;
-  run_storage<std::optional<domain::Wallet>>(
-      self, context->storage,
-      [kind, id](soci::session& session) {
-        return storage::WalletRepository(session, kind).load(id);
-      },
-      [self, next](StorageOutcome<std::optional<domain::Wallet>> outcome) {
-        if (outcome.value && *outcome.value) self->state.wallet = **outcome.value;
-        next();
-      },
-      read_gate(context));
-}
-
-void write_next_batch(WalletActor* self, EntityContext* context);
 
 // Answers 503 to every queued write whose deadline passed: it was never written.
 void drop_expired(WalletActor* self) {
@@ -179,108 +179,6 @@ void finish_batch(WalletActor* self, EntityContext* context, std::vector<QueuedC
   write_next_batch(self, context);
 }
 
-caf::error payment_error(ErrorCode code, const std::string& detail) {
-  return to_caf_error(domain::make_error(code, detail));
-}
-
-void finish_payment(WalletActor* self, EntityContext* context, QueuedPayment job,
-                    StorageOutcome<storage::PaymentOutcome> outcome) {
-  using Kind = storage::PaymentOutcome::Kind;
-  auto& state = self->state;
-  if (!outcome.value) {
-    const auto failure = classify_write_failure(outcome.error);
-    bool unique_violation = false;
-    try {
-      std::rethrow_exception(outcome.error);
-    } catch (const std::exception& error) {
-      unique_violation = storage::classify(error) == storage::SqlFailure::unique_violation;
-    }
-    if (unique_violation) {
-      // The reservation was paid (or the seat sold) by someone else: committed state.
-      job.promise.deliver(
-          payment_error(ErrorCode::reservation_expired, "the reservation was already paid"));
-    } else {
-      job.promise.deliver(to_caf_error(
-          write_failure_error(failure == WriteFailure::lost_race ? WriteFailure::database : failure,
-                              outcome.error, "payment")));
-    }
-    if (failure == WriteFailure::deadline_passed) {  // nothing written: memory is right
-      state.writing = false;
-      write_next_batch(self, context);
-      return;
-    }
-    reload_then(self, context, [self, context] {
-      self->state.writing = false;
-      write_next_batch(self, context);
-    });
-    return;
-  }
-  auto& result = *outcome.value;
-  switch (result.kind) {
-    case Kind::paid:
-      state.wallet = result.wallet;
-      job.promise.deliver(result.receipt);
-      break;
-    case Kind::replayed: job.promise.deliver(result.receipt); break;
-    case Kind::key_reused:
-      job.promise.deliver(
-          payment_error(ErrorCode::idempotency_key_reused,
-                        "Idempotency-Key was used for another payment of this user"));
-      break;
-    case Kind::insufficient_balance:  // decided by the committed balance
-      state.wallet = result.wallet;
-      job.promise.deliver(payment_error(ErrorCode::insufficient_balance,
-                                        "balance " + std::to_string(result.wallet.balance) +
-                                            " is below the price " +
-                                            std::to_string(job.order.price)));
-      break;
-    case Kind::reservation_expired:
-      job.promise.deliver(payment_error(
-          ErrorCode::reservation_expired,
-          "reservation " + std::to_string(job.order.reservation) + " is not a live hold any more"));
-      break;
-    case Kind::token_not_active:
-      job.promise.deliver(
-          payment_error(ErrorCode::token_not_active, "the queue token is not ACTIVE any more"));
-      break;
-    case Kind::version_conflict:
-      ++context->stats.version_conflicts;
-      if (++job.attempts >= kMaxAttempts) {
-        job.promise.deliver(
-            payment_error(ErrorCode::unavailable, "the wallet changed concurrently; retry"));
-      } else {
-        state.payments.push_front(std::move(job));
-      }
-      reload_then(self, context, [self, context] {
-        self->state.writing = false;
-        write_next_batch(self, context);
-      });
-      return;
-  }
-  state.writing = false;
-  write_next_batch(self, context);
-}
-
-void write_next_payment(WalletActor* self, EntityContext* context) {
-  auto& state = self->state;
-  auto job = std::make_shared<QueuedPayment>(std::move(state.payments.front()));
-  state.payments.pop_front();
-  state.writing = true;
-  const auto wallet = state.wallet;
-  const auto order = job->order;
-  const auto now = context->clock.now_ms();
-  const auto kind = context->config.database.kind;
-  run_storage<storage::PaymentOutcome>(
-      self, context->storage,
-      [kind, wallet, order, now](soci::session& session) {
-        return storage::PaymentRepository(session, kind).pay(wallet, order, now);
-      },
-      [self, context, job](StorageOutcome<storage::PaymentOutcome> outcome) {
-        finish_payment(self, context, std::move(*job), std::move(outcome));
-      },
-      write_gate(context, order.tag.deadline));
-}
-
 // This node stood still and may have been declared dead meanwhile: what is queued was
 // perhaps failed (503) by the node that forwarded it, and another node may own this wallet
 // now. Write nothing; answer 503 and stop (the next request loads afresh).
@@ -296,7 +194,9 @@ bool refuse_after_stall(WalletActor* self, EntityContext* context) {
   return true;
 }
 
-void write_next_batch(WalletActor* self, EntityContext* context) {
+}  // namespace
+
+void wallet::write_next_batch(WalletActor* self, EntityContext* context) {
   auto& state = self->state;
   if (state.writing) {
     arm_sweep(self);
@@ -341,6 +241,8 @@ void write_next_batch(WalletActor* self, EntityContext* context) {
       },
       write_gate(context, deadline));
 }
+
+namespace {
 
 void request_passivation(WalletActor* self, EntityContext* context) {
   const auto key = entity_key(EntityKind::wallet, self->state.wallet.id);

@@ -34,9 +34,10 @@ struct WalletActorState {
 
 using WalletActor = caf::stateful_actor<WalletActorState>;
 
-// The single writer of one wallet. Loads it, answers balance reads from memory, and
-// commits charges in batches: while one transaction is in flight the charges that arrive
-// queue up and go together in the next one; each is answered only after its commit.
+// The single writer of one wallet (payments: wallet_payments.cpp). Loads it, answers balance
+// reads from memory, and commits charges in batches: while one transaction is in flight the
+// charges that arrive queue up and go together in the next one; each is answered only after
+// its commit.
 // Every write carries its deadline: one still queued at it is answered 503 and never
 // written; a batch's COMMIT is sent before the earliest deadline in it or not at all.
 //   (get_atom, user)               -> BalanceView

@@ -40,14 +40,14 @@ struct SeatCounts {
 
 SeatCounts count_seats(const actors::SeatMapSnapshot& map, domain::TimeMs now) {
   SeatCounts counts{map.concert, map.schedule};
-  for (const auto& seat : map.seats) {
+  map.for_each_seat([&counts, now](const domain::Seat& seat) {
     if (seat.status == domain::SeatStatus::sold)
       ++counts.sold;
     else if (seat.status == domain::SeatStatus::available || seat.held_until <= now)
       ++counts.available;  // a hold whose time has passed reads as free
     else
       ++counts.held;
-  }
+  });
   return counts;
 }
 

@@ -50,8 +50,9 @@ struct Node::Parts {
                 storage::WorkerPool::default_connection_name(config.node_id)),
         runtime(config, storage, clock),
         gateway(runtime),
+        desk(config, storage, runtime.board()),
         server(http::Services{
-            config, storage, clock, gateway, {metrics_source()}, [this] { return not_ready(); }}),
+            config, desk, clock, gateway, {metrics_source()}, [this] { return not_ready(); }}),
         drain(config.drain_grace, std::move(stop)) {
     http::add_ops_routes(server);
     http::add_admin_routes(server);
@@ -90,6 +91,7 @@ struct Node::Parts {
   storage::WorkerPool storage;
   actors::Runtime runtime;
   actors::Gateway gateway;
+  actors::DatabaseDesk desk;
   Maintenance maintenance{storage, clock, std::chrono::hours(24), std::chrono::hours(1)};
   std::atomic<bool> leaving{false};
   http::Server server;

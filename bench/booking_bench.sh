@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Issue 5 benchmark on PostgreSQL with default durability, one run:
-#   holds/s on one 5,000-seat schedule at 64 connections (the time the schedule takes to
-#   fill, three fresh schedules) vs pgbench single-row UPDATE TPS at 64 clients on the same
-#   server; payments/s of held seats at 64 connections; seat-map reads/s of a 50-seat map vs
-#   a bare httplib handler serving the same bytes.
+# Issues 5 and 14 benchmark on PostgreSQL with default durability, one run:
+#   holds/s on one 5,000-seat schedule at 64 connections (the time 5,000 holds take to commit,
+#   three fresh schedules) and on one 100,000-seat schedule (5,000 holds of it) vs pgbench
+#   single-row UPDATE TPS at 16 and 64 clients on the same server; payments/s of held seats at
+#   64 connections, then an exactness check in the database (money conserved, no seat sold
+#   twice); seat-map reads/s of a 50-seat map and GET /concerts/{id}/schedules of 50 schedules,
+#   each vs a bare httplib handler serving the same bytes.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-bench_build_all
+[[ -n ${BENCH_NO_BUILD:-} ]] || bench_build_all  # BENCH_NO_BUILD=1: use $BOXOFFICE_BUILD_DIR as it is
 pg_url=$(PG_DURABLE=1 "$bench_root/scripts/pg-test-cluster.sh" start "$bench_tmp/pg")
 psql_run() { psql -q -v ON_ERROR_STOP=1 "$pg_url" -c "$1" >/dev/null; }
 seconds=${BENCH_SECONDS:-10}
-hold_runs=3       # schedules 2..4: one fill each
 payers=20000      # schedules 5..8: every seat held by its own user, who pays it
 far=4102444800000 # 2100-01-01: nothing expires during the run
 
@@ -21,9 +22,14 @@ psql_run "INSERT INTO queue_tokens(seq, token, user_id, status, issued_at_ms, la
           SELECT id, 'benchtoken' || lpad(id::text, 12, '0'), id, 'ACTIVE', 0, 0, 0, $far, 0 FROM users"
 psql_run "INSERT INTO concerts(title, created_at_ms) VALUES ('bench', 0)"
 psql_run "INSERT INTO schedules(concert_id, starts_at_ms, booking_opens_at_ms, booking_closes_at_ms, seat_count, seat_price, version, created_at_ms)
-          SELECT 1, $far, 0, $far - 1, CASE WHEN g = 1 THEN 50 ELSE 5000 END, 1000, 0, 0 FROM generate_series(1, 8) g"
+          SELECT 1, $far, 0, $far - 1, CASE WHEN g = 1 THEN 50 WHEN g >= 9 THEN 100000 ELSE 5000 END, 1000, 0, 0
+          FROM generate_series(1, 10) g"
+# Concert 2: 50 schedules of 10 seats (schedules 11..60) for GET /concerts/2/schedules.
+psql_run "INSERT INTO concerts(title, created_at_ms) VALUES ('fifty dates', 0)"
+psql_run "INSERT INTO schedules(concert_id, starts_at_ms, booking_opens_at_ms, booking_closes_at_ms, seat_count, seat_price, version, created_at_ms)
+          SELECT 2, $far - 1000 + g, 0, $far - 1, 10, 1000, 0, 0 FROM generate_series(1, 50) g"
 psql_run "INSERT INTO seats(schedule_id, seat_number, price, status, version)
-          SELECT s.id, n, 1000, 'AVAILABLE', 0 FROM schedules s, generate_series(1, 5000) n WHERE n <= s.seat_count"
+          SELECT s.id, n, 1000, 'AVAILABLE', 0 FROM schedules s CROSS JOIN LATERAL generate_series(1, s.seat_count) n"
 # User u holds seat ((u-1) % 5000) + 1 of schedule 5 + (u-1) / 5000 as reservation 1,000,000 + u.
 psql_run "INSERT INTO reservations(id, schedule_id, seat_number, user_id, price, status, held_until_ms, created_at_ms, updated_at_ms, version)
           SELECT 1000000 + u, 5 + (u - 1) / 5000, (u - 1) % 5000 + 1, u, 1000, 'HELD', $far, 0, 0, 0
@@ -40,6 +46,8 @@ for _ in $(seq 100); do curl -sf "127.0.0.1:$port/readyz" >/dev/null && break; s
 token=benchtoken000000000001
 seat_map=$(curl -s "127.0.0.1:$port/api/v1/schedules/1/seats" -H "Authorization: Bearer $token")
 bench_start_bare bare "$seat_map"
+schedules_body=$(curl -s "127.0.0.1:$port/api/v1/concerts/2/schedules" -H "Authorization: Bearer $token")
+bench_start_bare bare_schedules "$schedules_body"
 
 # wrk scripts: numbered threads (the two take alternate slots), a request counter per
 # thread, and a POST as benchtoken user N.
@@ -99,30 +107,50 @@ fill_schedule() {
     "http://127.0.0.1:$port/api/v1/reservations" >"$bench_tmp/hold_$schedule.txt"
   wait "$watch_pid" 2>/dev/null || true
   local batches=$(($(metric boxoffice_hold_write_batches_total) - batches_before))
-  awk -v s="$schedule" -v batches="$batches" '
+  awk -v s="$schedule" -v batches="$batches" -v seats="$2" '
     $2 > 0 && !t0 { t0 = $1; c0 = $2 }
     $2 >= 5000 && !t1 { t1 = $1 }
     END {
       if (!t1) { printf "schedule %s did not fill\n", s; exit 1 }
-      printf "%-34s %10.0f holds/s   %.2f s to fill, %.1f holds per commit\n",
-             "holds, schedule " s " (5,000 seats)", (5000 - c0) / (t1 - t0), t1 - t0, 5000 / batches
-    }' "$bench_tmp/fill_$schedule.txt"
+      printf "%-34s %10.0f holds/s   %.2f s for 5,000 holds, %.1f holds per commit\n",
+             "holds, schedule " s " (" seats " seats)", (5000 - c0) / (t1 - t0), t1 - t0, 5000 / batches
+    }' "$bench_tmp/fill_$schedule.txt" || true  # a fill that did not finish is reported, not fatal
 }
 
 echo "machine: $(nproc) cores; wrk -t2 -c64; PostgreSQL 15 default durability; load avg $(cut -d' ' -f1 /proc/loadavg)"
-for schedule in $(seq 2 8); do  # load the schedule actors before timing
+for schedule in $(seq 2 10); do  # load the schedule actors before timing
   curl -s "127.0.0.1:$port/api/v1/schedules/$schedule/seats" -H "Authorization: Bearer $token" >/dev/null
 done
 sleep 5  # let the load average of the set-up settle
-for schedule in $(seq 2 $((hold_runs + 1))); do fill_schedule "$schedule"; done
-tps=$(pgbench -n -c 64 -j 2 -T "$seconds" -f "$bench_tmp/update.sql" "$pg_url" 2>/dev/null | awk '/^tps/ {print $3; exit}')
-printf '%-34s %10s tps\n' "pgbench single-row UPDATE, 64 cl" "$tps"
+# 5,000- and 100,000-seat schedules in turn (A/B in one run): 2, 9, 3, 10, 4.
+fill_schedule 2 5,000
+fill_schedule 9 100,000
+fill_schedule 3 5,000
+fill_schedule 10 100,000
+fill_schedule 4 5,000
+for clients in 16 64; do
+  tps=$(pgbench -n -c $clients -j 2 -T "$seconds" -f "$bench_tmp/update.sql" "$pg_url" 2>/dev/null | awk '/^tps/ {print $3; exit}')
+  printf '%-34s %10s tps\n' "pgbench single-row UPDATE, $clients cl" "$tps"
+done
 
 paid_before=$(metric boxoffice_payments_total)
 bench_wrk "payment requests (held seats)" "http://127.0.0.1:$port/api/v1/payments" -s "$bench_tmp/pay.lua"
 paid=$(($(metric boxoffice_payments_total) - paid_before))
 printf '%-34s %10s payments/s (committed 201s over %ss)\n' "payments" "$((paid / seconds))" "$seconds"
 ((paid < payers)) || echo "  (every payer paid before the end: the rate above is a lower bound)"
+# Exactness, as the database sees it: money conserved (balances + payments = what was
+# charged), one payment per paid seat and reservation, no seat sold twice.
+psql -At "$pg_url" -c "SELECT
+    (SELECT sum(balance) FROM wallets) + (SELECT coalesce(sum(amount), 0) FROM payments) = $payers::bigint * 1000000,
+    (SELECT count(*) FROM payments) = (SELECT count(*) FROM seats WHERE status = 'SOLD'),
+    (SELECT count(*) FROM payments) = (SELECT count(*) FROM reservations WHERE status = 'CONFIRMED'),
+    (SELECT count(*) FROM (SELECT 1 FROM payments GROUP BY schedule_id, seat_number HAVING count(*) > 1) d) = 0,
+    (SELECT count(*) FROM wallets WHERE balance < 0) = 0" |
+  awk -F'|' '{ ok = ($1 == "t" && $2 == "t" && $3 == "t" && $4 == "t" && $5 == "t")
+               printf "%-34s %10s   money conserved %s, sold = paid %s, confirmed = paid %s, no seat sold twice %s, no negative balance %s\n",
+                      "exactness after payments", ok ? "OK" : "BROKEN", $1, $2, $3, $4, $5 }'
 
 bench_wrk "bare httplib, same bytes" "http://127.0.0.1:$port_bare/"
 bench_wrk "seat map, 50 seats" "http://127.0.0.1:$port/api/v1/schedules/1/seats" -H "Authorization: Bearer $token"
+bench_wrk "bare httplib, same bytes (dates)" "http://127.0.0.1:$port_bare_schedules/"
+bench_wrk "schedules of a concert, 50 dates" "http://127.0.0.1:$port/api/v1/concerts/2/schedules" -H "Authorization: Bearer $token"

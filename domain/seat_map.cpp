@@ -1,5 +1,7 @@
 #include "domain/seat_map.hpp"
 
+#include <utility>
+
 namespace boxoffice::domain {
 
 const char* seat_status_name(SeatStatus status) {
@@ -13,7 +15,25 @@ const char* seat_status_name(SeatStatus status) {
 }
 
 SeatMap::SeatMap(Schedule schedule, std::vector<Seat> seats)
-    : schedule_(schedule), seats_(std::move(seats)) {}
+    : schedule_(schedule), seats_(std::move(seats)) {
+  for (const auto& seat : seats_)
+    if (seat.reservation != 0 && seat.status != SeatStatus::available)
+      seat_of_reservation_[seat.reservation] = seat.number;
+  chunk_changed_.assign(chunk_count(), true);
+  for (std::size_t chunk = 0; chunk < chunk_count(); ++chunk) changed_chunks_.push_back(chunk);
+}
+
+void SeatMap::touch(std::int32_t number) {
+  const auto chunk = (static_cast<std::size_t>(number) - 1) / kChunkSeats;
+  if (chunk_changed_[chunk]) return;
+  chunk_changed_[chunk] = true;
+  changed_chunks_.push_back(chunk);
+}
+
+std::vector<std::size_t> SeatMap::take_changed_chunks() {
+  for (const auto chunk : changed_chunks_) chunk_changed_[chunk] = false;
+  return std::exchange(changed_chunks_, {});
+}
 
 bool SeatMap::bookable(TimeMs now) const {
   return now >= schedule_.spec.booking_opens_at && now < schedule_.spec.booking_closes_at;
@@ -41,9 +61,10 @@ const Seat* SeatMap::find(std::int32_t number) const {
 }
 
 const Seat* SeatMap::find_reservation(Id reservation) const {
-  for (const auto& seat : seats_)
-    if (seat.reservation == reservation && seat.status != SeatStatus::available) return &seat;
-  return nullptr;
+  const auto it = seat_of_reservation_.find(reservation);
+  if (it == seat_of_reservation_.end()) return nullptr;
+  const Seat* seat = find(it->second);
+  return seat->reservation == reservation && seat->status != SeatStatus::available ? seat : nullptr;
 }
 
 Result<HoldDecision> SeatMap::decide_hold(std::int32_t number, Id user, TimeMs now,
@@ -67,6 +88,9 @@ Result<HoldDecision> SeatMap::decide_hold(std::int32_t number, Id user, TimeMs n
 
 void SeatMap::apply_hold(std::int32_t number, Id user, Id reservation, TimeMs held_until) {
   Seat* seat = find(number);
+  if (seat->reservation != 0) seat_of_reservation_.erase(seat->reservation);  // a passed hold
+  seat_of_reservation_[reservation] = number;
+  touch(number);
   seat->status = SeatStatus::held;
   seat->holder = user;
   seat->reservation = reservation;
@@ -83,6 +107,8 @@ std::vector<std::int32_t> SeatMap::passed_holds(TimeMs now) const {
 
 void SeatMap::release(std::int32_t number) {
   Seat* seat = find(number);
+  if (seat->reservation != 0) seat_of_reservation_.erase(seat->reservation);
+  touch(number);
   seat->status = SeatStatus::available;
   seat->holder = 0;
   seat->held_until = 0;
@@ -103,16 +129,19 @@ Result<Seat> SeatMap::check_live_hold(Id reservation, Id user, TimeMs now) const
 }
 
 void SeatMap::mark_paying(std::int32_t number) {
+  touch(number);
   find(number)->status = SeatStatus::paying;
 }
 
 void SeatMap::payment_failed(std::int32_t number) {
   Seat* seat = find(number);
+  touch(number);
   if (seat->status == SeatStatus::paying) seat->status = SeatStatus::held;
 }
 
 void SeatMap::mark_sold(std::int32_t number) {
   Seat* seat = find(number);
+  touch(number);
   seat->status = SeatStatus::sold;
   seat->held_until = 0;
   ++seat->version;

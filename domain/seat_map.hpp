@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/catalog.hpp"
@@ -49,6 +50,9 @@ struct HoldDecision {
 // or not its release has been written yet.
 class SeatMap {
  public:
+  // Seats per chunk of a published snapshot: a commit copies only the chunks it changed.
+  static constexpr std::size_t kChunkSeats = 1024;
+
   SeatMap() = default;
   SeatMap(Schedule schedule, std::vector<Seat> seats);
 
@@ -59,6 +63,7 @@ class SeatMap {
   const std::vector<Seat>& seats() const { return seats_; }
   Seat* find(std::int32_t number);
   const Seat* find(std::int32_t number) const;
+  // The seat a reservation holds (or bought), in O(1); null once the seat was released.
   const Seat* find_reservation(Id reservation) const;
 
   // Errors in contract order: SEAT_NOT_FOUND, SEAT_UNAVAILABLE, SCHEDULE_NOT_BOOKABLE.
@@ -79,9 +84,19 @@ class SeatMap {
 
   HoldView hold_view(const Seat& seat, bool created) const;
 
+  std::size_t chunk_count() const { return (seats_.size() + kChunkSeats - 1) / kChunkSeats; }
+  // The chunks (seat index / kChunkSeats) changed since the last call, in no particular order;
+  // every chunk after construction.
+  std::vector<std::size_t> take_changed_chunks();
+
  private:
   Schedule schedule_;
-  std::vector<Seat> seats_;  // index = number - 1
+  std::vector<Seat> seats_;                                   // index = number - 1
+  std::unordered_map<Id, std::int32_t> seat_of_reservation_;  // live holds and sales only
+  std::vector<bool> chunk_changed_;
+  std::vector<std::size_t> changed_chunks_;
+
+  void touch(std::int32_t number);
 };
 
 }  // namespace boxoffice::domain

@@ -4,17 +4,17 @@
 #include <string>
 #include <vector>
 
+#include "actors/database_desk.hpp"
 #include "actors/gateway.hpp"
 #include "config/config.hpp"
 #include "domain/clock.hpp"
-#include "storage/worker_pool.hpp"
 
 namespace boxoffice::http {
 
 // What the HTTP front needs from the rest of the process; app/ fills it in.
 struct Services {
   const config::Config& config;
-  storage::WorkerPool& storage;
+  actors::DatabaseDesk& database;  // catalog and lookups (no entity actor)
   const domain::Clock& clock;
   actors::Gateway& actors;
   // Each appends Prometheus text (gauges and counters of other components) to /metrics.

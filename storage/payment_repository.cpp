@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "storage/changed_rows.hpp"
 #include "storage/write_transaction.hpp"
 
 namespace boxoffice::storage {
@@ -63,12 +62,11 @@ PaymentOutcome PaymentRepository::pay(const domain::Wallet& wallet,
     }
   }
   const domain::Won balance = wallet.balance - order.price;
-  if (changed_rows(
-          session_,
-          "UPDATE wallets SET balance = :balance, version = version + 1, updated_at_ms = :now"
-          " WHERE id = :id AND version = :version AND balance >= :price",
-          soci::use(balance), soci::use(now), soci::use(wallet.id), soci::use(wallet.version),
-          soci::use(order.price)) != 1) {
+  long long payment = 0;
+  const auto step = kind_ == config::DatabaseKind::postgresql
+                        ? write_in_one_statement(wallet, order, balance, now, payment)
+                        : write_step_by_step(wallet, order, balance, now, payment);
+  if (step == PaymentStep::wallet_refused) {
     // Refused by the database: for the balance (committed, at the version the actor holds)
     // or because another writer moved the wallet on (reload and decide again).
     long long committed_balance = -1, committed_version = -1;
@@ -80,45 +78,14 @@ PaymentOutcome PaymentRepository::pay(const domain::Wallet& wallet,
     outcome.wallet = domain::Wallet{wallet.id, wallet.owner, committed_balance, committed_version};
     return outcome;
   }
-  if (changed_rows(
-          session_,
-          "UPDATE seats SET status = 'SOLD', held_until_ms = NULL, version = version + 1"
-          " WHERE schedule_id = :schedule AND seat_number = :seat AND status = 'HELD'"
-          " AND holder_user_id = :user AND reservation_id = :reservation AND held_until_ms > :now",
-          soci::use(order.schedule), soci::use(order.seat), soci::use(order.user),
-          soci::use(order.reservation), soci::use(now)) != 1 ||
-      changed_rows(session_,
-                   "UPDATE reservations SET status = 'CONFIRMED', updated_at_ms = :now, "
-                   "version = version + 1"
-                   " WHERE id = :id AND status = 'HELD' AND user_id = :user",
-                   soci::use(now), soci::use(order.reservation), soci::use(order.user)) != 1) {
+  if (step == PaymentStep::reservation_gone) {
     outcome.kind = Kind::reservation_expired;
     return outcome;
   }
-  if (changed_rows(
-          session_,
-          "UPDATE queue_tokens SET status = 'COMPLETED', ended_at_ms = :now, version = version + 1"
-          " WHERE token = :token AND user_id = :user AND status = 'ACTIVE' AND expires_at_ms > "
-          ":now2",
-          soci::use(now), soci::use(order.token), soci::use(order.user), soci::use(now)) != 1) {
+  if (step == PaymentStep::token_gone) {
     outcome.kind = Kind::token_not_active;
     return outcome;
   }
-  long long payment = 0;
-  soci::indicator request_set = order.tag.request_id.empty() ? soci::i_null : soci::i_ok;
-  session_ << "INSERT INTO payments(reservation_id, user_id, wallet_id, schedule_id, seat_number, "
-              "amount, created_at_ms, request_id)"
-              " VALUES(:reservation, :user, :wallet, :schedule, :seat, :amount, :now, :request)"
-              " RETURNING id",
-      soci::use(order.reservation), soci::use(order.user), soci::use(wallet.id),
-      soci::use(order.schedule), soci::use(order.seat), soci::use(order.price), soci::use(now),
-      soci::use(order.tag.request_id, request_set), soci::into(payment);
-  const domain::Won debit = -order.price;
-  session_ << "INSERT INTO wallet_ledger(wallet_id, kind, amount, balance_after, payment_id, "
-              "created_at_ms)"
-              " VALUES(:wallet, 'PAYMENT', :amount, :after, :payment, :now)",
-      soci::use(wallet.id), soci::use(debit), soci::use(balance), soci::use(payment),
-      soci::use(now);
   outcome.receipt =
       domain::PaymentReceipt{payment,    order.reservation, order.user, order.schedule,
                              order.seat, order.price,       balance,    now};

@@ -23,6 +23,10 @@ struct PaymentOutcome {
   domain::Wallet wallet;  // after the payment (paid); as committed (insufficient_balance)
 };
 
+// How far the writes of one payment got (payment_writes.cpp); anything but `written` means
+// nothing is to be committed.
+enum class PaymentStep { written, wallet_refused, reservation_gone, token_gone };
+
 class PaymentRepository {
  public:
   PaymentRepository(soci::session& session, config::DatabaseKind kind)
@@ -48,6 +52,12 @@ class PaymentRepository {
                                                      const std::string& request_id);
 
  private:
+  PaymentStep write_step_by_step(const domain::Wallet& wallet, const domain::PaymentOrder& order,
+                                 domain::Won balance, domain::TimeMs now, long long& payment);
+  PaymentStep write_in_one_statement(const domain::Wallet& wallet,
+                                     const domain::PaymentOrder& order, domain::Won balance,
+                                     domain::TimeMs now, long long& payment);
+
   soci::session& session_;
   config::DatabaseKind kind_;
 };

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "domain/reservation.hpp"
 #include "domain/seat_map.hpp"
 #include "storage/write_transaction.hpp"
 
@@ -36,16 +37,7 @@ struct ScheduleWrite {
   std::vector<domain::Id> reservations;  // ids of the new holds, in order
 };
 
-struct ReservationRecord {
-  domain::Id id = 0;
-  domain::Id schedule = 0;
-  domain::Id concert = 0;
-  std::int32_t seat = 0;
-  domain::Id user = 0;
-  domain::Won price = 0;
-  std::string status;  // HELD, CONFIRMED, EXPIRED, CANCELLED (as stored)
-  domain::TimeMs held_until = 0;
-};
+using ReservationRecord = domain::ReservationRecord;
 
 class ScheduleRepository {
  public:

@@ -4,8 +4,6 @@
 #include "http/json_input.hpp"
 #include "http/replies.hpp"
 #include "http/routes/routes.hpp"
-#include "http/storage_call.hpp"
-#include "storage/catalog_repository.hpp"
 
 namespace boxoffice::http {
 
@@ -13,8 +11,6 @@ using domain::ErrorCode;
 using domain::make_error;
 
 namespace {
-
-constexpr std::chrono::hours kWriteWait{1};  // writes are awaited: their outcome must be known
 
 domain::Result<domain::TimeMs> time_field(const nlohmann::json& body, const char* field) {
   auto text = string_field(body, field);
@@ -69,11 +65,9 @@ nlohmann::json schedule_json(const domain::Schedule& schedule) {
 void add_admin_routes(Server& server) {
   auto& router = server.router();
   Services& services = server.services();
-  const auto kind = services.config.database.kind;
 
   router.add(
-      "POST", "/api/v1/admin/users",
-      [&services, kind](const auto& request, auto& response, const auto&) {
+      "POST", "/api/v1/admin/users", [&services](const auto& request, auto& response, const auto&) {
         if (reply_if_error(response, check_admin_key(services.config.admin_key, request))) return;
         auto body = parse_object(request.body);
         if (reply_if_error(response, body)) return;
@@ -81,18 +75,14 @@ void add_admin_routes(Server& server) {
         if (reply_if_error(response, name)) return;
         if (reply_if_error(response, domain::validate_user_name(name.value()))) return;
         const auto now = services.clock.now_ms();
-        auto user =
-            call_storage(services.storage, "create user", kWriteWait,
-                         [kind, name = name.value(), now](soci::session& session) {
-                           return storage::CatalogRepository(session, kind).create_user(name, now);
-                         });
+        auto user = services.database.create_user(name.value(), now);
         if (reply_if_error(response, user)) return;
         reply_json(response, 201,
                    {{"userId", user->id}, {"walletId", user->wallet_id}, {"name", user->name}});
       });
 
   router.add("POST", "/api/v1/admin/concerts",
-             [&services, kind](const auto& request, auto& response, const auto&) {
+             [&services](const auto& request, auto& response, const auto&) {
                if (reply_if_error(response, check_admin_key(services.config.admin_key, request)))
                  return;
                auto body = parse_object(request.body);
@@ -101,17 +91,13 @@ void add_admin_routes(Server& server) {
                if (reply_if_error(response, title)) return;
                if (reply_if_error(response, domain::validate_concert_title(title.value()))) return;
                const auto now = services.clock.now_ms();
-               auto concert = call_storage(
-                   services.storage, "create concert", kWriteWait,
-                   [kind, title = title.value(), now](soci::session& session) {
-                     return storage::CatalogRepository(session, kind).create_concert(title, now);
-                   });
+               auto concert = services.database.create_concert(title.value(), now);
                if (reply_if_error(response, concert)) return;
                reply_json(response, 201, {{"concertId", concert->id}, {"title", concert->title}});
              });
 
   router.add("POST", "/api/v1/admin/concerts/{concertId}/schedules",
-             [&services, kind](const auto& request, auto& response, const RequestContext& context) {
+             [&services](const auto& request, auto& response, const RequestContext& context) {
                if (reply_if_error(response, check_admin_key(services.config.admin_key, request)))
                  return;
                const auto concert_id = parse_id(context.param("concertId"));
@@ -125,11 +111,7 @@ void add_admin_routes(Server& server) {
                auto spec = schedule_spec(body.value(), *concert_id);
                if (reply_if_error(response, spec)) return;
                const auto now = services.clock.now_ms();
-               auto schedule = call_storage(
-                   services.storage, "create schedule", kWriteWait,
-                   [kind, spec = spec.value(), now](soci::session& session) {
-                     return storage::CatalogRepository(session, kind).create_schedule(spec, now);
-                   });
+               auto schedule = services.database.create_schedule(spec.value(), now);
                if (reply_if_error(response, schedule)) return;
                if (!schedule.value()) {
                  write_problem(response, make_error(ErrorCode::concert_not_found,

@@ -4,7 +4,6 @@
 #include "http/openapi_document.hpp"
 #include "http/replies.hpp"
 #include "http/routes/routes.hpp"
-#include "http/storage_call.hpp"
 
 namespace boxoffice::http {
 
@@ -17,13 +16,7 @@ void add_ops_routes(Server& server) {
   });
 
   router.add("GET", "/readyz", [&services](const auto&, auto& response, const auto&) {
-    auto answer = call_storage(services.storage, "readiness check", std::chrono::seconds(1),
-                               [](soci::session& session) {
-                                 int one = 0;
-                                 session << "SELECT 1", soci::into(one);
-                                 return one;
-                               });
-    if (reply_if_error(response, answer)) return;
+    if (reply_if_error(response, services.database.ping())) return;
     if (services.not_ready) {
       if (const auto reason = services.not_ready(); !reason.empty()) {
         write_problem(response, domain::make_error(domain::ErrorCode::unavailable, reason));

@@ -6,9 +6,7 @@
 #include "http/replies.hpp"
 #include "http/request_origin.hpp"
 #include "http/routes/routes.hpp"
-#include "http/storage_call.hpp"
 #include "http/token_gate.hpp"
-#include "storage/schedule_repository.hpp"
 
 namespace boxoffice::http {
 
@@ -31,17 +29,12 @@ nlohmann::json reservation_json(domain::Id reservation, domain::Id schedule, dom
 }
 
 // The stored reservation, or RESERVATION_NOT_FOUND / INVALID_REQUEST for the path id.
-domain::Result<storage::ReservationRecord> reservation_of(Services& services,
-                                                          const RequestContext& context) {
+domain::Result<domain::ReservationRecord> reservation_of(Services& services,
+                                                         const RequestContext& context) {
   const auto id = parse_id(context.param("reservationId"));
   if (!id)
     return make_error(ErrorCode::invalid_request, "reservationId must be a positive integer");
-  const auto kind = services.config.database.kind;
-  auto record =
-      call_storage(services.storage, "find reservation", services.config.request_timeout,
-                   [kind, id = *id](soci::session& session) {
-                     return storage::ScheduleRepository(session, kind).find_reservation(id);
-                   });
+  auto record = services.database.find_reservation(*id);
   if (!record.ok()) return record.error();
   if (!record.value())
     return make_error(ErrorCode::reservation_not_found,

@@ -5,9 +5,7 @@
 #include "http/json_input.hpp"
 #include "http/replies.hpp"
 #include "http/routes/routes.hpp"
-#include "http/storage_call.hpp"
 #include "http/token_gate.hpp"
-#include "storage/schedule_repository.hpp"
 
 namespace boxoffice::http {
 
@@ -16,26 +14,98 @@ using domain::make_error;
 
 namespace {
 
+// One seat as a JSON object (keys in the order nlohmann::json writes them).
+void append_seat(std::string& out, const domain::Seat& seat) {
+  out += R"({"available":)";
+  out += seat.status == domain::SeatStatus::available ? "true" : "false";
+  out += R"(,"price":)";
+  out += std::to_string(seat.price);
+  out += R"(,"seatNumber":)";
+  out += std::to_string(seat.number);
+  out += R"(,"status":")";
+  out += domain::seat_status_name(seat.status);
+  out += R"("})";
+}
+
+std::string seat_map_head(domain::Id schedule, domain::Id concert) {
+  return R"({"concertId":)" + std::to_string(concert) + R"(,"scheduleId":)" +
+         std::to_string(schedule) + R"(,"seats":[)";
+}
+
 std::string render_seat_map(domain::Id schedule, domain::Id concert,
                             const std::vector<domain::Seat>& seats) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& seat : seats)
-    list.push_back({{"seatNumber", seat.number},
-                    {"price", seat.price},
-                    {"status", domain::seat_status_name(seat.status)},
-                    {"available", seat.status == domain::SeatStatus::available}});
-  return nlohmann::json{{"scheduleId", schedule}, {"concertId", concert}, {"seats", list}}.dump();
+  auto body = seat_map_head(schedule, concert);
+  for (std::size_t i = 0; i < seats.size(); ++i) {
+    if (i != 0) body += ',';
+    append_seat(body, seats[i]);
+  }
+  return body + "]}";
+}
+
+// A published map: each chunk is rendered once (and shared by the versions that share it).
+std::string render_snapshot(const actors::SeatMapSnapshot& snapshot) {
+  std::size_t size = 64;
+  for (const auto& chunk : snapshot.chunks) {
+    std::call_once(chunk->rendered, [&chunk] {
+      for (std::size_t i = 0; i < chunk->seats.size(); ++i) {
+        if (i != 0) chunk->json += ',';
+        append_seat(chunk->json, chunk->seats[i]);
+      }
+    });
+    size += chunk->json.size() + 1;
+  }
+  auto body = seat_map_head(snapshot.schedule, snapshot.concert);
+  body.reserve(size);
+  bool first = true;
+  for (const auto& chunk : snapshot.chunks) {
+    if (chunk->json.empty()) continue;
+    if (!first) body += ',';
+    body += chunk->json;
+    first = false;
+  }
+  return body + "]}";
+}
+
+nlohmann::json date_json(domain::Id schedule, const domain::ScheduleSpec& spec,
+                         std::int64_t available) {
+  return {{"scheduleId", schedule},
+          {"startsAt", domain::format_rfc3339(spec.starts_at)},
+          {"bookingOpensAt", domain::format_rfc3339(spec.booking_opens_at)},
+          {"bookingClosesAt", domain::format_rfc3339(spec.booking_closes_at)},
+          {"totalSeats", spec.seat_count},
+          {"availableSeats", available}};
+}
+
+// A bookable date with free seats as a JSON object, "" when it is not listed. From the
+// schedule's published snapshot (rendered once per version) when it can answer, else asked.
+domain::Result<std::string> date_entry(Services& services, domain::Id schedule,
+                                       domain::TimeMs now) {
+  if (const auto snapshot = services.actors.seat_map_snapshot(schedule, now)) {
+    std::call_once(snapshot->summarized, [&snapshot] {
+      if (snapshot->available == 0) return;
+      snapshot->summary =
+          date_json(snapshot->schedule,
+                    domain::ScheduleSpec{snapshot->concert, snapshot->starts_at, snapshot->opens_at,
+                                         snapshot->closes_at, snapshot->seat_count, 0},
+                    snapshot->available)
+              .dump();
+    });
+    return snapshot->summary;
+  }
+  const auto summary = services.actors.schedule_summary(schedule);
+  if (!summary.ok()) return summary.error();
+  if (!summary->bookable || summary->available_seats == 0) return std::string();
+  return date_json(schedule, summary->schedule.spec, summary->available_seats).dump();
 }
 
 }  // namespace
 
 void add_schedule_routes(Server& server) {
   Services& services = server.services();
-  const auto kind = services.config.database.kind;
 
   server.router().add(
       "GET", "/api/v1/concerts/{concertId}/schedules",
-      [&services, kind](const auto& request, auto& response, const RequestContext& context) {
+      [&services](const auto& request, auto& response, const RequestContext& context) {
         if (reply_if_error(response, require_active_token(services.actors, request))) return;
         const auto concert = parse_id(context.param("concertId"));
         if (!concert) {
@@ -43,11 +113,7 @@ void add_schedule_routes(Server& server) {
                                              "concertId must be a positive integer"));
           return;
         }
-        const auto ids =
-            call_storage(services.storage, "list schedules", services.config.request_timeout,
-                         [kind, id = *concert](soci::session& session) {
-                           return storage::ScheduleRepository(session, kind).schedules_of(id);
-                         });
+        const auto ids = services.database.schedules_of(*concert);
         if (reply_if_error(response, ids)) return;
         if (!ids.value()) {
           write_problem(response,
@@ -55,20 +121,21 @@ void add_schedule_routes(Server& server) {
                                    "concert " + std::to_string(*concert) + " does not exist"));
           return;
         }
-        nlohmann::json schedules = nlohmann::json::array();
+        // {"concertId":..,"schedules":[..]} as nlohmann::json writes it (keys sorted).
+        const auto now = services.clock.now_ms();
+        std::string body = R"({"concertId":)" + std::to_string(*concert) + R"(,"schedules":[)";
+        bool first = true;
         for (const auto id : *ids.value()) {
-          const auto summary = services.actors.schedule_summary(id);
-          if (reply_if_error(response, summary)) return;
-          if (!summary->bookable || summary->available_seats == 0) continue;
-          const auto& spec = summary->schedule.spec;
-          schedules.push_back({{"scheduleId", id},
-                               {"startsAt", domain::format_rfc3339(spec.starts_at)},
-                               {"bookingOpensAt", domain::format_rfc3339(spec.booking_opens_at)},
-                               {"bookingClosesAt", domain::format_rfc3339(spec.booking_closes_at)},
-                               {"totalSeats", spec.seat_count},
-                               {"availableSeats", summary->available_seats}});
+          const auto entry = date_entry(services, id, now);
+          if (reply_if_error(response, entry)) return;
+          if (entry->empty()) continue;
+          if (!first) body += ',';
+          body += entry.value();
+          first = false;
         }
-        reply_json(response, 200, {{"concertId", *concert}, {"schedules", schedules}});
+        body += "]}";
+        response.status = 200;
+        response.set_content(body, "application/json");
       });
 
   server.router().add(
@@ -84,10 +151,8 @@ void add_schedule_routes(Server& server) {
         // Hot path: the schedule actor's published map, rendered once per version.
         if (const auto snapshot =
                 services.actors.seat_map_snapshot(*schedule, services.clock.now_ms())) {
-          std::call_once(snapshot->rendered, [&snapshot] {
-            snapshot->body =
-                render_seat_map(snapshot->schedule, snapshot->concert, snapshot->seats);
-          });
+          std::call_once(snapshot->rendered,
+                         [&snapshot] { snapshot->body = render_snapshot(*snapshot); });
           response.status = 200;
           response.set_content(snapshot->body, "application/json");
           return;

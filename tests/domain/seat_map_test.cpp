@@ -239,6 +239,27 @@ BOOST_AUTO_TEST_CASE(passed_holds_lists_only_held_seats_past_their_time) {
   BOOST_TEST(map.passed_holds(kNow + 100 * kTtl) == std::vector<std::int32_t>({1, 2}));
 }
 
+BOOST_AUTO_TEST_CASE(a_loaded_map_finds_its_holds_and_sales_by_reservation) {
+  Schedule schedule;
+  schedule.id = kSchedule;
+  schedule.spec = ScheduleSpec{kConcert, kCloses + 1'000'000, kOpens, kCloses, 3, kPrice};
+  std::vector<Seat> seats(3);
+  for (std::int32_t i = 0; i < 3; ++i) seats[i].number = i + 1;
+  seats[0].status = SeatStatus::held;  // as the database had them
+  seats[0].holder = kKim;
+  seats[0].reservation = 601;
+  seats[0].held_until = kNow + kTtl;
+  seats[2].status = SeatStatus::sold;
+  seats[2].holder = kLee;
+  seats[2].reservation = 603;
+  const SeatMap map(schedule, std::move(seats));
+  BOOST_TEST((map.find_reservation(601) == map.find(1)));
+  BOOST_TEST((map.find_reservation(603) == map.find(3)));
+  BOOST_TEST((map.find_reservation(602) == nullptr));
+  BOOST_TEST(map.check_live_hold(601, kKim, kNow).ok());
+  BOOST_TEST(code_of(map.check_live_hold(603, kLee, kNow)) == "RESERVATION_EXPIRED");
+}
+
 BOOST_AUTO_TEST_CASE(release_frees_the_seat) {
   auto map = fresh_map();
   hold(map, 2, kKim, 501);

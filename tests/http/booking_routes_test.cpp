@@ -523,6 +523,30 @@ BOOST_AUTO_TEST_CASE(seats_show_held_then_sold) {
              std::vector<std::string>({"AVAILABLE", "SOLD", "AVAILABLE"}));
 }
 
+// A schedule larger than one snapshot chunk (1,024 seats): each change shows in its place and
+// nowhere else, in every chunk, version after version.
+BOOST_AUTO_TEST_CASE(seats_of_a_large_schedule_show_each_change_in_its_place) {
+  start();
+  const auto concert = create_concert();
+  constexpr std::size_t kSeats = 2'500;
+  const auto schedule = open_schedule(concert, static_cast<std::int32_t>(kSeats));
+  const auto kim = customer("kim", kPrice);
+  const auto lee = customer("lee");
+  std::vector<std::string> expected(kSeats, "AVAILABLE");
+  BOOST_TEST(seat_statuses(lee.token, schedule) == expected);
+  const auto first = held(kim.token, schedule, 1);
+  held(lee.token, schedule, 1'500);
+  const auto last = held(kim.token, schedule, 2'500);
+  expected[0] = expected[1'499] = expected[2'499] = "HELD";
+  BOOST_TEST(seat_statuses(lee.token, schedule) == expected);
+  BOOST_TEST(cancel(kim.token, first).status == 200);
+  expected[0] = "AVAILABLE";
+  BOOST_TEST(seat_statuses(lee.token, schedule) == expected);
+  json_body(pay(kim.token, last), 201, "pay");
+  expected[2'499] = "SOLD";
+  BOOST_TEST(seat_statuses(lee.token, schedule) == expected);
+}
+
 // --- POST /api/v1/reservations ------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(hold_answers_201_with_the_reservation) {

@@ -1,0 +1,71 @@
+// Hold expiry of the schedule actor: a delayed message per hold releases it at its deadline,
+// and a reload of the seat map (after a conflict or an unknown outcome) re-arms them.
+#include <algorithm>
+
+#include "actors/schedule_writes.hpp"
+#include "actors/storage_bridge.hpp"
+#include "actors/write_failure.hpp"
+#include "storage/schedule_repository.hpp"
+
+namespace boxoffice::actors::schedule {
+
+void arm_expiry(ScheduleActor* self, EntityContext* context, const domain::Seat& seat) {
+  const auto delay = std::max<domain::TimeMs>(0, seat.held_until - context->clock.now_ms()) + 1;
+  self->delayed_send(self, std::chrono::milliseconds(delay), expire_atom::value, seat.number,
+                     seat.reservation);
+}
+
+// Queues the release of a passed hold (unless a new hold of the seat will replace it).
+void release_if_passed(ScheduleActor* self, EntityContext* context, std::int32_t number,
+                       domain::Id reservation) {
+  auto& state = self->state;
+  const auto* seat = state.map.find(number);
+  if (!seat || seat->reservation != reservation || seat->status != domain::SeatStatus::held) return;
+  if (seat->held_until > context->clock.now_ms()) {
+    arm_expiry(self, context, *seat);  // extended meanwhile (cannot happen today) or early timer
+    return;
+  }
+  if (state.pending_holder.count(number)) return;  // the new hold's write expires it
+  for (const auto& queued : state.releases)
+    if (queued.reservation == reservation) return;
+  state.releases.push_back(QueuedRelease{number, reservation, false, std::nullopt, {}});
+  state.releasing.insert(reservation);
+  write_next(self, context);
+}
+
+void reload(ScheduleActor* self, EntityContext* context, std::function<void()> then) {
+  const auto id = self->state.map.schedule().id;
+  const auto kind = context->config.database.kind;
+  run_storage<std::optional<domain::SeatMap>>(
+      self, context->storage,
+      [kind, id](soci::session& session) {
+        return storage::ScheduleRepository(session, kind).load(id);
+      },
+      [self, context, then](StorageOutcome<std::optional<domain::SeatMap>> outcome) {
+        if (!outcome.value || !*outcome.value) {
+          if (!outcome.value) log_storage_failure(outcome.error, "schedule reload");
+          self->quit(caf::sec::runtime_error);
+          return;
+        }
+        auto& state = self->state;
+        state.map = std::move(**outcome.value);
+        // A seat whose payment is in flight stays PAYING: it must neither expire nor be paid
+        // twice meanwhile (the database only knows it as HELD).
+        for (const auto& [reservation, number] : state.paying) {
+          const auto* seat = state.map.find(number);
+          if (seat && seat->reservation == reservation && seat->status == domain::SeatStatus::held)
+            state.map.mark_paying(number);
+        }
+        // Holds another owner wrote have no timer here yet.
+        for (const auto& seat : state.map.seats())
+          if (seat.status == domain::SeatStatus::held) {
+            arm_expiry(self, context, seat);
+            context->board.reservation_held(seat.reservation, state.map.schedule().id);
+          }
+        publish(self, context);
+        then();
+      },
+      read_gate(context));
+}
+
+}  // namespace boxoffice::actors::schedule

@@ -1,0 +1,119 @@
+// The payment path of the wallet actor: a queued debit is the whole payment transaction
+// (storage/payment_repository.hpp), written alone; its outcome answers the schedule actor.
+#include "actors/storage_bridge.hpp"
+#include "actors/wallet_writes.hpp"
+#include "actors/write_failure.hpp"
+#include "storage/payment_repository.hpp"
+#include "storage/sql_error.hpp"
+
+namespace boxoffice::actors::wallet {
+
+using domain::ErrorCode;
+
+namespace {
+
+caf::error payment_error(ErrorCode code, const std::string& detail) {
+  return to_caf_error(domain::make_error(code, detail));
+}
+
+void finish_payment(WalletActor* self, EntityContext* context, QueuedPayment job,
+                    StorageOutcome<storage::PaymentOutcome> outcome) {
+  using Kind = storage::PaymentOutcome::Kind;
+  auto& state = self->state;
+  if (!outcome.value) {
+    const auto failure = classify_write_failure(outcome.error);
+    bool unique_violation = false;
+    try {
+      std::rethrow_exception(outcome.error);
+    } catch (const std::exception& error) {
+      unique_violation = storage::classify(error) == storage::SqlFailure::unique_violation;
+    }
+    if (unique_violation) {
+      // The reservation was paid (or the seat sold) by someone else: committed state.
+      job.promise.deliver(
+          payment_error(ErrorCode::reservation_expired, "the reservation was already paid"));
+    } else {
+      job.promise.deliver(to_caf_error(
+          write_failure_error(failure == WriteFailure::lost_race ? WriteFailure::database : failure,
+                              outcome.error, "payment")));
+    }
+    if (failure == WriteFailure::deadline_passed) {  // nothing written: memory is right
+      state.writing = false;
+      write_next_batch(self, context);
+      return;
+    }
+    reload_then(self, context, [self, context] {
+      self->state.writing = false;
+      write_next_batch(self, context);
+    });
+    return;
+  }
+  auto& result = *outcome.value;
+  switch (result.kind) {
+    case Kind::paid:
+      state.wallet = result.wallet;
+      job.promise.deliver(result.receipt);
+      break;
+    case Kind::replayed: job.promise.deliver(result.receipt); break;
+    case Kind::key_reused:
+      job.promise.deliver(
+          payment_error(ErrorCode::idempotency_key_reused,
+                        "Idempotency-Key was used for another payment of this user"));
+      break;
+    case Kind::insufficient_balance:  // decided by the committed balance
+      state.wallet = result.wallet;
+      job.promise.deliver(payment_error(ErrorCode::insufficient_balance,
+                                        "balance " + std::to_string(result.wallet.balance) +
+                                            " is below the price " +
+                                            std::to_string(job.order.price)));
+      break;
+    case Kind::reservation_expired:
+      job.promise.deliver(payment_error(
+          ErrorCode::reservation_expired,
+          "reservation " + std::to_string(job.order.reservation) + " is not a live hold any more"));
+      break;
+    case Kind::token_not_active:
+      job.promise.deliver(
+          payment_error(ErrorCode::token_not_active, "the queue token is not ACTIVE any more"));
+      break;
+    case Kind::version_conflict:
+      ++context->stats.version_conflicts;
+      if (++job.attempts >= kMaxAttempts) {
+        job.promise.deliver(
+            payment_error(ErrorCode::unavailable, "the wallet changed concurrently; retry"));
+      } else {
+        state.payments.push_front(std::move(job));
+      }
+      reload_then(self, context, [self, context] {
+        self->state.writing = false;
+        write_next_batch(self, context);
+      });
+      return;
+  }
+  state.writing = false;
+  write_next_batch(self, context);
+}
+
+}  // namespace
+
+void write_next_payment(WalletActor* self, EntityContext* context) {
+  auto& state = self->state;
+  auto job = std::make_shared<QueuedPayment>(std::move(state.payments.front()));
+  state.payments.pop_front();
+  state.writing = true;
+  const auto wallet = state.wallet;
+  const auto order = job->order;
+  const auto now = context->clock.now_ms();
+  const auto kind = context->config.database.kind;
+  run_storage<storage::PaymentOutcome>(
+      self, context->storage,
+      [kind, wallet, order, now](soci::session& session) {
+        return storage::PaymentRepository(session, kind).pay(wallet, order, now);
+      },
+      [self, context, job](StorageOutcome<storage::PaymentOutcome> outcome) {
+        finish_payment(self, context, std::move(*job), std::move(outcome));
+      },
+      write_gate(context, order.tag.deadline));
+}
+
+}  // namespace boxoffice::actors::wallet

@@ -1,0 +1,23 @@
+#pragma once
+
+// Internal to the wallet actor (wallet_actor.cpp, wallet_payments.cpp).
+#include <functional>
+
+#include "actors/wallet_actor.hpp"
+
+namespace boxoffice::actors::wallet {
+
+// Writes a request may lose to another writer before it is refused (503). Each loss means
+// the other writer committed; during a cluster move the old owner's actor drains a short
+// queue and stops, so a few attempts are always enough and this only bounds a livelock.
+constexpr int kMaxAttempts = 8;
+
+// Reloads the wallet from the database (keeping memory when that fails), then runs `next`.
+void reload_then(WalletActor* self, EntityContext* context, std::function<void()> next);
+// Starts the next write unless one is in flight: a queued payment first (each is its own
+// transaction), else a batch of the queued charges.
+void write_next_batch(WalletActor* self, EntityContext* context);
+// Writes the first queued payment as its own transaction (wallet_payments.cpp).
+void write_next_payment(WalletActor* self, EntityContext* context);
+
+}  // namespace boxoffice::actors::wallet

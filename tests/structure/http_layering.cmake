@@ -1,0 +1,20 @@
+# structure_http_layering: no file under http/ includes a storage/ header (or SOCI). Routes talk
+# to actors (and the actor layer's DatabaseDesk) only; see ../../docs/adr-005-http-talks-to-actors.md.
+# Usage: cmake -DHTTP_DIR=<source>/http -P http_layering.cmake
+file(GLOB_RECURSE sources ${HTTP_DIR}/*.cpp ${HTTP_DIR}/*.hpp ${HTTP_DIR}/*.in)
+if(NOT sources)
+  message(FATAL_ERROR "no sources under ${HTTP_DIR}")
+endif()
+set(offenders "")
+foreach(source IN LISTS sources)
+  file(STRINGS ${source} lines REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"](storage|soci)/")
+  foreach(line IN LISTS lines)
+    file(RELATIVE_PATH name ${HTTP_DIR}/.. ${source})
+    string(APPEND offenders "  ${name}: ${line}\n")
+  endforeach()
+endforeach()
+if(offenders)
+  message(FATAL_ERROR "http/ reaches past the actors into the database:\n${offenders}")
+endif()
+list(LENGTH sources count)
+message(STATUS "${count} files under http/: none includes storage/ or soci/")
