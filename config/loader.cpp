@@ -154,6 +154,16 @@ Config build(const std::map<std::string, RawValue>& values, Command command) {
     if (config.cluster_listen->port == 0)
       throw BadValue(describe("cluster-listen", *listen, "HOST:PORT with a port from 1 to 65535"));
   }
+  if (const auto* advertise = get("cluster-advertise")) {
+    config.cluster_advertise =
+        require(parse_host_port(advertise->text), "cluster-advertise", *advertise,
+                "HOST:PORT with a port from 1 to 65535");
+    if (config.cluster_advertise->port == 0)
+      throw BadValue(
+          describe("cluster-advertise", *advertise, "HOST:PORT with a port from 1 to 65535"));
+    if (!config.cluster_listen)
+      throw BadValue("--cluster-advertise needs --cluster-listen: it is the address of that one");
+  }
   if (const auto* peers = get("peers")) {
     config.peers = require(parse_host_port_list(peers->text), "peers", *peers,
                            "a comma-separated list of HOST:PORT");
