@@ -105,6 +105,7 @@ void retire_introduced(const StatePtr& state, std::size_t index, domain::NodeId 
     for (auto& ask : other.asks) link.asks.push_back(std::move(ask));
     other.asks.clear();
     if (other.up && !link.up) {
+      link.node = node;
       link.up = true;
       link.router = other.router;
       link.connections = other.connections;

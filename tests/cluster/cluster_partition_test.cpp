@@ -60,8 +60,12 @@ void fan_load(TestCluster& cluster, int node, const std::vector<std::int64_t>& u
     for (const auto& token : live) {
       const Phase sent = phase;
       const auto answer = record("poll", sent, token_status(*http, token));
+      if (answer.status != 200) {
+        still.push_back(token);
+        continue;
+      }
       const auto status = answer.body_json().value("status", "");
-      if (answer.status != 200 || status == "WAITING" || status == "ACTIVE") still.push_back(token);
+      if (status == "WAITING" || status == "ACTIVE") still.push_back(token);
     }
     live = std::move(still);
     // The load's pace (a fan's poll interval), not a wait for anything.
