@@ -281,7 +281,8 @@ bool check_stall(Self* self, const StatePtr& state) {
 void on_tick(Self* self, const StatePtr& state) {
   check_stall(self, state);
   for (std::size_t i = 0; i < state->peers.size(); ++i) {
-    if (!state->peers[i].up && dialable(state->peers[i]) && !state->leaving) connect(self, state, i);
+    if (!state->peers[i].up && dialable(state->peers[i]) && !state->leaving)
+      connect(self, state, i);
   }
   if (state->leaving)
     hand_over_unowned(self, state);  // what peers still sent meanwhile

@@ -62,13 +62,14 @@ void refuse_requests(Self* self, EntityContext* context, QueueLeaseState& lease)
   lease.refusing = true;
   spdlog::info("queue: node {} cannot get the queue lease; queue requests get 503",
                context->config.node_id);
-  self->set_default_handler([](caf::scheduled_actor* actor, caf::message_view& view) -> caf::result<caf::message> {
-    if (is_handover(view)) {
-      actor->quit();
-      return caf::message{};
-    }
-    return not_the_host();
-  });
+  self->set_default_handler(
+      [](caf::scheduled_actor* actor, caf::message_view& view) -> caf::result<caf::message> {
+        if (is_handover(view)) {
+          actor->quit();
+          return caf::message{};
+        }
+        return not_the_host();
+      });
   self->become(waiting());  // answers what waited meanwhile
 }
 
@@ -97,8 +98,8 @@ void attempt(Self* self, EntityContext* context, QueueLeaseState& lease,
         const auto waited = domain::wall_clock_ms() - lease.waiting_since;
         if (!lease.refusing && waited >= kWaitForHandover.count())
           refuse_requests(self, context, lease);
-        const auto retry = lease.refusing ? queue_lease_ttl(context->config) / 6
-                                          : kRetryWhileWaiting;
+        const auto retry =
+            lease.refusing ? queue_lease_ttl(context->config) / 6 : kRetryWhileWaiting;
         after(self, retry, [self, context, &lease, then] { attempt(self, context, lease, then); });
       },
       read_gate(context));
@@ -114,13 +115,14 @@ void host_queue(caf::event_based_actor* self, EntityContext* context, QueueLease
                 std::function<void()> then) {
   lease.waiting_since = domain::wall_clock_ms();
   // Until the lease is held requests wait, but a hand-over stops the actor at once.
-  self->set_default_handler([](caf::scheduled_actor* actor, caf::message_view& view) -> caf::result<caf::message> {
-    if (is_handover(view)) {
-      actor->quit();
-      return caf::message{};
-    }
-    return caf::skip;
-  });
+  self->set_default_handler(
+      [](caf::scheduled_actor* actor, caf::message_view& view) -> caf::result<caf::message> {
+        if (is_handover(view)) {
+          actor->quit();
+          return caf::message{};
+        }
+        return caf::skip;
+      });
   attempt(self, context, lease, std::move(then));
 }
 

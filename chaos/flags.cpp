@@ -145,8 +145,9 @@ std::optional<Options> parse_flags(int argc, char** argv, int& exit_code) {
   app.add_option("--seed", o.seed, "seed of all randomness");
   app.add_option("--http-timeout", http_timeout, "client connection/read timeout");
   app.add_option("--fault-every", fault_every, "time between faults (0 = none)");
-  app.add_option("--faults", faults_text,
-                 "fault kinds cycled in order: kill,stop,term,db-freeze,db-terminate,roll,partition");
+  app.add_option(
+      "--faults", faults_text,
+      "fault kinds cycled in order: kill,stop,term,db-freeze,db-terminate,roll,partition");
   app.add_option("--fault-count", o.fault_count, "at most this many faults (0 = no limit)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--freeze", freeze, "how long a SIGSTOP lasts before SIGCONT");

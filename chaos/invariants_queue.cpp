@@ -20,9 +20,9 @@ Verdict issue_order(soci::session& sql) {
   for (const auto& each : domain::admissions_out_of_order(lives))
     v.add("token seq " + std::to_string(each.admitted) + " admitted while seq " +
           std::to_string(each.skipped) + " (issued before) waited");
-  return v.verdict("admissions in issue order (no token admitted while an older one waited)",
-                   std::to_string(admitted) + " admissions of " + std::to_string(lives.size()) +
-                       " tokens");
+  return v.verdict(
+      "admissions in issue order (no token admitted while an older one waited)",
+      std::to_string(admitted) + " admissions of " + std::to_string(lives.size()) + " tokens");
 }
 
 Verdict fenced_writes(soci::session& sql) {

@@ -84,7 +84,8 @@ LinkRelays::LinkRelays(std::vector<int> cluster_ports) : cluster_ports_(std::mov
       links_.push_back(std::move(relay));
     }
   for (auto& relay : links_)
-    if (relay->listen_fd >= 0) threads_.emplace_back([this, &relay = *relay] { accept_loop(relay); });
+    if (relay->listen_fd >= 0)
+      threads_.emplace_back([this, &relay = *relay] { accept_loop(relay); });
 }
 
 LinkRelays::~LinkRelays() {
@@ -136,15 +137,21 @@ void LinkRelays::set(const std::vector<int>& side, bool cut) {
     }
 }
 
-void LinkRelays::cut(const std::vector<int>& side) { set(side, true); }
+void LinkRelays::cut(const std::vector<int>& side) {
+  set(side, true);
+}
 
-void LinkRelays::heal(const std::vector<int>& side) { set(side, false); }
+void LinkRelays::heal(const std::vector<int>& side) {
+  set(side, false);
+}
 
 void LinkRelays::heal_all() {
   for (auto& relay : links_) relay->cut = false;
 }
 
-bool LinkRelays::cut_between(int a, int b) const { return link(a, b).cut; }
+bool LinkRelays::cut_between(int a, int b) const {
+  return link(a, b).cut;
+}
 
 void LinkRelays::accept_loop(Link& relay) {
   while (!stopping_) {

@@ -109,9 +109,9 @@ FaultRecord FaultRunner::inject_partition(int node, const std::atomic<bool>& int
   const auto text = [](const std::optional<double>& s) {
     return s ? fmt::format("{:.2f}", *s) : std::string("never");
   };
-  record.info = fmt::format("cut {} for {:.1f} s; served again: side {} after {} s, side {} after {} s",
-                            record.sides, *record.back_s, names(side), text(record.cut_side_s),
-                            names(rest), text(record.rest_side_s));
+  record.info = fmt::format(
+      "cut {} for {:.1f} s; served again: side {} after {} s, side {} after {} s", record.sides,
+      *record.back_s, names(side), text(record.cut_side_s), names(rest), text(record.rest_side_s));
   record.until_s = world_.elapsed_s();
   return record;
 }

@@ -21,8 +21,9 @@ std::vector<Overtaking> admissions_out_of_order(std::vector<TokenLife> lives, Ti
       const auto& older = lives[j];
       if (older.issued_at >= at) continue;
       // Until when the older one waited: its admission, or its leaving without one.
-      const TimeMs waited_until =
-          older.activated_at != 0 ? older.activated_at : (older.left_at != 0 ? older.left_at : kNever);
+      const TimeMs waited_until = older.activated_at != 0
+                                      ? older.activated_at
+                                      : (older.left_at != 0 ? older.left_at : kNever);
       if (waited_until <= at) continue;
       if (older.activated_at != 0 && older.activated_at - at <= slack) continue;
       found.push_back(Overtaking{admitted.seq, older.seq, at});

@@ -20,8 +20,9 @@ void QueueFence::check(soci::session& session, config::DatabaseKind kind) const 
       "UPDATE queue_lease SET epoch = epoch WHERE id = 1 AND holder = :holder AND epoch = :epoch",
       soci::use(holder), soci::use(epoch));
   if (locked != 1) throw StaleQueueEpoch();
-  session << std::string("INSERT INTO queue_lease_writes(epoch, holder, at_ms) VALUES(:epoch, "
-                         ":holder, ") +
+  session << std::string(
+                 "INSERT INTO queue_lease_writes(epoch, holder, at_ms) VALUES(:epoch, "
+                 ":holder, ") +
                  database_now_ms(kind) + ")",
       soci::use(epoch), soci::use(holder);
 }
@@ -40,8 +41,9 @@ std::optional<std::int64_t> LeaseRepository::acquire(std::int64_t node, std::int
   if (taken != 1) return std::nullopt;  // rolled back: nothing was written
   long long epoch = 0;
   session_ << "SELECT epoch FROM queue_lease WHERE id = 1", soci::into(epoch);
-  session_ << "INSERT INTO queue_lease_grants(epoch, holder, granted_at_ms) VALUES(:epoch, :node, " +
-                  now + ")",
+  session_
+      << "INSERT INTO queue_lease_grants(epoch, holder, granted_at_ms) VALUES(:epoch, :node, " +
+             now + ")",
       soci::use(epoch), soci::use(node);
   transaction.prove_with([epoch, node](soci::session& session) {
     int granted = 0;

@@ -128,9 +128,8 @@ BOOST_AUTO_TEST_CASE(the_queue_host_cut_off_for_ten_seconds_leaves_one_waiting_r
   std::map<std::string, int> tokens;  // every token acknowledged, by the node that issued it
   std::vector<std::thread> fans;
   for (int node = 1; node <= 3; ++node)
-    fans.emplace_back([&, node] {
-      fan_load(cluster, node, users[node], phase, stop, mutex, seen, tokens);
-    });
+    fans.emplace_back(
+        [&, node] { fan_load(cluster, node, users[node], phase, stop, mutex, seen, tokens); });
   // The load's timeline: on sale, then node 1 (the queue host: lowest id) cut off for 10 s.
   std::this_thread::sleep_for(std::chrono::seconds(2));
   cluster.relays().cut({1});
@@ -150,8 +149,8 @@ BOOST_AUTO_TEST_CASE(the_queue_host_cut_off_for_ten_seconds_leaves_one_waiting_r
   for (const auto& each : seen) {
     const auto& answer = each.answer;
     const bool ok = answer.status == 200 || answer.status == 201;
-    const bool unavailable = answer.status == 503 && !answer.retry_after.empty() &&
-                             answer.code() == "UNAVAILABLE";
+    const bool unavailable =
+        answer.status == 503 && !answer.retry_after.empty() && answer.code() == "UNAVAILABLE";
     BOOST_TEST((ok || unavailable), "node " << each.node << " " << each.what << ": "
                                             << shown(answer) << "\n"
                                             << cluster.problems_logged());
@@ -193,8 +192,10 @@ BOOST_AUTO_TEST_CASE(the_queue_host_cut_off_for_ten_seconds_leaves_one_waiting_r
       (sql->prepare << "SELECT epoch, granted_at_ms FROM queue_lease_grants");
   for (const auto& row : grant_rows)
     grants.push_back({row.get<long long>(0), row.get<long long>(1)});
-  soci::rowset<soci::row> write_rows = (sql->prepare << "SELECT epoch, at_ms FROM queue_lease_writes");
-  for (const auto& row : write_rows) writes.push_back({row.get<long long>(0), row.get<long long>(1)});
+  soci::rowset<soci::row> write_rows =
+      (sql->prepare << "SELECT epoch, at_ms FROM queue_lease_writes");
+  for (const auto& row : write_rows)
+    writes.push_back({row.get<long long>(0), row.get<long long>(1)});
   BOOST_TEST(!writes.empty());
   BOOST_TEST(domain::stale_queue_writes(grants, writes).empty());
 }

@@ -205,11 +205,7 @@ std::vector<ReadCase> read_cases() {
        {}},
       {"header-timeout", "3s", [](const Config& c) { return ms(c.header_timeout); }, "3000", {}},
       {"write-timeout", "1m", [](const Config& c) { return ms(c.write_timeout); }, "60000", {}},
-      {"max-queue-wait",
-       "250ms",
-       [](const Config& c) { return ms(c.max_queue_wait); },
-       "250",
-       {}},
+      {"max-queue-wait", "250ms", [](const Config& c) { return ms(c.max_queue_wait); }, "250", {}},
       {"web-root",
        "/usr/../tmp",
        [](const Config& c) { return c.web_root.value_or("<none>"); },
@@ -571,7 +567,8 @@ BOOST_AUTO_TEST_CASE(refuses_a_cluster_port_chosen_by_the_os) {
 }
 
 BOOST_AUTO_TEST_CASE(advertises_the_cluster_listen_address_unless_told_otherwise) {
-  const auto outcome = load({"serve", "--database", kPostgres, "--cluster-listen", "10.0.0.1:7001"});
+  const auto outcome =
+      load({"serve", "--database", kPostgres, "--cluster-listen", "10.0.0.1:7001"});
   BOOST_REQUIRE(outcome.config);
   BOOST_TEST(outcome.config->advertised_address() == "10.0.0.1:7001");
 }
