@@ -152,8 +152,7 @@ void stop_after_handover(QueueActor* self, EntityContext* context) {
   context->stats.queue_waiting = 0;
   context->stats.queue_active = 0;
   context->stats.queue_back_wait_seconds = -1;
-  release_queue_lease(context, self->state.lease);
-  self->quit();
+  release_lease_and_quit(self, context, self->state.lease);
 }
 
 void flush(QueueActor* self, EntityContext* context) {

@@ -58,10 +58,8 @@ void renew(Self* self, EntityContext* context, QueueLeaseState& lease) {
       read_gate(context));
 }
 
-void refuse_requests(Self* self, EntityContext* context, QueueLeaseState& lease) {
-  lease.refusing = true;
-  spdlog::info("queue: node {} cannot get the queue lease; queue requests get 503",
-               context->config.node_id);
+// Queue requests get 503 (what waited meanwhile too); a hand-over stops the actor.
+void refuse(Self* self) {
   self->set_default_handler(
       [](caf::scheduled_actor* actor, caf::message_view& view) -> caf::result<caf::message> {
         if (is_handover(view)) {
@@ -71,6 +69,13 @@ void refuse_requests(Self* self, EntityContext* context, QueueLeaseState& lease)
         return not_the_host();
       });
   self->become(waiting());  // answers what waited meanwhile
+}
+
+void refuse_requests(Self* self, EntityContext* context, QueueLeaseState& lease) {
+  lease.refusing = true;
+  spdlog::info("queue: node {} cannot get the queue lease; queue requests get 503",
+               context->config.node_id);
+  refuse(self);
 }
 
 void attempt(Self* self, EntityContext* context, QueueLeaseState& lease,
@@ -127,20 +132,31 @@ void host_queue(caf::event_based_actor* self, EntityContext* context, QueueLease
 }
 
 storage::QueueFence queue_fence(const EntityContext* context, const QueueLeaseState& lease) {
-  return storage::QueueFence{context->config.node_id, lease.epoch};
+  return storage::QueueFence{context->config.node_id, lease.epoch,
+                             queue_lease_ttl(context->config).count()};
 }
 
-void release_queue_lease(EntityContext* context, const QueueLeaseState& lease) {
-  if (lease.epoch == 0) return;
+void release_lease_and_quit(caf::event_based_actor* self, EntityContext* context,
+                            const QueueLeaseState& lease) {
+  if (lease.epoch == 0) {
+    self->quit();
+    return;
+  }
+  refuse(self);
   const auto kind = context->config.database.kind;
   const auto node = context->config.node_id;
   const auto epoch = lease.epoch;
-  context->storage.post(storage::StorageJob{
+  run_storage<bool>(
+      self, context->storage,
       [kind, node, epoch](soci::session& session) {
         storage::LeaseRepository(session, kind).release(node, epoch);
+        return true;
       },
-      [](std::exception_ptr error) { log_storage_failure(error, "queue lease release"); },
-      nullptr});
+      [self](StorageOutcome<bool> outcome) {
+        if (!outcome.value) log_storage_failure(outcome.error, "queue lease release");
+        self->quit();
+      },
+      read_gate(context));
 }
 
 }  // namespace boxoffice::actors

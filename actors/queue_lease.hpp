@@ -31,7 +31,10 @@ void host_queue(caf::event_based_actor* self, EntityContext* context, QueueLease
 // What each write of the line is conditional on.
 storage::QueueFence queue_fence(const EntityContext* context, const QueueLeaseState& lease);
 
-// The actor stops: hands the lease over at once (its successor need not wait for expiry).
-void release_queue_lease(EntityContext* context, const QueueLeaseState& lease);
+// The actor stops: hands the lease over at once (its successor need not wait for expiry),
+// then quits; until then queue requests get 503. A node that is leaving keeps its storage
+// until its handed-over actors stopped, so the release is not lost on SIGTERM.
+void release_lease_and_quit(caf::event_based_actor* self, EntityContext* context,
+                            const QueueLeaseState& lease);
 
 }  // namespace boxoffice::actors

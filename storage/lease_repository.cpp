@@ -15,6 +15,10 @@ const char* database_now_ms(config::DatabaseKind kind) {
 
 void QueueFence::check(soci::session& session, config::DatabaseKind kind) const {
   if (epoch == 0) return;
+  // Found by the chaos tool: a host frozen (SIGSTOP) with a queue write open held the lease
+  // row locked for as long as it stood still, so no other node could take the lease over.
+  if (kind == config::DatabaseKind::postgresql && idle_limit_ms > 0)
+    session << "SET LOCAL idle_in_transaction_session_timeout = " + std::to_string(idle_limit_ms);
   const long long locked = changed_rows(
       session,
       "UPDATE queue_lease SET epoch = epoch WHERE id = 1 AND holder = :holder AND epoch = :epoch",

@@ -28,6 +28,9 @@ struct StaleQueueEpoch : std::runtime_error {
 struct QueueFence {
   std::int64_t holder = 0;
   std::int64_t epoch = 0;  // 0: none (a single node without a lease: SQLite tests)
+  // PostgreSQL ends the write's session when it stays idle inside the transaction this long
+  // (its process frozen): the lease row it locked is free again for the next host.
+  std::int64_t idle_limit_ms = 0;  // 0: no limit
 
   // Inside the write's transaction: locks the lease row (a takeover waits for this
   // transaction), throws StaleQueueEpoch unless (holder, epoch) still holds it, and records
