@@ -224,7 +224,11 @@ void flush(QueueActor* self, EntityContext* context) {
             promise.deliver(to_caf_error(write_failure_error(
                 failure == WriteFailure::outcome_unknown ? failure : WriteFailure::database,
                 nullptr, "queue write")));
+          // No write until the reload is done: one decided from the memory that ran ahead
+          // admitted younger tokens while older ones waited (found by the chaos checker).
+          self->state.writing = true;
           reload(self, context, [self, context] {
+            self->state.writing = false;
             answer_deferred(self, context, true);
             flush(self, context);
           });
