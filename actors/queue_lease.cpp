@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/entity_key.hpp"
 #include "actors/storage_bridge.hpp"
 #include "actors/write_failure.hpp"
 
@@ -48,6 +49,7 @@ void renew(Self* self, EntityContext* context, QueueLeaseState& lease) {
         if (outcome.value && !*outcome.value) {
           spdlog::warn("queue: node {} lost the queue lease (epoch {}); handing the line over",
                        context->config.node_id, lease.epoch);
+          lease.lost = true;
           caf::anon_send(caf::actor_cast<caf::actor>(self), handover_atom::value);
           return;
         }
@@ -58,24 +60,44 @@ void renew(Self* self, EntityContext* context, QueueLeaseState& lease) {
       read_gate(context));
 }
 
-// Queue requests get 503 (what waited meanwhile too); a hand-over stops the actor.
-void refuse(Self* self) {
+// What still reaches an actor that stops without serving (and what waited for it) goes back
+// to the router, which sends it to whoever hosts the queue now: a hand-over fails nothing.
+void pass_on(Self* self, EntityContext* context) {
+  auto router = context->router;
   self->set_default_handler(
-      [](caf::scheduled_actor* actor, caf::message_view& view) -> caf::result<caf::message> {
+      [self, router](caf::scheduled_actor*, caf::message_view& view) -> caf::result<caf::message> {
+        if (is_handover(view)) return caf::message{};
+        self->delegate(router, forward_atom::value, kQueueKey, view.move_content_to_message());
+        return caf::delegated<caf::message>{};
+      });
+  self->become(waiting());  // what waited meanwhile goes too
+}
+
+// Stops once what waited was passed on (the quit is queued behind it).
+void pass_on_and_quit(Self* self, EntityContext* context) {
+  pass_on(self, context);
+  caf::anon_send(caf::actor_cast<caf::actor>(self), continue_atom::value,
+                 Continuation{[self] { self->quit(); }});
+}
+
+// Another node holds the lease: queue requests get 503 (what waited meanwhile too).
+void refuse(Self* self, EntityContext* context) {
+  self->set_default_handler(
+      [self, context](caf::scheduled_actor*, caf::message_view& view) -> caf::result<caf::message> {
         if (is_handover(view)) {
-          actor->quit();
+          pass_on_and_quit(self, context);
           return caf::message{};
         }
         return not_the_host();
       });
-  self->become(waiting());  // answers what waited meanwhile
+  self->become(waiting());
 }
 
 void refuse_requests(Self* self, EntityContext* context, QueueLeaseState& lease) {
   lease.refusing = true;
   spdlog::info("queue: node {} cannot get the queue lease; queue requests get 503",
                context->config.node_id);
-  refuse(self);
+  refuse(self, context);
 }
 
 void attempt(Self* self, EntityContext* context, QueueLeaseState& lease,
@@ -121,9 +143,9 @@ void host_queue(caf::event_based_actor* self, EntityContext* context, QueueLease
   lease.waiting_since = domain::wall_clock_ms();
   // Until the lease is held requests wait, but a hand-over stops the actor at once.
   self->set_default_handler(
-      [](caf::scheduled_actor* actor, caf::message_view& view) -> caf::result<caf::message> {
+      [self, context](caf::scheduled_actor*, caf::message_view& view) -> caf::result<caf::message> {
         if (is_handover(view)) {
-          actor->quit();
+          pass_on_and_quit(self, context);
           return caf::message{};
         }
         return caf::skip;
@@ -142,7 +164,12 @@ void release_lease_and_quit(caf::event_based_actor* self, EntityContext* context
     self->quit();
     return;
   }
-  refuse(self);
+  // Handed over: the router sends requests to the new host. The lease lost under it: the
+  // router would send them back here, so they get 503 until the actor stopped.
+  if (lease.lost)
+    refuse(self, context);
+  else
+    pass_on(self, context);
   const auto kind = context->config.database.kind;
   const auto node = context->config.node_id;
   const auto epoch = lease.epoch;

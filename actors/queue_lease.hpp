@@ -15,6 +15,7 @@ struct QueueLeaseState {
   std::int64_t epoch = 0;  // 0 until held
   domain::TimeMs waiting_since = 0;
   bool refusing = false;  // another node holds it and did not hand it over: requests get 503
+  bool lost = false;      // a renewal found it taken: this actor stops, the router still knows it
 };
 
 // The lease's length: a host that stopped renewing (dead, frozen, cut from the database) is
@@ -32,8 +33,9 @@ void host_queue(caf::event_based_actor* self, EntityContext* context, QueueLease
 storage::QueueFence queue_fence(const EntityContext* context, const QueueLeaseState& lease);
 
 // The actor stops: hands the lease over at once (its successor need not wait for expiry),
-// then quits; until then queue requests get 503. A node that is leaving keeps its storage
-// until its handed-over actors stopped, so the release is not lost on SIGTERM.
+// then quits; what reaches it until then goes back to the router (to the new host). A node that is
+// leaving keeps its storage until its handed-over actors stopped, so the release is not lost on
+// SIGTERM.
 void release_lease_and_quit(caf::event_based_actor* self, EntityContext* context,
                             const QueueLeaseState& lease);
 
