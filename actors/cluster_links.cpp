@@ -29,6 +29,7 @@ void publish(const StatePtr& state) {
   view.peers.clear();
   std::int64_t up = 0;
   for (const auto& link : state->peers) {
+    if (link.retired) continue;
     view.peers.push_back(ClusterMember{link.address(), link.node, link.up, link.since});
     if (link.up) ++up;
   }
@@ -94,6 +95,29 @@ void peer_up(Self* self, const StatePtr& state, std::size_t index, domain::NodeI
   hand_over_unowned(self, state);
 }
 
+// A configured link reached `node`, which an introduced link may already stand for: that one
+// retires, handing its unanswered requests to the configured link (one link per node).
+void retire_introduced(const StatePtr& state, std::size_t index, domain::NodeId node) {
+  for (std::size_t i = 0; i < state->peers.size(); ++i) {
+    auto& other = state->peers[i];
+    if (i == index || other.configured || other.retired || other.node != node) continue;
+    auto& link = state->peers[index];
+    for (auto& ask : other.asks) link.asks.push_back(std::move(ask));
+    other.asks.clear();
+    if (other.up && !link.up) {
+      link.node = node;
+      link.up = true;
+      link.router = other.router;
+      link.connections = other.connections;
+      link.since = other.since;
+    }
+    other.retired = true;
+    other.up = false;
+    other.router = caf::actor{};
+    other.node = 0;
+  }
+}
+
 void check_rejoined(const StatePtr& state) {
   auto* watch = state->setup.stall_watch;
   if (!watch || !watch->stalled() || state->stalls_handled != watch->stalls()) return;
@@ -123,6 +147,7 @@ void introduce(Self* self, const StatePtr& state, std::size_t index, caf::actor 
                             state->peers[index].address(), node);
               return;
             }
+            retire_introduced(state, index, node);
             peer_up(self, state, index, node, remote, connections);
           },
           [state, index](caf::error& error) {
@@ -151,16 +176,28 @@ void connect(Self* self, const StatePtr& state, std::size_t index) {
           [state, index](caf::error&) { attempt_ended(state, index); });
 }
 
-std::size_t link_index_for(const StatePtr& state, const std::string& address) {
+// The link of a peer that introduced itself: the one that knows its id, else the configured
+// one for the address it advertises, else a new link that is never dialed.
+std::size_t link_index_for(const StatePtr& state, domain::NodeId node, const std::string& address) {
   for (std::size_t i = 0; i < state->peers.size(); ++i)
-    if (state->peers[i].address() == address) return i;
+    if (!state->peers[i].retired && state->peers[i].node == node && state->peers[i].configured)
+      return i;
+  for (std::size_t i = 0; i < state->peers.size(); ++i)
+    if (!state->peers[i].retired && state->peers[i].node == node) return i;
+  for (std::size_t i = 0; i < state->peers.size(); ++i)
+    if (!state->peers[i].retired && state->peers[i].address() == address) return i;
   PeerLink link;
   const auto colon = address.rfind(':');
   link.host = address.substr(0, colon);
   link.port = static_cast<std::uint16_t>(std::stoi(address.substr(colon + 1)));
+  link.configured = false;
   link.tried = true;
   state->peers.push_back(std::move(link));
   return state->peers.size() - 1;
+}
+
+bool dialable(const PeerLink& link) {
+  return link.configured && !link.connecting && !link.departed;
 }
 
 bool valid_address(const std::string& address) {
@@ -207,7 +244,7 @@ void track_ask(const StatePtr& state, PeerLink& link, RemoteAsk ask) {
 void start_cluster(Self* self, const StatePtr& state) {
   const auto& config = state->context().config;
   state->view.self = config.node_id;
-  if (config.cluster_listen) state->view.self_address = config.cluster_listen->to_string();
+  state->view.self_address = config.advertised_address();
   for (const auto& peer : config.peers) {
     PeerLink link;
     link.host = peer.host;
@@ -235,7 +272,7 @@ bool check_stall(Self* self, const StatePtr& state) {
     for (auto& link : state->peers) link.tried = false;
     if (!state->leaving)
       for (std::size_t i = 0; i < state->peers.size(); ++i)
-        if (!state->peers[i].connecting && !state->peers[i].departed) connect(self, state, i);
+        if (dialable(state->peers[i])) connect(self, state, i);
     check_rejoined(state);
   }
   return watch->stalled();
@@ -244,8 +281,8 @@ bool check_stall(Self* self, const StatePtr& state) {
 void on_tick(Self* self, const StatePtr& state) {
   check_stall(self, state);
   for (std::size_t i = 0; i < state->peers.size(); ++i) {
-    const auto& link = state->peers[i];
-    if (!link.up && !link.connecting && !link.departed && !state->leaving) connect(self, state, i);
+    if (!state->peers[i].up && dialable(state->peers[i]) && !state->leaving)
+      connect(self, state, i);
   }
   if (state->leaving)
     hand_over_unowned(self, state);  // what peers still sent meanwhile
@@ -268,7 +305,7 @@ caf::result<domain::NodeId, std::string, std::string> on_hello(Self* self, const
   }
   auto sender = caf::actor_cast<caf::actor>(self->current_sender());
   if (!sender) return caf::make_error(caf::sec::invalid_argument, "anonymous introduction");
-  const auto index = link_index_for(state, address);
+  const auto index = link_index_for(state, node, address);
   peer_up(self, state, index, node, sender, connections);
   state->peers[index].tried = true;
   check_rejoined(state);

@@ -152,7 +152,7 @@ void stop_after_handover(QueueActor* self, EntityContext* context) {
   context->stats.queue_waiting = 0;
   context->stats.queue_active = 0;
   context->stats.queue_back_wait_seconds = -1;
-  self->quit();
+  release_lease_and_quit(self, context, self->state.lease);
 }
 
 void flush(QueueActor* self, EntityContext* context) {
@@ -208,8 +208,9 @@ void flush(QueueActor* self, EntityContext* context) {
   run_storage<int>(
       self, context->storage,
       [kind, changes = std::move(changes), max_active = context->config.queue_max_active,
-       now = context->clock.now_ms()](soci::session& session) {
-        return storage::QueueRepository(session, kind).apply(changes, max_active, now);
+       now = context->clock.now_ms(),
+       fence = queue_fence(context, self->state.lease)](soci::session& session) {
+        return storage::QueueRepository(session, kind).apply(changes, max_active, now, fence);
       },
       [self, context, pending, deliver, changes_written](StorageOutcome<int> outcome) mutable {
         self->state.writing = false;
@@ -223,7 +224,11 @@ void flush(QueueActor* self, EntityContext* context) {
             promise.deliver(to_caf_error(write_failure_error(
                 failure == WriteFailure::outcome_unknown ? failure : WriteFailure::database,
                 nullptr, "queue write")));
+          // No write until the reload is done: one decided from the memory that ran ahead
+          // admitted younger tokens while older ones waited (found by the chaos checker).
+          self->state.writing = true;
           reload(self, context, [self, context] {
+            self->state.writing = false;
             answer_deferred(self, context, true);
             flush(self, context);
           });
@@ -356,9 +361,11 @@ caf::behavior serving(QueueActor* self, EntityContext* context) {
 caf::behavior queue_actor(QueueActor* self, EntityContext* context) {
   self->state.room = std::make_unique<domain::WaitingRoom>(policy_of(context));
   self->set_default_handler(caf::skip);  // requests wait until the line is loaded
-  reload(self, context, [self, context] {
-    self->become(serving(self, context));
-    flush(self, context);  // expiries found at load time
+  host_queue(self, context, self->state.lease, [self, context] {  // the lease first
+    reload(self, context, [self, context] {
+      self->become(serving(self, context));
+      flush(self, context);  // expiries found at load time
+    });
   });
   return {
       [](continue_atom, const Continuation& next) { next.run(); },

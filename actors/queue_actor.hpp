@@ -9,6 +9,7 @@
 #include "actors/entity_context.hpp"
 #include "actors/entity_key.hpp"
 #include "actors/messages.hpp"
+#include "actors/queue_lease.hpp"
 #include "domain/waiting_room.hpp"
 
 namespace boxoffice::actors {
@@ -33,6 +34,7 @@ struct QueueActorState {
   bool stopping = false;  // handed over to another node: quit once the write in flight is done
   std::uint64_t timer_generation = 0;
   domain::TimeMs timer_at = 0;  // 0: no timer pending
+  QueueLeaseState lease;        // every write is conditional on it (queue_lease.hpp)
   static inline const char* name = "queue";
 };
 

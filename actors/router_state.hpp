@@ -23,11 +23,16 @@ struct HandedOver {
   bool refresh_owner = false;
 };
 
-// One other node: configured by address, learned by id once it answered.
+// One other node: configured by address (`--peers`), learned by id once it answered. A node
+// dials exactly its configured addresses: a peer that dialed in and is not configured here
+// gets a link that is never dialed (its own configured link to this node redials), so a relay
+// or proxy named in `--peers` is never bypassed. Links are found by node id once known.
 struct PeerLink {
   std::string host;
   std::uint16_t port = 0;
   domain::NodeId node = 0;
+  bool configured = true;  // from --peers: dialed; false: learned from a peer's introduction
+  bool retired = false;    // an introduced link whose node a configured link reached since
   bool up = false;
   bool departed = false;    // said it is stopping: not reconnected until its connection ends
   bool connecting = false;  // a connect attempt is in flight

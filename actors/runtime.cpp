@@ -28,7 +28,7 @@ caf::actor spawn_entity(caf::event_based_actor* router, EntityContext* context,
 std::shared_ptr<const ClusterView> initial_view(const config::Config& config) {
   auto view = std::make_shared<ClusterView>();
   view->self = config.node_id;
-  if (config.cluster_listen) view->self_address = config.cluster_listen->to_string();
+  view->self_address = config.advertised_address();
   view->refresh_live();
   return view;
 }

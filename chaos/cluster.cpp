@@ -52,6 +52,12 @@ Cluster::Cluster(const Options& options, std::string database_url)
     http_.push_back("127.0.0.1:" + std::to_string(ports[static_cast<std::size_t>(2 * i)]));
     cluster_.push_back("127.0.0.1:" + std::to_string(ports[static_cast<std::size_t>(2 * i + 1)]));
   }
+  if (options.partitions() && options.nodes > 1) {
+    std::vector<int> cluster_ports;
+    for (int i = 0; i < options.nodes; ++i)
+      cluster_ports.push_back(ports[static_cast<std::size_t>(2 * i + 1)]);
+    relays_ = std::make_unique<LinkRelays>(cluster_ports);
+  }
   for (int i = 0; i < options.nodes; ++i) {
     nodes_.push_back(
         std::make_unique<NodeProcess>(options.boxoffice, node_args(i),
@@ -93,6 +99,8 @@ std::vector<std::string> Cluster::node_args(int i) const {
     std::string peers;
     for (int j = 0; j < size(); ++j)
       if (j != i) peers += (peers.empty() ? "" : ",") + cluster_address(j);
+    // With relays, a node dials the others only through them (so a cut is a cut).
+    if (relays_) peers = relays_->peers_of(node_id(i));
     args.insert(args.end(), {"--peers", peers});
   }
   // Behind a balancer a node drains for two health-check intervals (docs/deploy.md); without
@@ -181,7 +189,10 @@ bool Cluster::wait_rejoined(int i, double timeout_s) const {
       const auto view = nlohmann::json::parse(result->body, nullptr, false);
       if (!view.is_object() || !view.contains("nodes") || !view["nodes"].is_array()) break;
       for (const auto& node : view["nodes"])
-        if (node.value("address", "") == wanted && node.value("status", "") == "up") all = true;
+        if ((node.value("address", "") == wanted ||
+             (node["nodeId"].is_number() && node["nodeId"].get<int>() == node_id(i))) &&
+            node.value("status", "") == "up")
+          all = true;
     }
     if (all) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

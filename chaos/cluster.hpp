@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "chaos/flags.hpp"
+#include "chaos/link_relay.hpp"
 #include "chaos/node_process.hpp"
 
 namespace boxoffice::chaos {
@@ -44,6 +45,9 @@ class Cluster {
   bool wait_ready(int i, double timeout_s);
   // True once every other up node lists node i as "up" in GET /api/v1/admin/cluster.
   bool wait_rejoined(int i, double timeout_s) const;
+  // The relays the cluster links run through when partitions are on (--faults partition),
+  // else null: nodes then dial each other directly.
+  LinkRelays* relays() { return relays_.get(); }
 
  private:
   std::vector<std::string> node_args(int i) const;
@@ -54,6 +58,7 @@ class Cluster {
   std::vector<std::string> cluster_;
   std::vector<std::unique_ptr<NodeProcess>> nodes_;
   std::vector<NodeState> states_;
+  std::unique_ptr<LinkRelays> relays_;
 };
 
 // Free TCP ports on 127.0.0.1 (all held open while picking, so they differ).

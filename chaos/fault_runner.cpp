@@ -56,6 +56,8 @@ void FaultRunner::run(clock::time_point until, const std::atomic<bool>& interrup
     const int node = static_cast<int>(rng_() % static_cast<std::uint64_t>(cluster_.size()));
     if (kind == FaultKind::roll) {
       for (int i = 0; i < cluster_.size() && !interrupted; ++i) add(inject(i, kind, interrupted));
+    } else if (kind == FaultKind::partition) {
+      add(inject_partition(node, interrupted));
     } else if (is_database_fault(kind)) {
       add(inject_database(kind, interrupted));
     } else {

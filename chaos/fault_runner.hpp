@@ -32,6 +32,11 @@ struct FaultRecord {
   std::string info;                   // what was done (connections ended), not a problem
   std::vector<std::string> probe_failures;  // first failed probes of the failover
   int survivor_503s = 0;                    // probes a surviving node answered with 503
+  // A partition (back_s = when it healed): the two sides ("1 | 2,3"), and for each side the
+  // seconds from the cut until each of its nodes passed a probe (during the cut or after it).
+  std::string sides;
+  std::optional<double> cut_side_s;   // the side of `node`
+  std::optional<double> rest_side_s;  // the others
   // Behind a balancer (--balancer):
   std::optional<double> noticed_s;   // signal -> the balancer marked the node DOWN
   std::optional<double> balanced_s;  // node back -> the balancer sees it UP again
@@ -56,6 +61,9 @@ class FaultRunner {
  private:
   FaultRecord inject(int node, FaultKind kind, const std::atomic<bool>& interrupted);
   FaultRecord inject_database(FaultKind kind, const std::atomic<bool>& interrupted);
+  // partition_fault.cpp: cuts `node` (every odd partition) or its half of the cluster (with
+  // four nodes or more) from the rest for --cut, then heals.
+  FaultRecord inject_partition(int node, const std::atomic<bool>& interrupted);
   void recover(FaultRecord& record, int node, std::chrono::steady_clock::time_point signalled,
                const std::atomic<bool>& interrupted);
   // Behind a balancer: when it took the node out and put it back.
@@ -72,6 +80,7 @@ class FaultRunner {
   Balancer* balancer_;
   std::mt19937_64 rng_;
   std::vector<FaultRecord> timeline_;
+  int partitions_ = 0;
 };
 
 // Sleeps until `when` in small steps; false if interrupted first.

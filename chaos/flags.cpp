@@ -64,6 +64,8 @@ std::optional<std::vector<FaultKind>> parse_faults(const std::string& text) {
       kinds.push_back(FaultKind::db_terminate);
     else if (item == "roll")
       kinds.push_back(FaultKind::roll);
+    else if (item == "partition")
+      kinds.push_back(FaultKind::partition);
     else
       return std::nullopt;
   }
@@ -81,6 +83,7 @@ const char* to_string(FaultKind kind) {
     case FaultKind::db_freeze: return "db-freeze";
     case FaultKind::db_terminate: return "db-terminate";
     case FaultKind::roll: return "roll";
+    case FaultKind::partition: return "partition";
   }
   return "?";
 }
@@ -96,7 +99,7 @@ std::optional<Options> parse_flags(int argc, char** argv, int& exit_code) {
       "while killing, freezing and restarting nodes, then checks the invariants"};
   std::string duration = "60s", fault_every = "10s", freeze = "4s", restart_after = "2s";
   std::string failover_max = "30s", grace = "10s", ready_timeout = "60s", stop_timeout = "30s";
-  std::string http_timeout = "12s", sample_every = "200ms", db_freeze = "4s";
+  std::string http_timeout = "12s", sample_every = "200ms", db_freeze = "4s", cut = "10s";
   std::string check_every = "500ms", balancer_timeout = "10s";
   std::string mix_text, faults_text = "kill,stop,term";
 
@@ -142,12 +145,15 @@ std::optional<Options> parse_flags(int argc, char** argv, int& exit_code) {
   app.add_option("--seed", o.seed, "seed of all randomness");
   app.add_option("--http-timeout", http_timeout, "client connection/read timeout");
   app.add_option("--fault-every", fault_every, "time between faults (0 = none)");
-  app.add_option("--faults", faults_text,
-                 "fault kinds cycled in order: kill,stop,term,db-freeze,db-terminate,roll");
+  app.add_option(
+      "--faults", faults_text,
+      "fault kinds cycled in order: kill,stop,term,db-freeze,db-terminate,roll,partition");
   app.add_option("--fault-count", o.fault_count, "at most this many faults (0 = no limit)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--freeze", freeze, "how long a SIGSTOP lasts before SIGCONT");
   app.add_option("--db-freeze", db_freeze, "how long PostgreSQL stands still (db-freeze)");
+  app.add_option("--cut", cut,
+                 "how long a partition cuts the cluster links before they heal (partition)");
   app.add_option("--restart-after", restart_after, "pause between kill/exit and restart");
   app.add_option("--failover-max", failover_max, "failover slower than this is a violation");
   app.add_option("--grace", grace, "grace for holds/tokens past their deadline");
@@ -188,6 +194,7 @@ std::optional<Options> parse_flags(int argc, char** argv, int& exit_code) {
       {"--fault-every", &fault_every, &o.fault_every_s, true},
       {"--freeze", &freeze, &o.freeze_s, false},
       {"--db-freeze", &db_freeze, &o.db_freeze_s, false},
+      {"--cut", &cut, &o.cut_s, false},
       {"--restart-after", &restart_after, &o.restart_after_s, true},
       {"--failover-max", &failover_max, &o.failover_max_s, false},
       {"--grace", &grace, &o.grace_s, true},

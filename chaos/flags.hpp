@@ -11,7 +11,7 @@ namespace boxoffice::chaos {
 // PostgreSQL's processes for --db-freeze; db-terminate: pg_terminate_backend of every node's
 // database connections. roll: every node in turn gets SIGTERM, is started again once it
 // exited and, behind a balancer, is waited for until the balancer sees it UP again.
-enum class FaultKind { kill, stop, term, db_freeze, db_terminate, roll };
+enum class FaultKind { kill, stop, term, db_freeze, db_terminate, roll, partition };
 bool is_database_fault(FaultKind kind);
 const char* to_string(FaultKind kind);
 
@@ -76,8 +76,14 @@ struct Options {
   int fault_count = 0;  // 0 = unlimited
   double freeze_s = 4;
   double db_freeze_s = 4;  // longer than --request-timeout
+  double cut_s = 10;       // how long a partition lasts before it heals
   double restart_after_s = 2;
   double failover_max_s = 30;
+  bool partitions() const {
+    for (const auto kind : faults)
+      if (kind == FaultKind::partition) return true;
+    return false;
+  }
 
   // invariants
   double grace_s = 10;

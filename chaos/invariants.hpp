@@ -28,6 +28,8 @@ struct CheckInputs {
 
 // invariants_db.cpp: seats, money, deadlines and the ACTIVE-token limit, from the database.
 std::vector<Verdict> check_database(soci::session& sql, const CheckInputs& in);
+// invariants_queue.cpp: admissions in issue order, no queue write under a stale lease epoch.
+std::vector<Verdict> check_queue(soci::session& sql, const CheckInputs& in);
 // invariants_acks.cpp: every acknowledged charge, hold, payment and cancel is in the database.
 std::vector<Verdict> check_acknowledged(soci::session& sql, const CheckInputs& in);
 // invariants_api.cpp: balances and seat maps read through the API agree with the database;

@@ -115,6 +115,7 @@ int run(const Options& options) {
     auto sql = database.open();
     const CheckInputs inputs{options, world, record, sampler, timeline};
     for (auto&& v : check_database(*sql, inputs)) verdicts.push_back(std::move(v));
+    for (auto&& v : check_queue(*sql, inputs)) verdicts.push_back(std::move(v));
     for (auto&& v : check_acknowledged(*sql, inputs)) verdicts.push_back(std::move(v));
     for (auto&& v : check_api(*sql, inputs, prober.active_token(record.active_tokens)))
       verdicts.push_back(std::move(v));

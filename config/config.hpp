@@ -42,6 +42,8 @@ struct Config {
   std::int64_t max_body_bytes = 1'048'576;
   std::int64_t node_id = 1;
   std::optional<HostPort> cluster_listen;
+  // What this node tells its peers to dial (a NAT or proxy address); none: cluster_listen.
+  std::optional<HostPort> cluster_advertise;
   std::vector<HostPort> peers;
   std::chrono::milliseconds peer_timeout{1500};
   std::string log_level = "info";
@@ -63,6 +65,11 @@ struct Config {
   std::optional<std::string> web_root;  // absolute; none: the web front built into the binary
 
   bool clustered() const { return cluster_listen.has_value(); }
+  // The address peers are told to dial (empty: a single node).
+  std::string advertised_address() const {
+    if (cluster_advertise) return cluster_advertise->to_string();
+    return cluster_listen ? cluster_listen->to_string() : std::string();
+  }
 };
 
 }  // namespace boxoffice::config

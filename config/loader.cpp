@@ -147,13 +147,19 @@ Config build(const std::map<std::string, RawValue>& values, Command command) {
       throw BadValue(describe("web-root", *root, "an existing folder"));
     config.web_root = folder.lexically_normal().string();
   }
-  if (const auto* listen = get("cluster-listen")) {
-    config.cluster_listen = require(parse_host_port(listen->text), "cluster-listen", *listen,
-                                    "HOST:PORT with a port from 1 to 65535");
-    // Peers find a node by its configured address: an OS-chosen port would be unknown to them.
-    if (config.cluster_listen->port == 0)
-      throw BadValue(describe("cluster-listen", *listen, "HOST:PORT with a port from 1 to 65535"));
-  }
+  // Peers find a node by its cluster address: an OS-chosen port (0) would be unknown to them.
+  const auto cluster_address = [&get](const char* key) -> std::optional<HostPort> {
+    const auto* raw = get(key);
+    if (!raw) return std::nullopt;
+    constexpr const char* kExpected = "HOST:PORT with a port from 1 to 65535";
+    auto address = require(parse_host_port(raw->text), key, *raw, kExpected);
+    if (address.port == 0) throw BadValue(describe(key, *raw, kExpected));
+    return address;
+  };
+  config.cluster_listen = cluster_address("cluster-listen");
+  config.cluster_advertise = cluster_address("cluster-advertise");
+  if (config.cluster_advertise && !config.cluster_listen)
+    throw BadValue("--cluster-advertise needs --cluster-listen: it is the address of that one");
   if (const auto* peers = get("peers")) {
     config.peers = require(parse_host_port_list(peers->text), "peers", *peers,
                            "a comma-separated list of HOST:PORT");

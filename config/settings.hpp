@@ -14,7 +14,7 @@ struct SettingSpec {
   std::string_view help;
 };
 
-inline constexpr std::array<SettingSpec, 28> kSettings{{
+inline constexpr std::array<SettingSpec, 29> kSettings{{
     {"listen", "BOXOFFICE_LISTEN", "127.0.0.1:8080", "HTTP listen address HOST:PORT"},
     {"database", "BOXOFFICE_DATABASE", "sqlite:var/boxoffice.db",
      "sqlite:PATH (embedded) or postgresql://user@host:port/dbname"},
@@ -30,6 +30,8 @@ inline constexpr std::array<SettingSpec, 28> kSettings{{
     {"node-id", "BOXOFFICE_NODE_ID", "1", "unique positive id of this node in a cluster"},
     {"cluster-listen", "BOXOFFICE_CLUSTER_LISTEN", "",
      "cluster address HOST:PORT (none: single node)"},
+    {"cluster-advertise", "BOXOFFICE_CLUSTER_ADVERTISE", "",
+     "the cluster address peers are told to dial, HOST:PORT (none: --cluster-listen)"},
     {"peers", "BOXOFFICE_PEERS", "", "the other nodes' cluster addresses HOST:PORT,..."},
     {"peer-timeout", "BOXOFFICE_PEER_TIMEOUT", "1500ms",
      "a peer silent this long (frozen, cut off) is marked down; heartbeats every fifth of it"},

@@ -73,8 +73,9 @@ bool QueueRepository::user_exists(domain::Id user) {
 }
 
 int QueueRepository::apply(const std::vector<domain::QueueChange>& changes, std::int64_t max_active,
-                           domain::TimeMs now) {
+                           domain::TimeMs now, const QueueFence& fence) {
   WriteTransaction transaction(session_, kind_);
+  fence.check(session_, kind_);
   bool admits = false;
   for (const auto& change : changes)
     admits = admits || (change.token.status == domain::TokenStatus::active && !change.inserted);

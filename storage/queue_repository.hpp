@@ -7,6 +7,7 @@
 
 #include "config/config.hpp"
 #include "domain/waiting_room.hpp"
+#include "storage/lease_repository.hpp"
 
 namespace boxoffice::storage {
 
@@ -35,9 +36,10 @@ class QueueRepository {
   // `from` status (a payment completed it meanwhile) is skipped; returns how many were.
   // Admissions are refused as a whole (QueueLimitExceeded, nothing written) when they would
   // leave more than `max_active` tokens ACTIVE at `now`: the guard for two queue actors
-  // admitting at once while the cluster moves the queue between nodes.
+  // admitting at once while the cluster moves the queue between nodes. Conditional on the
+  // queue lease `fence` (StaleQueueEpoch, nothing written, once another node hosts the line).
   int apply(const std::vector<domain::QueueChange>& changes, std::int64_t max_active,
-            domain::TimeMs now);
+            domain::TimeMs now, const QueueFence& fence = {});
 
  private:
   soci::session& session_;

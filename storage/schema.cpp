@@ -141,6 +141,29 @@ const std::vector<std::string> kVersion2 = {
     "ALTER TABLE payments ADD COLUMN request_id TEXT NULL",
 };
 
+// One queue host at a time, the database as arbiter (docs/adr-004): the lease row (holder
+// node, epoch, expiry on the database's clock), every grant of it, and the epoch each queue
+// write committed under (the chaos checker proves no write committed with a stale epoch).
+const std::vector<std::string> kVersion3 = {
+    "CREATE TABLE queue_lease ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " holder BIGINT NOT NULL,"
+    " epoch BIGINT NOT NULL,"
+    " expires_at_ms BIGINT NOT NULL)",
+
+    "INSERT INTO queue_lease(id, holder, epoch, expires_at_ms) VALUES(1, 0, 0, 0)",
+
+    "CREATE TABLE queue_lease_grants ("
+    " epoch BIGINT PRIMARY KEY,"
+    " holder BIGINT NOT NULL,"
+    " granted_at_ms BIGINT NOT NULL)",
+
+    "CREATE TABLE queue_lease_writes ("
+    " epoch BIGINT NOT NULL,"
+    " holder BIGINT NOT NULL,"
+    " at_ms BIGINT NOT NULL)",
+};
+
 std::vector<Migration> render(config::DatabaseKind kind) {
   const std::string id = kind == config::DatabaseKind::sqlite
                              ? "INTEGER PRIMARY KEY AUTOINCREMENT"
@@ -152,7 +175,8 @@ std::vector<Migration> render(config::DatabaseKind kind) {
     first.statements.push_back(std::move(statement));
   }
   Migration second{2, "request ids of writes", kVersion2};
-  return {first, second};
+  Migration third{3, "queue lease", kVersion3};
+  return {first, second, third};
 }
 
 }  // namespace

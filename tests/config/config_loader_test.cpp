@@ -150,6 +150,11 @@ std::vector<ReadCase> read_cases() {
        },
        "10.0.0.1:7001",
        {{"database", kPostgres}}},
+      {"cluster-advertise",
+       "relay.internal:9001",
+       [](const Config& c) { return c.advertised_address(); },
+       "relay.internal:9001",
+       {{"database", kPostgres}, {"cluster-listen", "10.0.0.1:7001"}}},
       {"peers",
        "10.0.0.2:7001,[fd00::3]:7001",
        [](const Config& c) {
@@ -200,11 +205,7 @@ std::vector<ReadCase> read_cases() {
        {}},
       {"header-timeout", "3s", [](const Config& c) { return ms(c.header_timeout); }, "3000", {}},
       {"write-timeout", "1m", [](const Config& c) { return ms(c.write_timeout); }, "60000", {}},
-      {"max-queue-wait",
-       "250ms",
-       [](const Config& c) { return ms(c.max_queue_wait); },
-       "250",
-       {}},
+      {"max-queue-wait", "250ms", [](const Config& c) { return ms(c.max_queue_wait); }, "250", {}},
       {"web-root",
        "/usr/../tmp",
        [](const Config& c) { return c.web_root.value_or("<none>"); },
@@ -227,6 +228,7 @@ const std::vector<std::pair<std::string, std::string>> kBadValues{
     {"max-body-bytes", "1073741825"},
     {"node-id", "-1"},
     {"cluster-listen", "10.0.0.1:65536"},
+    {"cluster-advertise", "10.0.0.1"},
     {"peers", "10.0.0.2:7001,"},
     {"log-level", "verbose"},
     {"http-threads", "4097"},
@@ -358,6 +360,7 @@ BOOST_AUTO_TEST_CASE(uses_the_documented_environment_variable_names) {
       {"max-body-bytes", "BOXOFFICE_MAX_BODY_BYTES"},
       {"node-id", "BOXOFFICE_NODE_ID"},
       {"cluster-listen", "BOXOFFICE_CLUSTER_LISTEN"},
+      {"cluster-advertise", "BOXOFFICE_CLUSTER_ADVERTISE"},
       {"peers", "BOXOFFICE_PEERS"},
   };
   for (const auto& [key, variable] : documented) {
@@ -561,6 +564,20 @@ BOOST_AUTO_TEST_CASE(refuses_a_cluster_port_chosen_by_the_os) {
   const auto outcome = load({"serve", "--database", kPostgres, "--cluster-listen", "127.0.0.1:0"});
   check_refused(outcome);
   BOOST_TEST(contains(outcome.message, "--cluster-listen"), outcome.message);
+}
+
+BOOST_AUTO_TEST_CASE(advertises_the_cluster_listen_address_unless_told_otherwise) {
+  const auto outcome =
+      load({"serve", "--database", kPostgres, "--cluster-listen", "10.0.0.1:7001"});
+  BOOST_REQUIRE(outcome.config);
+  BOOST_TEST(outcome.config->advertised_address() == "10.0.0.1:7001");
+}
+
+BOOST_AUTO_TEST_CASE(refuses_cluster_advertise_without_cluster_listen) {
+  const auto outcome =
+      load({"serve", "--database", kPostgres, "--cluster-advertise", "10.0.0.9:7001"});
+  check_refused(outcome);
+  BOOST_TEST(contains(outcome.message, "--cluster-advertise"), outcome.message);
 }
 
 BOOST_AUTO_TEST_CASE(refuses_peers_without_cluster_listen) {

@@ -50,8 +50,8 @@ BOOST_AUTO_TEST_CASE(fresh_database_gets_every_table_and_records_each_version) {
   BOOST_TEST(report.applied.size() == all.size());
   BOOST_TEST(report.current_version == all.back().version);
   // users wallets concerts schedules seats queue_tokens reservations payments wallet_ledger
-  // idempotency_keys + schema_migrations
-  BOOST_TEST(table_count(*session, target.kind) == 11);
+  // idempotency_keys queue_lease queue_lease_grants queue_lease_writes + schema_migrations
+  BOOST_TEST(table_count(*session, target.kind) == 14);
   BOOST_TEST(recorded_migrations(*session) == static_cast<int>(all.size()));
 }
 

@@ -50,10 +50,15 @@ std::string TestCluster::cluster_address(int node) const {
   return "127.0.0.1:" + std::to_string(cluster_ports_.at(static_cast<std::size_t>(node - 1)));
 }
 
+void TestCluster::relay_links() {
+  if (!relays_) relays_ = std::make_unique<chaos::LinkRelays>(cluster_ports_);
+}
+
 std::vector<std::string> TestCluster::args_for(int node) const {
   std::string peers;
   for (int other = 1; other <= size(); ++other)
     if (other != node) peers += (peers.empty() ? "" : ",") + cluster_address(other);
+  if (relays_) peers = relays_->peers_of(node);
   std::vector<std::string> args{"serve",
                                 "--node-id",
                                 std::to_string(node),
@@ -130,7 +135,9 @@ bool TestCluster::wait_status(int observer, int subject, const std::string& stat
       const auto body = nlohmann::json::parse(answer->body, nullptr, false);
       if (body.is_object())
         for (const auto& each : body.value("nodes", nlohmann::json::array()))
-          if (each.value("address", "") == address && each.value("status", "") == status)
+          if ((each.value("address", "") == address ||
+               (each["nodeId"].is_number() && each["nodeId"].get<int>() == subject)) &&
+              each.value("status", "") == status)
             return true;
     }
     // A poll of another process's state; nothing to block on in between.

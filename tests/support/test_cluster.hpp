@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "chaos/link_relay.hpp"
 #include "config/config.hpp"
 #include "support/server_process.hpp"
 
@@ -25,6 +26,9 @@ class TestCluster {
   // This node reaches the database by another URL (through a PgProxy, say); before start().
   void use_database_url(int node, std::string url);
   const config::DatabaseTarget& database() const { return database_; }
+  // Before start(): the nodes dial each other through relays that can be cut (link_relay.hpp).
+  void relay_links();
+  chaos::LinkRelays& relays() { return *relays_; }
 
   // Starts every node, then waits until each one sees all the others up.
   void start_all();
@@ -58,6 +62,7 @@ class TestCluster {
   std::vector<std::unique_ptr<ServerProcess>> processes_;
   std::vector<std::string> earlier_output_;  // per node, of the processes already replaced
   std::vector<std::string> database_urls_;   // per node: "" for database_
+  std::unique_ptr<chaos::LinkRelays> relays_;
 };
 
 // A TCP port nobody listens on right now (the OS's choice, released again).

@@ -1,0 +1,183 @@
+// A stale owner (an actor on a node cut off from the cluster, or thawed after its entities
+// moved) writes from a state another owner has moved on from: every versioned write refuses
+// it and changes nothing (docs/adr-004: two owners are safe), and every queue write refuses
+// a stale lease epoch.
+#include <boost/test/unit_test.hpp>
+
+#include "storage/catalog_repository.hpp"
+#include "storage/lease_repository.hpp"
+#include "storage/migrations.hpp"
+#include "storage/payment_repository.hpp"
+#include "storage/queue_repository.hpp"
+#include "storage/schedule_repository.hpp"
+#include "storage/session_factory.hpp"
+#include "storage/wallet_repository.hpp"
+#include "support/test_database.hpp"
+
+namespace boxoffice::storage {
+namespace {
+
+constexpr domain::TimeMs kNow = 2'000'000'000'000;
+constexpr domain::TimeMs kHoldUntil = kNow + 600'000;
+const domain::WalletLimits kLimits{1'000'000, 100'000'000};
+
+struct TwoOwners {
+  config::DatabaseTarget target = testing::fresh_database("stale_owner");
+  std::unique_ptr<soci::session> session = open_session(target);
+  domain::User fan;
+  domain::Id schedule = 0;
+
+  TwoOwners() {
+    migrate(*session, target.kind);
+    CatalogRepository catalog(*session, target.kind);
+    fan = catalog.create_user("fan", kNow);
+    const auto concert = catalog.create_concert("Night", kNow);
+    domain::ScheduleSpec spec{concert.id, kNow + 7'200'000, kNow - 3'600'000, kNow + 3'600'000, 4,
+                              50'000};
+    schedule = catalog.create_schedule(spec, kNow)->id;
+  }
+
+  long long scalar(const std::string& sql) {
+    long long value = 0;
+    *session << sql, soci::into(value);
+    return value;
+  }
+  domain::Wallet wallet() { return *WalletRepository(*session, target.kind).load(fan.wallet_id); }
+  domain::Seat seat(std::int32_t number) {
+    return ScheduleRepository(*session, target.kind)
+        .load(schedule)
+        ->seats()
+        .at(static_cast<std::size_t>(number - 1));
+  }
+  // The other owner: charges the wallet behind the stale one's back.
+  void charge_elsewhere(domain::Won amount) {
+    auto batch =
+        WalletRepository(*session, target.kind)
+            .apply_charges(wallet(), {PendingCharge{fan.id, amount, "", ""}}, kLimits, kNow);
+    BOOST_TEST_REQUIRE(!batch.version_conflict);
+  }
+  ScheduleWrite hold(const domain::Seat& from, domain::TimeMs now = kNow) {
+    return ScheduleRepository(*session, target.kind)
+        .write(schedule, {},
+               {PendingHold{from.number, fan.id, from.price, kHoldUntil, from.version, 0, ""}},
+               now);
+  }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(stale_owner, TwoOwners)
+
+BOOST_AUTO_TEST_CASE(a_charge_from_a_stale_wallet_is_refused) {
+  const auto stale = wallet();
+  charge_elsewhere(700);
+  const auto batch = WalletRepository(*session, target.kind)
+                         .apply_charges(stale, {PendingCharge{fan.id, 100, "", ""}}, kLimits, kNow);
+  BOOST_TEST(batch.version_conflict);
+  BOOST_TEST(wallet().balance == 700);
+  BOOST_TEST(scalar("SELECT COUNT(*) FROM wallet_ledger") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_payment_from_a_stale_wallet_is_refused) {
+  charge_elsewhere(100'000);
+  const auto held = hold(seat(1));
+  BOOST_TEST_REQUIRE(held.reservations.size() == 1u);
+  const auto stale = wallet();
+  charge_elsewhere(5);
+  domain::PaymentOrder order;
+  order.reservation = held.reservations.front();
+  order.user = fan.id;
+  order.wallet = fan.wallet_id;
+  order.schedule = schedule;
+  order.seat = 1;
+  order.price = 50'000;
+  order.token = "any";
+  const auto outcome = PaymentRepository(*session, target.kind).pay(stale, order, kNow);
+  BOOST_TEST((outcome.kind == PaymentOutcome::Kind::version_conflict));
+  BOOST_TEST(wallet().balance == 100'005);
+  BOOST_TEST(scalar("SELECT COUNT(*) FROM payments") == 0);
+  BOOST_TEST((seat(1).status == domain::SeatStatus::held));
+}
+
+BOOST_AUTO_TEST_CASE(a_hold_from_a_stale_seat_is_refused) {
+  const auto stale = seat(2);
+  const auto other = hold(seat(2));  // the other owner's hold
+  BOOST_TEST_REQUIRE(other.reservations.size() == 1u);
+  // While that hold lives the constraint (one live hold per seat) refuses the stale one.
+  BOOST_CHECK_THROW(hold(stale), soci::soci_error);
+  // Once the other owner released it, the seat's version does.
+  BOOST_TEST_REQUIRE(
+      !ScheduleRepository(*session, target.kind)
+           .write(schedule,
+                  {PendingRelease{2, other.reservations.front(), seat(2).version, true, ""}}, {},
+                  kNow)
+           .version_conflict);
+  BOOST_TEST(hold(stale).version_conflict);
+  BOOST_TEST((seat(2).status == domain::SeatStatus::available));
+  BOOST_TEST(scalar("SELECT COUNT(*) FROM reservations") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_cancel_or_expiry_from_a_stale_seat_is_refused) {
+  const auto held = hold(seat(3));
+  BOOST_TEST_REQUIRE(held.reservations.size() == 1u);
+  const auto stale = seat(3);
+  // The other owner released the hold and held the seat again meanwhile.
+  ScheduleRepository other(*session, target.kind);
+  BOOST_TEST_REQUIRE(
+      !other
+           .write(schedule, {PendingRelease{3, held.reservations.front(), stale.version, true, ""}},
+                  {}, kNow)
+           .version_conflict);
+  BOOST_TEST_REQUIRE(hold(seat(3)).reservations.size() == 1u);
+  for (const bool cancelled : {true, false}) {
+    const auto refused = other.write(
+        schedule, {PendingRelease{3, held.reservations.front(), stale.version, cancelled, ""}}, {},
+        kNow);
+    BOOST_TEST(refused.version_conflict);
+  }
+  BOOST_TEST((seat(3).status == domain::SeatStatus::held));
+  BOOST_TEST(scalar("SELECT COUNT(*) FROM reservations WHERE status = 'HELD'") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_queue_write_under_a_stale_lease_epoch_is_refused) {
+  LeaseRepository leases(*session, target.kind);
+  const auto first = leases.acquire(1, 60'000);
+  BOOST_TEST_REQUIRE(first.has_value());
+  BOOST_TEST(!leases.acquire(2, 60'000).has_value());  // held and not expired
+  leases.release(1, *first);
+  const auto second = leases.acquire(2, 60'000);  // handed over
+  BOOST_TEST_REQUIRE(second.has_value());
+  BOOST_TEST(*second > *first);
+  domain::QueueToken token;
+  token.token = "stale-token";
+  token.user = fan.id;
+  token.seq = 1;
+  token.issued_at = kNow;
+  token.last_seen_at = kNow;
+  const std::vector<domain::QueueChange> issue{
+      domain::QueueChange{true, domain::TokenStatus::waiting, token}};
+  QueueRepository queue(*session, target.kind);
+  BOOST_CHECK_THROW(queue.apply(issue, 100, kNow, QueueFence{1, *first}), StaleQueueEpoch);
+  BOOST_TEST(scalar("SELECT COUNT(*) FROM queue_tokens") == 0);
+  BOOST_TEST(!leases.renew(1, *first, 60'000));
+  queue.apply(issue, 100, kNow, QueueFence{2, *second});
+  BOOST_TEST(scalar("SELECT COUNT(*) FROM queue_tokens") == 1);
+  BOOST_TEST(scalar("SELECT COUNT(*) FROM queue_lease_writes WHERE epoch = " +
+                    std::to_string(*second)) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(an_expired_lease_goes_to_the_next_host) {
+  LeaseRepository leases(*session, target.kind);
+  const auto first = leases.acquire(1, 1);  // expires after 1 ms of the database's clock
+  BOOST_TEST_REQUIRE(first.has_value());
+  std::optional<std::int64_t> next;
+  // The database's clock passes 1 ms quickly; nothing to block on.
+  for (int attempt = 0; attempt < 100 && !next; ++attempt) next = leases.acquire(2, 60'000);
+  BOOST_TEST_REQUIRE(next.has_value());
+  BOOST_TEST(leases.current().holder == 2);
+  BOOST_TEST(leases.current().epoch == *next);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace boxoffice::storage
