@@ -107,27 +107,29 @@ domain::Result<domain::TokenView> Gateway::issue_token(domain::Id user) {
                                  Retry::safe));
 }
 
+std::optional<domain::TokenView> Gateway::token_from_read_model(const std::string& token,
+                                                                bool look) const {
+  // Only the queue's own node has a model of it; elsewhere the queue node is asked.
+  if (!owns(kQueueKey)) return std::nullopt;
+  auto& side = runtime_.board().queue();
+  const auto model = side.model();
+  if (!model) return std::nullopt;
+  const auto now = runtime_.context().clock.now_ms();
+  auto view = model->view(token, now);
+  if (view && look && view->status == domain::TokenStatus::waiting) side.looked_at(token, now);
+  return view;
+}
+
 domain::Result<domain::TokenView> Gateway::look_at_token(const std::string& token) {
+  if (auto view = token_from_read_model(token, true)) return *view;
   return as_view(ask<TokenReply>(runtime_, kQueueKey,
                                  caf::make_message(caf::get_atom::value, token), Retry::safe));
 }
 
 domain::Result<domain::TokenView> Gateway::check_token(const std::string& token) {
-  // ACTIVE tokens are answered from the queue's published board; anything else (WAITING,
-  // ended, unknown, or past its expiry) asks the queue actor, which has the last word.
-  ActiveToken active;
-  const auto now = runtime_.context().clock.now_ms();
-  if (owns(kQueueKey) && runtime_.board().active_token(token, active) && now < active.expires_at) {
-    domain::TokenView view;
-    view.token = token;
-    view.user = active.user;
-    view.status = domain::TokenStatus::active;
-    view.position = 0;
-    view.issued_at = active.issued_at;
-    view.expires_at = active.expires_at;
-    view.remaining_seconds = (active.expires_at - now + 999) / 1000;
-    return view;
-  }
+  // Answered from the queue's read model (as of its last commit); a token it does not know
+  // asks the queue actor, which has the last word (and the database).
+  if (auto view = token_from_read_model(token, false)) return *view;
   return as_view(ask<TokenReply>(runtime_, kQueueKey, caf::make_message(check_atom::value, token),
                                  Retry::safe));
 }

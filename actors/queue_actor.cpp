@@ -104,6 +104,35 @@ void schedule_timer(QueueActor* self) {
   self->delayed_send(self, delay, tick_atom::value, generation);
 }
 
+void publish_model(QueueActor* self, EntityContext* context, domain::QueueReadModel model) {
+  self->state.model = std::make_shared<const domain::QueueReadModel>(std::move(model));
+  context->board.queue().publish(self->state.model, self->id());
+}
+
+// Committed changes into the next read model. Ended tokens stay readable from memory as
+// long as the room remembers them; older ones are asked of the actor (the database).
+void publish_changes(QueueActor* self, EntityContext* context,
+                     const std::vector<domain::QueueChange>& changes) {
+  auto& state = self->state;
+  std::vector<domain::ReadChange> reads;
+  reads.reserve(changes.size());
+  for (const auto& change : changes) {
+    reads.push_back(domain::ReadChange{change.token.token, domain::facts_of(change.token)});
+    if (!change.token.live()) state.ended_in_model.push_back(change.token.token);
+  }
+  while (state.ended_in_model.size() > domain::WaitingRoom::kEndedKept) {
+    reads.push_back(domain::ReadChange{state.ended_in_model.front(), std::nullopt});
+    state.ended_in_model.pop_front();
+  }
+  publish_model(self, context, state.model->next(reads, state.room->admission_rate()));
+}
+
+// The looks polls left on the board since: each resets its token's idle clock.
+void take_looks(QueueActor* self, EntityContext* context) {
+  for (const auto& [token, at] : context->board.queue().take_looks())
+    self->state.room->touch(token, at);
+}
+
 void reload(QueueActor* self, EntityContext* context, std::function<void()> then) {
   const auto kind = context->config.database.kind;
   run_storage<storage::StoredQueue>(
@@ -124,31 +153,18 @@ void reload(QueueActor* self, EntityContext* context, std::function<void()> then
         state.room->restore(outcome.value->live, outcome.value->last_seq, context->clock.now_ms());
         state.pending.clear();  // memory ran ahead of the database: it starts over from it
         state.uncommitted.clear();
-        context->board.clear_tokens();
-        for (const auto& token : outcome.value->live)
-          if (token.status == domain::TokenStatus::active)
-            context->board.token_active(token.token,
-                                        ActiveToken{token.user, token.issued_at, token.expires_at});
+        state.ended_in_model.clear();
+        publish_model(self, context,
+                      domain::QueueReadModel::of(outcome.value->live,
+                                                 state.model ? state.model->version() + 1 : 1));
         then();
       },
       read_gate(context));
 }
 
-// Mirrors committed changes into the board the booking gate reads without a message.
-void publish_tokens(EntityContext* context, const std::vector<domain::QueueChange>& changes) {
-  for (const auto& change : changes) {
-    if (change.token.status == domain::TokenStatus::active)
-      context->board.token_active(
-          change.token.token,
-          ActiveToken{change.token.user, change.token.issued_at, change.token.expires_at});
-    else if (!change.token.live())
-      context->board.token_ended(change.token.token);
-  }
-}
-
 // Another node serves the line now: its board entries and gauges are not this node's.
 void stop_after_handover(QueueActor* self, EntityContext* context) {
-  context->board.clear_tokens();
+  context->board.queue().retire(self->id());
   context->stats.queue_waiting = 0;
   context->stats.queue_active = 0;
   context->stats.queue_back_wait_seconds = -1;
@@ -232,7 +248,7 @@ void flush(QueueActor* self, EntityContext* context) {
         if (*outcome.value > 0)
           spdlog::debug("queue: {} transitions already made by payments", *outcome.value);
         committed(self, *changes_written);
-        publish_tokens(context, *changes_written);
+        publish_changes(self, context, *changes_written);
         observe_admissions(context, *changes_written);
         deliver(*pending);
         answer_deferred(self, context, false);
@@ -246,6 +262,7 @@ void issue_for(QueueActor* self, EntityContext* context, domain::Id user,
                caf::response_promise promise) {
   auto& room = *self->state.room;
   const auto now = context->clock.now_ms();
+  take_looks(self, context);
   room.advance(now);
   if (const auto* live = room.live_token_of(user)) {
     room.touch(live->token, now);
@@ -291,6 +308,7 @@ caf::behavior serving(QueueActor* self, EntityContext* context) {
     auto& room = *self->state.room;
     const auto now = context->clock.now_ms();
     if (!domain::plausible_token_text(token)) return token_invalid();
+    take_looks(self, context);
     room.advance(now);
     if (const auto* entry = room.find(token)) {
       if (look) room.touch(token, now);
@@ -332,14 +350,20 @@ caf::behavior serving(QueueActor* self, EntityContext* context) {
       [=](caf::get_atom, const std::string& token) { return read(token, true); },
       [=](check_atom, const std::string& token) { return read(token, false); },
       [=](complete_atom, const std::string& token) -> bool {
-        const bool done = self->state.room->complete(token, context->clock.now_ms());
-        context->board.token_ended(token);
+        auto& room = *self->state.room;
+        take_looks(self, context);
+        const bool done = room.complete(token, context->clock.now_ms());
+        if (done) {  // the payment committed it: readers see it at once
+          const auto* ended = room.find(token);
+          publish_changes(self, context, {domain::QueueChange{false, domain::TokenStatus::active, *ended}});
+        }
         flush(self, context);
         return done;
       },
       [=](tick_atom, std::uint64_t generation) {
         if (generation != self->state.timer_generation) return;
         self->state.timer_at = 0;
+        take_looks(self, context);
         self->state.room->advance(context->clock.now_ms());
         flush(self, context);
       },
@@ -355,6 +379,11 @@ caf::behavior serving(QueueActor* self, EntityContext* context) {
 
 caf::behavior queue_actor(QueueActor* self, EntityContext* context) {
   self->state.room = std::make_unique<domain::WaitingRoom>(policy_of(context));
+  // However it stops, readers stop reading its model (the router starts a new actor on
+  // the next request that reaches it, and that one publishes its own).
+  self->attach_functor([board = context->board_lifetime, id = self->id()](const caf::error&) {
+    board->queue().retire(id);
+  });
   self->set_default_handler(caf::skip);  // requests wait until the line is loaded
   reload(self, context, [self, context] {
     self->become(serving(self, context));

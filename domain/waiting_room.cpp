@@ -3,7 +3,6 @@
 namespace boxoffice::domain {
 namespace {
 
-constexpr std::size_t kEndedKept = 100'000;
 constexpr TimeMs kRateWindow = 60'000;
 constexpr std::size_t kRateSamples = 2'000;
 
@@ -133,6 +132,7 @@ void WaitingRoom::touch(const std::string& token, TimeMs now) {
   const auto it = live_.find(token);
   if (it == live_.end() || it->second.status != TokenStatus::waiting) return;
   auto& entry = it->second;
+  if (now <= entry.last_seen_at) return;
   idle_deadlines_.erase({entry.last_seen_at + policy_.idle_timeout, entry.token});
   entry.last_seen_at = now;
   idle_deadlines_.emplace(entry.last_seen_at + policy_.idle_timeout, entry.token);
@@ -149,39 +149,22 @@ const QueueToken* WaitingRoom::live_token_of(Id user) const {
   return it == live_by_user_.end() ? nullptr : &live_.at(it->second);
 }
 
-std::optional<std::int64_t> WaitingRoom::estimated_wait(std::int64_t position, TimeMs now) const {
-  if (admissions_.size() < 2) return std::nullopt;
-  const TimeMs span = now - admissions_.front();
-  if (span <= 0) return std::nullopt;
-  const double per_second =
-      static_cast<double>(admissions_.size()) * 1000.0 / static_cast<double>(span);
-  return static_cast<std::int64_t>(static_cast<double>(position) / per_second + 0.999);
+AdmissionRate WaitingRoom::admission_rate() const {
+  if (admissions_.empty()) return {};
+  return AdmissionRate{static_cast<std::int64_t>(admissions_.size()), admissions_.front()};
 }
 
 TokenView WaitingRoom::view(const QueueToken& token, TimeMs now) const {
-  TokenView view;
-  view.token = token.token;
-  view.user = token.user;
-  view.status = token.status;
-  view.issued_at = token.issued_at;
-  if (token.status == TokenStatus::active && token.expires_at <= now)
-    view.status = TokenStatus::expired;
-  if (view.status == TokenStatus::waiting) {
-    const auto position = static_cast<std::int64_t>(waiting_.order_of_key(token.seq)) + 1;
-    view.position = position;
-    view.estimated_wait_seconds = estimated_wait(position, now);
-  } else if (view.status == TokenStatus::active) {
-    view.position = 0;
-    view.estimated_wait_seconds = 0;
-    view.expires_at = token.expires_at;
-    view.remaining_seconds = (token.expires_at - now + 999) / 1000;
-  }
-  return view;
+  const TokenFacts facts{token.user, token.seq, token.status, token.issued_at, token.expires_at};
+  const auto position = token.status == TokenStatus::waiting
+                            ? static_cast<std::int64_t>(waiting_.order_of_key(token.seq)) + 1
+                            : 0;
+  return token_view(token.token, facts, position, admission_rate(), now);
 }
 
 std::optional<std::int64_t> WaitingRoom::back_of_line_wait(TimeMs now) const {
   if (waiting_.empty()) return 0;
-  return estimated_wait(waiting_count(), now);
+  return estimated_wait(waiting_count(), admission_rate(), now);
 }
 
 std::optional<TimeMs> WaitingRoom::next_deadline() const {

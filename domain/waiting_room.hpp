@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "domain/queue_token.hpp"
+#include "domain/token_view.hpp"
 
 namespace boxoffice::domain {
 
@@ -33,6 +34,8 @@ struct QueueChange {
 // tree over the issue order of the WAITING tokens), never a scan of the line.
 class WaitingRoom {
  public:
+  static constexpr std::size_t kEndedKept = 100'000;  // ended tokens remembered
+
   explicit WaitingRoom(QueuePolicy policy) : policy_(policy) {}
 
   // Replaces the state with stored live tokens. ACTIVE ones past their expiry expire now;
@@ -47,7 +50,8 @@ class WaitingRoom {
   void advance(TimeMs now);
   // A payment completed this ACTIVE token (already committed); frees its place at once.
   bool complete(const std::string& token, TimeMs now);
-  // A client looked at the token (GET me, or a re-issue): resets its idle clock.
+  // A client looked at the token at `now` (GET me, or a re-issue): resets its idle clock
+  // (a look older than the last one changes nothing).
   void touch(const std::string& token, TimeMs now);
 
   const QueueToken* find(const std::string& token) const;
@@ -56,6 +60,7 @@ class WaitingRoom {
   std::optional<TimeMs> next_deadline() const;
   // The estimated wait of someone joining the back of the line now (0 when nobody waits).
   std::optional<std::int64_t> back_of_line_wait(TimeMs now) const;
+  AdmissionRate admission_rate() const;
 
   std::int64_t waiting_count() const { return static_cast<std::int64_t>(waiting_.size()); }
   std::int64_t active_count() const { return active_count_; }
@@ -74,7 +79,6 @@ class WaitingRoom {
   void end(QueueToken& token, TokenStatus to, TimeMs now);
   void admit(TimeMs now);
   void remember_ended(const QueueToken& token);
-  std::optional<std::int64_t> estimated_wait(std::int64_t position, TimeMs now) const;
 
   QueuePolicy policy_;
   std::int64_t last_seq_ = 0;
