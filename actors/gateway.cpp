@@ -107,8 +107,8 @@ domain::Result<domain::TokenView> Gateway::issue_token(domain::Id user) {
                                  Retry::safe));
 }
 
-std::optional<domain::TokenView> Gateway::token_from_read_model(const std::string& token,
-                                                                bool look) const {
+std::optional<domain::Result<domain::TokenView>> Gateway::token_from_read_model(
+    const std::string& token, bool look) const {
   // Only the queue's own node has a model of it; elsewhere the queue node is asked.
   if (!owns(kQueueKey)) return std::nullopt;
   auto& side = runtime_.board().queue();
@@ -116,20 +116,33 @@ std::optional<domain::TokenView> Gateway::token_from_read_model(const std::strin
   if (!model) return std::nullopt;
   const auto now = runtime_.context().clock.now_ms();
   auto view = model->view(token, now);
-  if (view && look && view->status == domain::TokenStatus::waiting) side.looked_at(token, now);
-  return view;
+  if (!view) {
+    // Every token committed on this node is in the model or among the forgotten ended ones:
+    // anything else is unknown, answered without the database or the actor.
+    // Alone, nobody else writes the line; in a cluster, a previous owner's last writes may
+    // land just after this node loaded it.
+    const auto& config = runtime_.context().config;
+    const bool settling =
+        !config.peers.empty() && std::chrono::steady_clock::now() - side.loaded_at() <
+                                     config.request_timeout + config.commit_wait;
+    if (settling || side.maybe_forgotten(token)) return std::nullopt;
+    return domain::Result<domain::TokenView>(
+        domain::make_error(domain::ErrorCode::token_invalid, "the queue token is not known"));
+  }
+  if (look && view->status == domain::TokenStatus::waiting) side.looked_at(token, now);
+  return domain::Result<domain::TokenView>(std::move(*view));
 }
 
 domain::Result<domain::TokenView> Gateway::look_at_token(const std::string& token) {
-  if (auto view = token_from_read_model(token, true)) return *view;
+  if (auto answer = token_from_read_model(token, true)) return std::move(*answer);
   return as_view(ask<TokenReply>(runtime_, kQueueKey,
                                  caf::make_message(caf::get_atom::value, token), Retry::safe));
 }
 
 domain::Result<domain::TokenView> Gateway::check_token(const std::string& token) {
-  // Answered from the queue's read model (as of its last commit); a token it does not know
+  // Answered from the queue's read model (as of its last commit); a token ended long ago
   // asks the queue actor, which has the last word (and the database).
-  if (auto view = token_from_read_model(token, false)) return *view;
+  if (auto answer = token_from_read_model(token, false)) return std::move(*answer);
   return as_view(ask<TokenReply>(runtime_, kQueueKey, caf::make_message(check_atom::value, token),
                                  Retry::safe));
 }

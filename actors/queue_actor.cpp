@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <unordered_set>
+
 #include "actors/storage_bridge.hpp"
 #include "actors/write_failure.hpp"
 #include "storage/queue_repository.hpp"
@@ -120,10 +123,13 @@ void publish_changes(QueueActor* self, EntityContext* context,
     reads.push_back(domain::ReadChange{change.token.token, domain::facts_of(change.token)});
     if (!change.token.live()) state.ended_in_model.push_back(change.token.token);
   }
+  std::vector<std::uint64_t> forgotten;
   while (state.ended_in_model.size() > domain::WaitingRoom::kEndedKept) {
+    forgotten.push_back(domain::token_fingerprint(state.ended_in_model.front()));
     reads.push_back(domain::ReadChange{state.ended_in_model.front(), std::nullopt});
     state.ended_in_model.pop_front();
   }
+  context->board.queue().forgotten(forgotten);  // before the model no longer has them
   publish_model(self, context, state.model->next(reads, state.room->admission_rate()));
 }
 
@@ -154,6 +160,7 @@ void reload(QueueActor* self, EntityContext* context, std::function<void()> then
         state.pending.clear();  // memory ran ahead of the database: it starts over from it
         state.uncommitted.clear();
         state.ended_in_model.clear();
+        context->board.queue().reset_forgotten(std::move(outcome.value->ended));
         publish_model(self, context,
                       domain::QueueReadModel::of(outcome.value->live,
                                                  state.model ? state.model->version() + 1 : 1));
@@ -189,6 +196,8 @@ void flush(QueueActor* self, EntityContext* context) {
   }
   auto changes = std::move(state.pending);
   state.pending.clear();
+  auto completions = std::move(state.completions);
+  state.completions.clear();
   auto replies = std::move(state.replies_after_commit);
   state.replies_after_commit.clear();
   const auto deliver = [self, context](
@@ -211,6 +220,7 @@ void flush(QueueActor* self, EntityContext* context) {
     }
   };
   if (changes.empty()) {
+    for (auto& completion : completions) completion.deliver(true);
     deliver(replies);
     answer_deferred(self, context, false);
     if (state.stopping) stop_after_handover(self, context);
@@ -227,13 +237,15 @@ void flush(QueueActor* self, EntityContext* context) {
        now = context->clock.now_ms()](soci::session& session) {
         return storage::QueueRepository(session, kind).apply(changes, max_active, now);
       },
-      [self, context, pending, deliver, changes_written](StorageOutcome<int> outcome) mutable {
+      [self, context, pending, deliver, changes_written,
+       completions = std::move(completions)](StorageOutcome<int> outcome) mutable {
         self->state.writing = false;
         if (!outcome.value) {
           log_storage_failure(outcome.error, "queue write");
           // Nothing was written (or, without a verdict, perhaps all of it): memory ran ahead
           // of the database, start over from what is stored. The tokens issued here: 503,
           // or 504 when the COMMIT got no verdict.
+          for (auto& completion : completions) completion.deliver(true);  // the payment's own
           const auto failure = classify_write_failure(outcome.error);
           for (auto& [promise, token] : *pending)
             promise.deliver(to_caf_error(write_failure_error(
@@ -249,6 +261,7 @@ void flush(QueueActor* self, EntityContext* context) {
           spdlog::debug("queue: {} transitions already made by payments", *outcome.value);
         committed(self, *changes_written);
         publish_changes(self, context, *changes_written);
+        for (auto& completion : completions) completion.deliver(true);
         observe_admissions(context, *changes_written);
         deliver(*pending);
         answer_deferred(self, context, false);
@@ -257,17 +270,14 @@ void flush(QueueActor* self, EntityContext* context) {
       write_gate(context, domain::wall_clock_ms() + context->config.request_timeout.count()));
 }
 
-// Issues a token for a user known to exist.
-void issue_for(QueueActor* self, EntityContext* context, domain::Id user,
-               caf::response_promise promise) {
+// Issues a token for a user known to exist (its change is written by the next flush).
+void issue_for(QueueActor* self, domain::Id user, caf::response_promise promise,
+               domain::TimeMs now) {
   auto& room = *self->state.room;
-  const auto now = context->clock.now_ms();
-  take_looks(self, context);
-  room.advance(now);
   if (const auto* live = room.live_token_of(user)) {
     room.touch(live->token, now);
     const auto token = live->token;
-    flush(self, context);
+    collect(self);
     if (uncommitted(self, token))  // issued or admitted, not committed yet
       self->state.deferred_reads.push_back(DeferredRead{std::move(promise), token, false});
     else
@@ -276,7 +286,51 @@ void issue_for(QueueActor* self, EntityContext* context, domain::Id user,
   }
   const auto& token = room.issue(user, domain::new_token_text(), now);
   self->state.replies_after_commit.emplace_back(std::move(promise), token.token);
-  flush(self, context);
+}
+
+// Checks the users of every issue that arrived since the last check in one query, then
+// issues their tokens together (one write). Issues arriving meanwhile wait for the next.
+void check_users(QueueActor* self, EntityContext* context) {
+  auto& state = self->state;
+  if (state.checking_users || state.issues.empty()) return;
+  state.checking_users = true;
+  auto batch = std::make_shared<std::vector<PendingIssue>>(std::move(state.issues));
+  state.issues.clear();
+  std::vector<domain::Id> users;
+  users.reserve(batch->size());
+  for (const auto& issue : *batch) users.push_back(issue.user);
+  std::sort(users.begin(), users.end());
+  users.erase(std::unique(users.begin(), users.end()), users.end());
+  const auto kind = context->config.database.kind;
+  run_storage<std::vector<domain::Id>>(
+      self, context->storage,
+      [kind, users = std::move(users)](soci::session& session) {
+        return storage::QueueRepository(session, kind).existing_users(users);
+      },
+      [self, context, batch](StorageOutcome<std::vector<domain::Id>> outcome) {
+        self->state.checking_users = false;
+        if (!outcome.value) {
+          for (auto& issue : *batch)
+            issue.promise.deliver(to_caf_error(
+                domain::make_error(ErrorCode::unavailable, "the database is not available")));
+        } else {
+          const std::unordered_set<domain::Id> found(outcome.value->begin(), outcome.value->end());
+          const auto now = context->clock.now_ms();
+          take_looks(self, context);
+          self->state.room->advance(now);
+          for (auto& issue : *batch) {
+            if (found.count(issue.user) == 0)
+              issue.promise.deliver(to_caf_error(
+                  domain::make_error(ErrorCode::user_not_found,
+                                     "user " + std::to_string(issue.user) + " does not exist")));
+            else
+              issue_for(self, issue.user, std::move(issue.promise), now);
+          }
+          flush(self, context);
+        }
+        check_users(self, context);
+      },
+      read_gate(context));
 }
 
 void answer_from_storage(QueueActor* self, EntityContext* context, const std::string& token,
@@ -327,38 +381,28 @@ caf::behavior serving(QueueActor* self, EntityContext* context) {
   return {
       [=](issue_atom, domain::Id user) -> caf::result<TokenReply> {
         auto promise = self->make_response_promise();
-        const auto kind = context->config.database.kind;
-        run_storage<bool>(
-            self, context->storage,
-            [kind, user](soci::session& session) {
-              return storage::QueueRepository(session, kind).user_exists(user);
-            },
-            [self, context, user, promise](StorageOutcome<bool> outcome) mutable {
-              if (!outcome.value)
-                promise.deliver(to_caf_error(
-                    domain::make_error(ErrorCode::unavailable, "the database is not available")));
-              else if (!*outcome.value)
-                promise.deliver(to_caf_error(
-                    domain::make_error(ErrorCode::user_not_found,
-                                       "user " + std::to_string(user) + " does not exist")));
-              else
-                issue_for(self, context, user, promise);
-            },
-            read_gate(context));
+        self->state.issues.push_back(PendingIssue{user, promise});
+        check_users(self, context);
         return promise;
       },
       [=](caf::get_atom, const std::string& token) { return read(token, true); },
       [=](check_atom, const std::string& token) { return read(token, false); },
-      [=](complete_atom, const std::string& token) -> bool {
+      [=](complete_atom, const std::string& token) -> caf::result<bool> {
         auto& room = *self->state.room;
         take_looks(self, context);
-        const bool done = room.complete(token, context->clock.now_ms());
-        if (done) {  // the payment committed it: readers see it at once
-          const auto* ended = room.find(token);
-          publish_changes(self, context, {domain::QueueChange{false, domain::TokenStatus::active, *ended}});
+        if (!room.complete(token, context->clock.now_ms())) {
+          flush(self, context);
+          return false;
         }
+        // The payment committed it: readers see it at once, and the payment is answered
+        // once the admission the freed place made is committed (and readable) too.
+        publish_changes(
+            self, context,
+            {domain::QueueChange{false, domain::TokenStatus::active, *room.find(token)}});
+        auto promise = self->make_response_promise<bool>();
+        self->state.completions.push_back(promise);
         flush(self, context);
-        return done;
+        return promise;
       },
       [=](tick_atom, std::uint64_t generation) {
         if (generation != self->state.timer_generation) return;

@@ -22,6 +22,12 @@ struct DeferredRead {
   bool created = false;  // the answer to the token's issue (201)
 };
 
+// An issue waiting for its user check (all that arrive meanwhile go in one query).
+struct PendingIssue {
+  domain::Id user = 0;
+  caf::response_promise promise;
+};
+
 struct QueueActorState {
   std::unique_ptr<domain::WaitingRoom> room;
   std::vector<std::pair<caf::response_promise, std::string>> replies_after_commit;  // issued tokens
@@ -31,6 +37,9 @@ struct QueueActorState {
   std::vector<domain::QueueChange> pending;
   std::unordered_map<std::string, int> uncommitted;
   std::vector<DeferredRead> deferred_reads;
+  std::vector<PendingIssue> issues;                // not checked yet
+  std::vector<caf::response_promise> completions;  // answered after the next commit
+  bool checking_users = false;
   // What readers see: the line as of the last commit (published on the board after each).
   std::shared_ptr<const domain::QueueReadModel> model;
   std::deque<std::string> ended_in_model;  // oldest first; forgotten past a bound

@@ -7,8 +7,14 @@ namespace boxoffice::actors {
 void QueueReadSide::publish(std::shared_ptr<const domain::QueueReadModel> model,
                             std::uint64_t owner) {
   std::lock_guard<std::mutex> lock(model_mutex_);
+  if (owner != owner_) loaded_at_ = std::chrono::steady_clock::now();
   model_ = std::move(model);
   owner_ = owner;
+}
+
+std::chrono::steady_clock::time_point QueueReadSide::loaded_at() const {
+  std::lock_guard<std::mutex> lock(model_mutex_);
+  return loaded_at_;
 }
 
 void QueueReadSide::retire(std::uint64_t owner) {
@@ -23,6 +29,24 @@ void QueueReadSide::retire(std::uint64_t owner) {
 std::shared_ptr<const domain::QueueReadModel> QueueReadSide::model() const {
   std::lock_guard<std::mutex> lock(model_mutex_);
   return model_;
+}
+
+void QueueReadSide::reset_forgotten(std::vector<std::uint64_t> fingerprints) {
+  std::unordered_set<std::uint64_t> fresh(fingerprints.begin(), fingerprints.end());
+  std::unique_lock<std::shared_mutex> lock(forgotten_mutex_);
+  forgotten_.swap(fresh);
+}
+
+void QueueReadSide::forgotten(const std::vector<std::uint64_t>& fingerprints) {
+  if (fingerprints.empty()) return;
+  std::unique_lock<std::shared_mutex> lock(forgotten_mutex_);
+  forgotten_.insert(fingerprints.begin(), fingerprints.end());
+}
+
+bool QueueReadSide::maybe_forgotten(const std::string& token) const {
+  const auto fingerprint = domain::token_fingerprint(token);
+  std::shared_lock<std::shared_mutex> lock(forgotten_mutex_);
+  return forgotten_.count(fingerprint) > 0;
 }
 
 void QueueReadSide::looked_at(const std::string& token, domain::TimeMs at) {

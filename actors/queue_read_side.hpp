@@ -1,11 +1,14 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -23,6 +26,16 @@ class QueueReadSide {
   void retire(std::uint64_t owner);
   // The last published model (null: none, ask the queue actor).
   std::shared_ptr<const domain::QueueReadModel> model() const;
+  // When the publishing actor loaded its line (writes another node's actor still had in
+  // flight then may be missing from it for a moment: unknown tokens ask the actor until
+  // they cannot be).
+  std::chrono::steady_clock::time_point loaded_at() const;
+
+  // Tokens ended long ago (not in the model any more, but stored): their fingerprints, so
+  // that only those, not any unknown text, are looked up in the database.
+  void reset_forgotten(std::vector<std::uint64_t> fingerprints);
+  void forgotten(const std::vector<std::uint64_t>& fingerprints);
+  bool maybe_forgotten(const std::string& token) const;
 
   // A client looked at a WAITING token at `at` (keeps the latest look per token).
   void looked_at(const std::string& token, domain::TimeMs at);
@@ -37,7 +50,10 @@ class QueueReadSide {
   mutable std::mutex model_mutex_;
   std::shared_ptr<const domain::QueueReadModel> model_;
   std::uint64_t owner_ = 0;
+  std::chrono::steady_clock::time_point loaded_at_{};
   std::array<LookShard, 16> shards_;
+  mutable std::shared_mutex forgotten_mutex_;
+  std::unordered_set<std::uint64_t> forgotten_;
 };
 
 }  // namespace boxoffice::actors

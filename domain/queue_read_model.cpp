@@ -49,8 +49,7 @@ QueueReadModel QueueReadModel::next(const std::vector<ReadChange>& changes,
 std::optional<TokenView> QueueReadModel::view(const std::string& token, TimeMs now) const {
   const auto* facts = tokens_.find(token);
   if (!facts) return std::nullopt;
-  const auto position =
-      facts->status == TokenStatus::waiting ? waiting_.rank(facts->seq) + 1 : 0;
+  const auto position = facts->status == TokenStatus::waiting ? waiting_.rank(facts->seq) + 1 : 0;
   return token_view(token, *facts, position, rate_, now);
 }
 

@@ -51,9 +51,7 @@ class TokenTable {
         : root_(base.root_ ? std::make_shared<Root>(*base.root_) : std::make_shared<Root>()),
           size_(base.size_) {}
 
-    const Value* find(const std::string& key) const {
-      return TokenTable(root_, size_).find(key);
-    }
+    const Value* find(const std::string& key) const { return TokenTable(root_, size_).find(key); }
 
     void put(const std::string& key, Value value) {
       auto& entries = bucket_of(hash_of(key)).entries;

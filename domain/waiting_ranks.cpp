@@ -42,12 +42,18 @@ std::int64_t WaitingRanks::rank(std::int64_t seq) const {
 }
 
 WaitingRanks::Editor::Editor(const WaitingRanks& base)
-    : base_(base.base_), size_(base.size_), groups_(*base.groups_),
+    : base_(base.base_),
+      size_(base.size_),
+      groups_(*base.groups_),
       before_(*base.before_),
       initial_groups_(groups_.size()) {}
 
-void WaitingRanks::Editor::insert(std::int64_t seq) { flip(seq, true); }
-void WaitingRanks::Editor::erase(std::int64_t seq) { flip(seq, false); }
+void WaitingRanks::Editor::insert(std::int64_t seq) {
+  flip(seq, true);
+}
+void WaitingRanks::Editor::erase(std::int64_t seq) {
+  flip(seq, false);
+}
 
 void WaitingRanks::Editor::flip(std::int64_t seq, bool on) {
   if (seq < base_) return;  // below the set's range: never a member
@@ -94,8 +100,8 @@ WaitingRanks WaitingRanks::Editor::finish() {
     before_[g] = before_[g - 1] + (groups_[g - 1] ? groups_[g - 1]->total : 0);
   WaitingRanks next(base_);
   next.size_ = size_;
-  next.groups_ = std::make_shared<const std::vector<std::shared_ptr<const Group>>>(
-      std::move(groups_));
+  next.groups_ =
+      std::make_shared<const std::vector<std::shared_ptr<const Group>>>(std::move(groups_));
   next.before_ = std::make_shared<const std::vector<std::int64_t>>(std::move(before_));
   return next;
 }

@@ -32,8 +32,7 @@ void expect_same_view(const TokenView& room, const std::optional<TokenView>& mod
   BOOST_TEST(model->position.value_or(-1) == room.position.value_or(-1), token);
   BOOST_TEST(model->expires_at.value_or(-1) == room.expires_at.value_or(-1), token);
   BOOST_TEST(model->remaining_seconds.value_or(-1) == room.remaining_seconds.value_or(-1), token);
-  BOOST_TEST(model->estimated_wait_seconds.value_or(-1) ==
-                 room.estimated_wait_seconds.value_or(-1),
+  BOOST_TEST(model->estimated_wait_seconds.value_or(-1) == room.estimated_wait_seconds.value_or(-1),
              token);
   BOOST_TEST(model->user == room.user);
   BOOST_TEST(model->issued_at == room.issued_at);
@@ -72,8 +71,8 @@ BOOST_AUTO_TEST_CASE(fed_with_the_rooms_changes_it_answers_every_token_as_the_ro
     BOOST_TEST(before.has_value() == after.has_value());
     if (before && after) BOOST_TEST(before->position.value_or(-1) == after->position.value_or(-1));
     if (round % 50 == 49)
-      for (const auto& token : issued) expect_same_view(room.view(*room.find(token), now),
-                                                        model.view(token, now), token);
+      for (const auto& token : issued)
+        expect_same_view(room.view(*room.find(token), now), model.view(token, now), token);
   }
   BOOST_TEST(model.waiting_count() == room.waiting_count());
   BOOST_TEST(model.size() == issued.size());
