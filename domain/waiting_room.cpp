@@ -19,16 +19,17 @@ void WaitingRoom::restore(const std::vector<QueueToken>& live, std::int64_t last
 }
 
 void WaitingRoom::add_live(QueueToken token) {
-  live_by_user_[token.user] = token.token;
-  if (token.status == TokenStatus::waiting) {
-    waiting_.insert(token.seq);
-    by_seq_[token.seq] = token.token;
-    idle_deadlines_.emplace(token.last_seen_at + policy_.idle_timeout, token.token);
+  const std::string key = token.token;
+  auto* entry = &live_.emplace(key, std::move(token)).first->second;  // nodes never move
+  live_by_user_[entry->user] = entry;
+  if (entry->status == TokenStatus::waiting) {
+    waiting_.insert(entry->seq);
+    by_seq_[entry->seq] = entry;
+    idle_deadlines_.emplace(entry->last_seen_at + policy_.idle_timeout, entry->seq);
   } else {
     ++active_count_;
-    active_deadlines_.emplace(token.expires_at, token.token);
+    active_deadlines_.emplace(entry->expires_at, entry->token);
   }
-  live_.emplace(token.token, std::move(token));
 }
 
 const QueueToken& WaitingRoom::issue(Id user, std::string text, TimeMs now) {
@@ -68,7 +69,7 @@ void WaitingRoom::end(QueueToken& token, TokenStatus to, TimeMs now) {
   if (token.status == TokenStatus::waiting) {
     waiting_.erase(token.seq);
     by_seq_.erase(token.seq);
-    idle_deadlines_.erase({token.last_seen_at + policy_.idle_timeout, token.token});
+    idle_deadlines_.erase({token.last_seen_at + policy_.idle_timeout, token.seq});
   } else {
     --active_count_;
     active_deadlines_.erase({token.expires_at, token.token});
@@ -92,10 +93,10 @@ void WaitingRoom::remember_ended(const QueueToken& token) {
 void WaitingRoom::admit(TimeMs now) {
   while (active_count_ < policy_.max_active && !waiting_.empty()) {
     const std::int64_t seq = *waiting_.begin();
-    auto& token = live_.at(by_seq_.at(seq));
+    auto& token = *by_seq_.at(seq);
     waiting_.erase(seq);
     by_seq_.erase(seq);
-    idle_deadlines_.erase({token.last_seen_at + policy_.idle_timeout, token.token});
+    idle_deadlines_.erase({token.last_seen_at + policy_.idle_timeout, token.seq});
     transition(token, TokenStatus::active, now);
     ++active_count_;
     active_deadlines_.emplace(token.expires_at, token.token);
@@ -113,8 +114,7 @@ void WaitingRoom::advance(TimeMs now) {
     end(live_.at(key), TokenStatus::expired, now);
   }
   while (!idle_deadlines_.empty() && idle_deadlines_.begin()->first <= now) {
-    const std::string key = idle_deadlines_.begin()->second;
-    end(live_.at(key), TokenStatus::expired, now);
+    end(*by_seq_.at(idle_deadlines_.begin()->second), TokenStatus::expired, now);
   }
   admit(now);
 }
@@ -133,9 +133,9 @@ void WaitingRoom::touch(const std::string& token, TimeMs now) {
   if (it == live_.end() || it->second.status != TokenStatus::waiting) return;
   auto& entry = it->second;
   if (now <= entry.last_seen_at) return;
-  idle_deadlines_.erase({entry.last_seen_at + policy_.idle_timeout, entry.token});
+  idle_deadlines_.erase({entry.last_seen_at + policy_.idle_timeout, entry.seq});
   entry.last_seen_at = now;
-  idle_deadlines_.emplace(entry.last_seen_at + policy_.idle_timeout, entry.token);
+  idle_deadlines_.emplace(entry.last_seen_at + policy_.idle_timeout, entry.seq);
 }
 
 const QueueToken* WaitingRoom::find(const std::string& token) const {
@@ -146,7 +146,7 @@ const QueueToken* WaitingRoom::find(const std::string& token) const {
 
 const QueueToken* WaitingRoom::live_token_of(Id user) const {
   const auto it = live_by_user_.find(user);
-  return it == live_by_user_.end() ? nullptr : &live_.at(it->second);
+  return it == live_by_user_.end() ? nullptr : it->second;
 }
 
 AdmissionRate WaitingRoom::admission_rate() const {

@@ -37,6 +37,10 @@ class WaitingRoom {
   static constexpr std::size_t kEndedKept = 100'000;  // ended tokens remembered
 
   explicit WaitingRoom(QueuePolicy policy) : policy_(policy) {}
+  WaitingRoom(const WaitingRoom&) = delete;  // it points into itself
+  WaitingRoom& operator=(const WaitingRoom&) = delete;
+  WaitingRoom(WaitingRoom&&) = default;
+  WaitingRoom& operator=(WaitingRoom&&) = default;
 
   // Replaces the state with stored live tokens. ACTIVE ones past their expiry expire now;
   // WAITING ones count as seen at `now` (a restart must not expire people who were polling).
@@ -83,11 +87,13 @@ class WaitingRoom {
   QueuePolicy policy_;
   std::int64_t last_seq_ = 0;
   std::unordered_map<std::string, QueueToken> live_;
-  std::unordered_map<Id, std::string> live_by_user_;
+  // Pointers into live_ (its nodes never move); seqs instead of token texts: one copy of
+  // each text per token.
+  std::unordered_map<Id, QueueToken*> live_by_user_;
   OrderTree waiting_;                                     // seqs of WAITING tokens
-  std::unordered_map<std::int64_t, std::string> by_seq_;  // seq -> token, WAITING only
+  std::unordered_map<std::int64_t, QueueToken*> by_seq_;  // WAITING only
   std::set<std::pair<TimeMs, std::string>> active_deadlines_;
-  std::set<std::pair<TimeMs, std::string>> idle_deadlines_;
+  std::set<std::pair<TimeMs, std::int64_t>> idle_deadlines_;  // (deadline, seq)
   std::int64_t active_count_ = 0;
   std::unordered_map<std::string, QueueToken> ended_;  // recent, bounded
   std::deque<std::string> ended_order_;
