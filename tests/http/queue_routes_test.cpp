@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
@@ -51,9 +52,8 @@ std::int64_t int_or_null(const json& body, const char* field) {
 // The token fields of API.md, checked for shape and for what they must say about each other.
 // `with_remaining`: GET me, which adds remainingSeconds.
 void check_token_fields(const json& body, std::int64_t user, bool with_remaining) {
-  for (const char* field :
-       {"token", "userId", "status", "position", "estimatedWaitSeconds", "pollAfterSeconds",
-        "issuedAt", "expiresAt"})
+  for (const char* field : {"token", "userId", "status", "position", "estimatedWaitSeconds",
+                            "pollAfterSeconds", "issuedAt", "expiresAt"})
     BOOST_TEST(body.contains(field), field << " missing: " << body.dump());
   BOOST_TEST_REQUIRE(body.value("token", json()).is_string(), body.dump());
   // At least 128 bits: 22 characters even at 6 bits per character.
@@ -655,7 +655,9 @@ BOOST_AUTO_TEST_CASE(concurrent_issues_for_one_user_give_one_token) {
 
 BOOST_AUTO_TEST_CASE(a_thousand_tokens_issued_at_once_get_a_gapless_line) {
   start({"--queue-max-active", "10"});
-  constexpr int kUsers = 1'000;
+  // BOXOFFICE_TEST_BURST raises the burst (issue 13 asks for 10,000; ctest keeps 1,000).
+  const char* burst = std::getenv("BOXOFFICE_TEST_BURST");
+  const int kUsers = burst ? std::max(20, std::atoi(burst)) : 1'000;
   constexpr int kThreads = 32;
 
   // Users first, from a few threads. (Boost.Test assertions stay on this thread.)
