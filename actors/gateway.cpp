@@ -107,38 +107,51 @@ domain::Result<domain::TokenView> Gateway::issue_token(domain::Id user) {
                                  Retry::safe));
 }
 
+std::optional<domain::Result<domain::TokenView>> Gateway::token_from_read_model(
+    const std::string& token, bool look) const {
+  // Only the queue's own node has a model of it; elsewhere the queue node is asked.
+  if (!owns(kQueueKey)) return std::nullopt;
+  auto& side = runtime_.board().queue();
+  const auto model = side.model();
+  if (!model) return std::nullopt;
+  const auto now = runtime_.context().clock.now_ms();
+  auto view = model->view(token, now);
+  if (!view) {
+    // Every token committed on this node is in the model or among the forgotten ended ones:
+    // anything else is unknown, answered without the database or the actor.
+    // Alone, nobody else writes the line; in a cluster, a previous owner's last writes may
+    // land just after this node loaded it.
+    const auto& config = runtime_.context().config;
+    const bool settling =
+        !config.peers.empty() && std::chrono::steady_clock::now() - side.loaded_at() <
+                                     config.request_timeout + config.commit_wait;
+    if (settling || side.maybe_forgotten(token)) return std::nullopt;
+    return domain::Result<domain::TokenView>(
+        domain::make_error(domain::ErrorCode::token_invalid, "the queue token is not known"));
+  }
+  if (look && view->status == domain::TokenStatus::waiting) side.looked_at(token, now);
+  return domain::Result<domain::TokenView>(std::move(*view));
+}
+
 domain::Result<domain::TokenView> Gateway::look_at_token(const std::string& token) {
+  if (auto answer = token_from_read_model(token, true)) return std::move(*answer);
   return as_view(ask<TokenReply>(runtime_, kQueueKey,
                                  caf::make_message(caf::get_atom::value, token), Retry::safe));
 }
 
 domain::Result<domain::TokenView> Gateway::check_token(const std::string& token) {
-  // ACTIVE tokens are answered from the queue's published board; anything else (WAITING,
-  // ended, unknown, or past its expiry) asks the queue actor, which has the last word.
-  ActiveToken active;
-  const auto now = runtime_.context().clock.now_ms();
-  if (owns(kQueueKey) && runtime_.board().active_token(token, active) && now < active.expires_at) {
-    domain::TokenView view;
-    view.token = token;
-    view.user = active.user;
-    view.status = domain::TokenStatus::active;
-    view.position = 0;
-    view.issued_at = active.issued_at;
-    view.expires_at = active.expires_at;
-    view.remaining_seconds = (active.expires_at - now + 999) / 1000;
-    return view;
-  }
+  // Answered from the queue's read model (as of its last commit); a token ended long ago
+  // asks the queue actor, which has the last word (and the database).
+  if (auto answer = token_from_read_model(token, false)) return std::move(*answer);
   return as_view(ask<TokenReply>(runtime_, kQueueKey, caf::make_message(check_atom::value, token),
                                  Retry::safe));
 }
 
 void Gateway::token_completed(const std::string& token) {
-  // A message, not an ask: the payment committed the token's COMPLETED row already; the queue
-  // actor only frees the place in memory, and nobody waits for that.
-  auto slot = std::make_shared<TypedSlot<bool>>(runtime_.context().config.request_timeout, true,
-                                                false, [](domain::Result<bool>) {});
-  caf::anon_send(runtime_.router(), route_atom::value, kQueueKey,
-                 caf::make_message(complete_atom::value, token), std::shared_ptr<ReplySlot>(slot));
+  // The payment committed the token's COMPLETED row already; the queue actor answers once the
+  // admission the freed place made is committed and readable, so the payment's answer means
+  // "the next fan is in" (API.md: a payment lets the next fan in). An ask on this worker.
+  ask<bool>(runtime_, kQueueKey, caf::make_message(complete_atom::value, token), Retry::safe);
 }
 
 }  // namespace boxoffice::actors

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <unordered_set>
+
 #include "actors/storage_bridge.hpp"
 #include "actors/write_failure.hpp"
 #include "storage/queue_repository.hpp"
@@ -104,6 +107,38 @@ void schedule_timer(QueueActor* self) {
   self->delayed_send(self, delay, tick_atom::value, generation);
 }
 
+void publish_model(QueueActor* self, EntityContext* context, domain::QueueReadModel model) {
+  self->state.model = std::make_shared<const domain::QueueReadModel>(std::move(model));
+  context->board.queue().publish(self->state.model, self->id());
+}
+
+// Committed changes into the next read model. Ended tokens stay readable from memory as
+// long as the room remembers them; older ones are asked of the actor (the database).
+void publish_changes(QueueActor* self, EntityContext* context,
+                     const std::vector<domain::QueueChange>& changes) {
+  auto& state = self->state;
+  std::vector<domain::ReadChange> reads;
+  reads.reserve(changes.size());
+  for (const auto& change : changes) {
+    reads.push_back(domain::ReadChange{change.token.token, domain::facts_of(change.token)});
+    if (!change.token.live()) state.ended_in_model.push_back(change.token.token);
+  }
+  std::vector<std::uint64_t> forgotten;
+  while (state.ended_in_model.size() > domain::WaitingRoom::kEndedKept) {
+    forgotten.push_back(domain::token_fingerprint(state.ended_in_model.front()));
+    reads.push_back(domain::ReadChange{state.ended_in_model.front(), std::nullopt});
+    state.ended_in_model.pop_front();
+  }
+  context->board.queue().forgotten(forgotten);  // before the model no longer has them
+  publish_model(self, context, state.model->next(reads, state.room->admission_rate()));
+}
+
+// The looks polls left on the board since: each resets its token's idle clock.
+void take_looks(QueueActor* self, EntityContext* context) {
+  for (const auto& [token, at] : context->board.queue().take_looks())
+    self->state.room->touch(token, at);
+}
+
 void reload(QueueActor* self, EntityContext* context, std::function<void()> then) {
   const auto kind = context->config.database.kind;
   run_storage<storage::StoredQueue>(
@@ -124,31 +159,19 @@ void reload(QueueActor* self, EntityContext* context, std::function<void()> then
         state.room->restore(outcome.value->live, outcome.value->last_seq, context->clock.now_ms());
         state.pending.clear();  // memory ran ahead of the database: it starts over from it
         state.uncommitted.clear();
-        context->board.clear_tokens();
-        for (const auto& token : outcome.value->live)
-          if (token.status == domain::TokenStatus::active)
-            context->board.token_active(token.token,
-                                        ActiveToken{token.user, token.issued_at, token.expires_at});
+        state.ended_in_model.clear();
+        context->board.queue().reset_forgotten(std::move(outcome.value->ended));
+        publish_model(self, context,
+                      domain::QueueReadModel::of(outcome.value->live,
+                                                 state.model ? state.model->version() + 1 : 1));
         then();
       },
       read_gate(context));
 }
 
-// Mirrors committed changes into the board the booking gate reads without a message.
-void publish_tokens(EntityContext* context, const std::vector<domain::QueueChange>& changes) {
-  for (const auto& change : changes) {
-    if (change.token.status == domain::TokenStatus::active)
-      context->board.token_active(
-          change.token.token,
-          ActiveToken{change.token.user, change.token.issued_at, change.token.expires_at});
-    else if (!change.token.live())
-      context->board.token_ended(change.token.token);
-  }
-}
-
 // Another node serves the line now: its board entries and gauges are not this node's.
 void stop_after_handover(QueueActor* self, EntityContext* context) {
-  context->board.clear_tokens();
+  context->board.queue().retire(self->id());
   context->stats.queue_waiting = 0;
   context->stats.queue_active = 0;
   context->stats.queue_back_wait_seconds = -1;
@@ -173,6 +196,8 @@ void flush(QueueActor* self, EntityContext* context) {
   }
   auto changes = std::move(state.pending);
   state.pending.clear();
+  auto completions = std::move(state.completions);
+  state.completions.clear();
   auto replies = std::move(state.replies_after_commit);
   state.replies_after_commit.clear();
   const auto deliver = [self, context](
@@ -195,6 +220,7 @@ void flush(QueueActor* self, EntityContext* context) {
     }
   };
   if (changes.empty()) {
+    for (auto& completion : completions) completion.deliver(true);
     deliver(replies);
     answer_deferred(self, context, false);
     if (state.stopping) stop_after_handover(self, context);
@@ -212,13 +238,15 @@ void flush(QueueActor* self, EntityContext* context) {
        fence = queue_fence(context, self->state.lease)](soci::session& session) {
         return storage::QueueRepository(session, kind).apply(changes, max_active, now, fence);
       },
-      [self, context, pending, deliver, changes_written](StorageOutcome<int> outcome) mutable {
+      [self, context, pending, deliver, changes_written,
+       completions = std::move(completions)](StorageOutcome<int> outcome) mutable {
         self->state.writing = false;
         if (!outcome.value) {
           log_storage_failure(outcome.error, "queue write");
           // Nothing was written (or, without a verdict, perhaps all of it): memory ran ahead
           // of the database, start over from what is stored. The tokens issued here: 503,
           // or 504 when the COMMIT got no verdict.
+          for (auto& completion : completions) completion.deliver(true);  // the payment's own
           const auto failure = classify_write_failure(outcome.error);
           for (auto& [promise, token] : *pending)
             promise.deliver(to_caf_error(write_failure_error(
@@ -237,7 +265,8 @@ void flush(QueueActor* self, EntityContext* context) {
         if (*outcome.value > 0)
           spdlog::debug("queue: {} transitions already made by payments", *outcome.value);
         committed(self, *changes_written);
-        publish_tokens(context, *changes_written);
+        publish_changes(self, context, *changes_written);
+        for (auto& completion : completions) completion.deliver(true);
         observe_admissions(context, *changes_written);
         deliver(*pending);
         answer_deferred(self, context, false);
@@ -246,16 +275,14 @@ void flush(QueueActor* self, EntityContext* context) {
       write_gate(context, domain::wall_clock_ms() + context->config.request_timeout.count()));
 }
 
-// Issues a token for a user known to exist.
-void issue_for(QueueActor* self, EntityContext* context, domain::Id user,
-               caf::response_promise promise) {
+// Issues a token for a user known to exist (its change is written by the next flush).
+void issue_for(QueueActor* self, domain::Id user, caf::response_promise promise,
+               domain::TimeMs now) {
   auto& room = *self->state.room;
-  const auto now = context->clock.now_ms();
-  room.advance(now);
   if (const auto* live = room.live_token_of(user)) {
     room.touch(live->token, now);
     const auto token = live->token;
-    flush(self, context);
+    collect(self);
     if (uncommitted(self, token))  // issued or admitted, not committed yet
       self->state.deferred_reads.push_back(DeferredRead{std::move(promise), token, false});
     else
@@ -264,7 +291,51 @@ void issue_for(QueueActor* self, EntityContext* context, domain::Id user,
   }
   const auto& token = room.issue(user, domain::new_token_text(), now);
   self->state.replies_after_commit.emplace_back(std::move(promise), token.token);
-  flush(self, context);
+}
+
+// Checks the users of every issue that arrived since the last check in one query, then
+// issues their tokens together (one write). Issues arriving meanwhile wait for the next.
+void check_users(QueueActor* self, EntityContext* context) {
+  auto& state = self->state;
+  if (state.checking_users || state.issues.empty()) return;
+  state.checking_users = true;
+  auto batch = std::make_shared<std::vector<PendingIssue>>(std::move(state.issues));
+  state.issues.clear();
+  std::vector<domain::Id> users;
+  users.reserve(batch->size());
+  for (const auto& issue : *batch) users.push_back(issue.user);
+  std::sort(users.begin(), users.end());
+  users.erase(std::unique(users.begin(), users.end()), users.end());
+  const auto kind = context->config.database.kind;
+  run_storage<std::vector<domain::Id>>(
+      self, context->storage,
+      [kind, users = std::move(users)](soci::session& session) {
+        return storage::QueueRepository(session, kind).existing_users(users);
+      },
+      [self, context, batch](StorageOutcome<std::vector<domain::Id>> outcome) {
+        self->state.checking_users = false;
+        if (!outcome.value) {
+          for (auto& issue : *batch)
+            issue.promise.deliver(to_caf_error(
+                domain::make_error(ErrorCode::unavailable, "the database is not available")));
+        } else {
+          const std::unordered_set<domain::Id> found(outcome.value->begin(), outcome.value->end());
+          const auto now = context->clock.now_ms();
+          take_looks(self, context);
+          self->state.room->advance(now);
+          for (auto& issue : *batch) {
+            if (found.count(issue.user) == 0)
+              issue.promise.deliver(to_caf_error(
+                  domain::make_error(ErrorCode::user_not_found,
+                                     "user " + std::to_string(issue.user) + " does not exist")));
+            else
+              issue_for(self, issue.user, std::move(issue.promise), now);
+          }
+          flush(self, context);
+        }
+        check_users(self, context);
+      },
+      read_gate(context));
 }
 
 void answer_from_storage(QueueActor* self, EntityContext* context, const std::string& token,
@@ -296,6 +367,7 @@ caf::behavior serving(QueueActor* self, EntityContext* context) {
     auto& room = *self->state.room;
     const auto now = context->clock.now_ms();
     if (!domain::plausible_token_text(token)) return token_invalid();
+    take_looks(self, context);
     room.advance(now);
     if (const auto* entry = room.find(token)) {
       if (look) room.touch(token, now);
@@ -314,37 +386,33 @@ caf::behavior serving(QueueActor* self, EntityContext* context) {
   return {
       [=](issue_atom, domain::Id user) -> caf::result<TokenReply> {
         auto promise = self->make_response_promise();
-        const auto kind = context->config.database.kind;
-        run_storage<bool>(
-            self, context->storage,
-            [kind, user](soci::session& session) {
-              return storage::QueueRepository(session, kind).user_exists(user);
-            },
-            [self, context, user, promise](StorageOutcome<bool> outcome) mutable {
-              if (!outcome.value)
-                promise.deliver(to_caf_error(
-                    domain::make_error(ErrorCode::unavailable, "the database is not available")));
-              else if (!*outcome.value)
-                promise.deliver(to_caf_error(
-                    domain::make_error(ErrorCode::user_not_found,
-                                       "user " + std::to_string(user) + " does not exist")));
-              else
-                issue_for(self, context, user, promise);
-            },
-            read_gate(context));
+        self->state.issues.push_back(PendingIssue{user, promise});
+        check_users(self, context);
         return promise;
       },
       [=](caf::get_atom, const std::string& token) { return read(token, true); },
       [=](check_atom, const std::string& token) { return read(token, false); },
-      [=](complete_atom, const std::string& token) -> bool {
-        const bool done = self->state.room->complete(token, context->clock.now_ms());
-        context->board.token_ended(token);
+      [=](complete_atom, const std::string& token) -> caf::result<bool> {
+        auto& room = *self->state.room;
+        take_looks(self, context);
+        if (!room.complete(token, context->clock.now_ms())) {
+          flush(self, context);
+          return false;
+        }
+        // The payment committed it: readers see it at once, and the payment is answered
+        // once the admission the freed place made is committed (and readable) too.
+        publish_changes(
+            self, context,
+            {domain::QueueChange{false, domain::TokenStatus::active, *room.find(token)}});
+        auto promise = self->make_response_promise<bool>();
+        self->state.completions.push_back(promise);
         flush(self, context);
-        return done;
+        return promise;
       },
       [=](tick_atom, std::uint64_t generation) {
         if (generation != self->state.timer_generation) return;
         self->state.timer_at = 0;
+        take_looks(self, context);
         self->state.room->advance(context->clock.now_ms());
         flush(self, context);
       },
@@ -360,6 +428,11 @@ caf::behavior serving(QueueActor* self, EntityContext* context) {
 
 caf::behavior queue_actor(QueueActor* self, EntityContext* context) {
   self->state.room = std::make_unique<domain::WaitingRoom>(policy_of(context));
+  // However it stops, readers stop reading its model (the router starts a new actor on
+  // the next request that reaches it, and that one publishes its own).
+  self->attach_functor([board = context->board_lifetime, id = self->id()](const caf::error&) {
+    board->queue().retire(id);
+  });
   self->set_default_handler(caf::skip);  // requests wait until the line is loaded
   host_queue(self, context, self->state.lease, [self, context] {  // the lease first
     reload(self, context, [self, context] {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <caf/all.hpp>
+#include <deque>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -10,6 +11,7 @@
 #include "actors/entity_key.hpp"
 #include "actors/messages.hpp"
 #include "actors/queue_lease.hpp"
+#include "domain/queue_read_model.hpp"
 #include "domain/waiting_room.hpp"
 
 namespace boxoffice::actors {
@@ -21,6 +23,12 @@ struct DeferredRead {
   bool created = false;  // the answer to the token's issue (201)
 };
 
+// An issue waiting for its user check (all that arrive meanwhile go in one query).
+struct PendingIssue {
+  domain::Id user = 0;
+  caf::response_promise promise;
+};
+
 struct QueueActorState {
   std::unique_ptr<domain::WaitingRoom> room;
   std::vector<std::pair<caf::response_promise, std::string>> replies_after_commit;  // issued tokens
@@ -30,6 +38,12 @@ struct QueueActorState {
   std::vector<domain::QueueChange> pending;
   std::unordered_map<std::string, int> uncommitted;
   std::vector<DeferredRead> deferred_reads;
+  std::vector<PendingIssue> issues;                // not checked yet
+  std::vector<caf::response_promise> completions;  // answered after the next commit
+  bool checking_users = false;
+  // What readers see: the line as of the last commit (published on the board after each).
+  std::shared_ptr<const domain::QueueReadModel> model;
+  std::deque<std::string> ended_in_model;  // oldest first; forgotten past a bound
   bool writing = false;
   bool stopping = false;  // handed over to another node: quit once the write in flight is done
   std::uint64_t timer_generation = 0;
@@ -43,7 +57,9 @@ using QueueActor = caf::stateful_actor<QueueActorState>;
 // The waiting room's single writer: issue order, admission, expiry, positions. Every
 // change is committed (in batches: what arrives during a write goes in the next one)
 // before the request that caused it is answered, and a token whose latest change is not
-// committed yet (admitted, expired, issued) is not shown to anyone until it is.
+// committed yet (admitted, expired, issued) is not shown to anyone until it is. After each
+// commit it publishes the read model (context->board.queue()) that answers GET me and the
+// token gate on the HTTP workers; the looks those record come back here in batches.
 //   (issue_atom, user)        -> TokenReply (created: 201, else the user's live token)
 //   (get_atom, token)         -> TokenReply, and counts as a look (idle clock reset)
 //   (check_atom, token)       -> TokenReply (booking gate; no look)

@@ -43,27 +43,4 @@ domain::Id SnapshotBoard::schedule_of_reservation(domain::Id reservation) const 
   return it == reservations_.end() ? 0 : it->second;
 }
 
-void SnapshotBoard::token_active(const std::string& token, ActiveToken entry) {
-  std::unique_lock<std::shared_mutex> lock(tokens_mutex_);
-  tokens_[token] = entry;
-}
-
-void SnapshotBoard::token_ended(const std::string& token) {
-  std::unique_lock<std::shared_mutex> lock(tokens_mutex_);
-  tokens_.erase(token);
-}
-
-void SnapshotBoard::clear_tokens() {
-  std::unique_lock<std::shared_mutex> lock(tokens_mutex_);
-  tokens_.clear();
-}
-
-bool SnapshotBoard::active_token(const std::string& token, ActiveToken& out) const {
-  std::shared_lock<std::shared_mutex> lock(tokens_mutex_);
-  const auto it = tokens_.find(token);
-  if (it == tokens_.end()) return false;
-  out = it->second;
-  return true;
-}
-
 }  // namespace boxoffice::actors

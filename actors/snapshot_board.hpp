@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "actors/queue_read_side.hpp"
 #include "domain/clock.hpp"
 #include "domain/seat_map.hpp"
 
@@ -58,13 +59,6 @@ struct SeatMapSnapshot {
   }
 };
 
-// An ACTIVE token as the queue actor last committed it.
-struct ActiveToken {
-  domain::Id user = 0;
-  domain::TimeMs issued_at = 0;
-  domain::TimeMs expires_at = 0;
-};
-
 // Snapshots the entity actors publish for hot reads. Writes always go through the actors;
 // a reader that finds nothing usable here asks the actor.
 class SnapshotBoard {
@@ -82,18 +76,16 @@ class SnapshotBoard {
   void reservation_ended(domain::Id reservation);
   domain::Id schedule_of_reservation(domain::Id reservation) const;
 
-  void token_active(const std::string& token, ActiveToken entry);
-  void token_ended(const std::string& token);
-  void clear_tokens();
-  bool active_token(const std::string& token, ActiveToken& out) const;
+
+  // The waiting room's read model (GET me, the token gate).
+  QueueReadSide& queue() { return queue_; }
 
  private:
   mutable std::shared_mutex seat_maps_mutex_;
   std::unordered_map<domain::Id, std::shared_ptr<const SeatMapSnapshot>> seat_maps_;
   mutable std::shared_mutex reservations_mutex_;
   std::unordered_map<domain::Id, domain::Id> reservations_;  // reservation -> schedule
-  mutable std::shared_mutex tokens_mutex_;
-  std::unordered_map<std::string, ActiveToken> tokens_;
+  QueueReadSide queue_;
 };
 
 }  // namespace boxoffice::actors

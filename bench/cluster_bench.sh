@@ -50,6 +50,16 @@ done
 bench_wrk "charge, owned by node 1" "$base/api/v1/wallets/$local_wallet/charges" -s "$bench_tmp/charge$local_wallet.lua"
 bench_wrk "charge, forwarded" "$base/api/v1/wallets/$remote_wallet/charges" -s "$bench_tmp/charge$remote_wallet.lua"
 
+# Token polls (issue 13): on the node that hosts the queue and on the others.
+token=$(curl -s -X POST "$base/api/v1/queue/tokens" -H 'Content-Type: application/json' -d '{"userId":1}' |
+  sed -E 's/.*"token":"([^"]+)".*/\1/')
+for i in 1 2 3; do
+  active=$(curl -s "127.0.0.1:${http[$i]}/metrics" | awk '/^boxoffice_queue_active / {print $2}')
+  where="does not host the queue"; [[ ${active%.*} -gt 0 ]] && where="hosts the queue"
+  bench_wrk "token poll, node $i ($where)" "http://127.0.0.1:${http[$i]}/api/v1/queue/tokens/me" \
+    -H "Authorization: Bearer $token"
+done
+
 # Failover: the owner of the remote wallet is the peer that served the most for node 1.
 owner="" most=-1
 for i in 2 3; do

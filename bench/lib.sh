@@ -15,6 +15,7 @@ bench_cleanup() {
 trap bench_cleanup EXIT
 
 bench_build_all() {
+  [[ -n ${BENCH_NO_BUILD:-} ]] && return  # BOXOFFICE_BUILD_DIR already holds the binaries
   "$bench_root/scripts/install-deps.sh"
   cmake -S "$bench_root" -B "$bench_build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
   cmake --build "$bench_build" --target boxoffice bare_http_server >/dev/null

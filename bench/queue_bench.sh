@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Issue 4 benchmark on PostgreSQL: token issues/s and status polls/s at 64 connections; the
-# cost of a poll with 100 vs 100,000 WAITING tokens (should be flat); memory per token.
+# Issue 4/13 benchmark on PostgreSQL: token polls/s at 64 connections beside bare httplib
+# serving the same bytes, with lines of 1,000 and 1,000,000 WAITING tokens (LINES overrides);
+# RSS and memory per token; token issues/s (20,000 new users, default durability).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bench_build_all
@@ -18,7 +19,7 @@ prepare_line() {
 }
 
 echo "machine: $(nproc) cores; wrk -t2 -c64 -d${BENCH_SECONDS:-10}s; load avg $(cut -d' ' -f1 /proc/loadavg)"
-for n in 100 100000; do
+for n in ${LINES:-1000 1000000}; do
   prepare_line "$n"
   port=$(bench_free_port)
   "$bench_build/app/boxoffice" serve --listen "127.0.0.1:$port" --database "$pg_url" --log-level error \
@@ -31,7 +32,12 @@ for n in 100 100000; do
   rss_after=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
   echo "line of $n WAITING: RSS before load ${rss_before} kB, after ${rss_after} kB ($(( (rss_after - rss_before) * 1024 / n )) bytes per token)"
   echo "  position of the last token: $(curl -s "127.0.0.1:$port/api/v1/queue/tokens/me" -H "Authorization: Bearer $last" | sed -E 's/.*"position":([0-9]+).*/\1/')"
+  bench_start_bare "bare$n" "$(curl -s "127.0.0.1:$port/api/v1/queue/tokens/me" -H "Authorization: Bearer $last")"
+  bare_var="port_bare$n"
   bench_wrk "  poll (GET me, last of $n)" "http://127.0.0.1:$port/api/v1/queue/tokens/me" -H "Authorization: Bearer $last"
+  bench_wrk "  bare httplib, same bytes" "http://127.0.0.1:${!bare_var}/"
+  bench_wrk "  poll again (GET me)" "http://127.0.0.1:$port/api/v1/queue/tokens/me" -H "Authorization: Bearer $last"
+  echo "  RSS after the polls: $(awk '/VmRSS/ {print $2}' /proc/$pid/status) kB"
   cat >"$bench_tmp/issue.lua" <<LUA
 counter = 0
 request = function()

@@ -1,6 +1,7 @@
 #include "domain/queue_token.hpp"
 
 #include <sys/random.h>
+#include <functional>
 #include <stdexcept>
 
 namespace boxoffice::domain {
@@ -45,6 +46,10 @@ std::string new_token_text() {
   }
   if (bits > 0) text.push_back(kAlphabet[(buffer << (6 - bits)) & 0x3f]);
   return text;
+}
+
+std::uint64_t token_fingerprint(const std::string& text) {
+  return std::hash<std::string>{}(text);
 }
 
 bool plausible_token_text(const std::string& text) {

@@ -44,6 +44,9 @@ struct TokenView {
 // A fresh queue token text: 128 bits from the OS CSPRNG, URL-safe base64 (22 characters).
 std::string new_token_text();
 
+// A 64-bit hash of a token text (sets of many tokens that only need "maybe this one").
+std::uint64_t token_fingerprint(const std::string& text);
+
 // Whether text could be a token at all (cheap check before any lookup).
 bool plausible_token_text(const std::string& text);
 

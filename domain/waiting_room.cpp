@@ -3,7 +3,6 @@
 namespace boxoffice::domain {
 namespace {
 
-constexpr std::size_t kEndedKept = 100'000;
 constexpr TimeMs kRateWindow = 60'000;
 constexpr std::size_t kRateSamples = 2'000;
 
@@ -20,16 +19,17 @@ void WaitingRoom::restore(const std::vector<QueueToken>& live, std::int64_t last
 }
 
 void WaitingRoom::add_live(QueueToken token) {
-  live_by_user_[token.user] = token.token;
-  if (token.status == TokenStatus::waiting) {
-    waiting_.insert(token.seq);
-    by_seq_[token.seq] = token.token;
-    idle_deadlines_.emplace(token.last_seen_at + policy_.idle_timeout, token.token);
+  const std::string key = token.token;
+  auto* entry = &live_.emplace(key, std::move(token)).first->second;  // nodes never move
+  live_by_user_[entry->user] = entry;
+  if (entry->status == TokenStatus::waiting) {
+    waiting_.insert(entry->seq);
+    by_seq_[entry->seq] = entry;
+    idle_deadlines_.emplace(entry->last_seen_at + policy_.idle_timeout, entry->seq);
   } else {
     ++active_count_;
-    active_deadlines_.emplace(token.expires_at, token.token);
+    active_deadlines_.emplace(entry->expires_at, entry->token);
   }
-  live_.emplace(token.token, std::move(token));
 }
 
 const QueueToken& WaitingRoom::issue(Id user, std::string text, TimeMs now) {
@@ -69,7 +69,7 @@ void WaitingRoom::end(QueueToken& token, TokenStatus to, TimeMs now) {
   if (token.status == TokenStatus::waiting) {
     waiting_.erase(token.seq);
     by_seq_.erase(token.seq);
-    idle_deadlines_.erase({token.last_seen_at + policy_.idle_timeout, token.token});
+    idle_deadlines_.erase({token.last_seen_at + policy_.idle_timeout, token.seq});
   } else {
     --active_count_;
     active_deadlines_.erase({token.expires_at, token.token});
@@ -93,10 +93,10 @@ void WaitingRoom::remember_ended(const QueueToken& token) {
 void WaitingRoom::admit(TimeMs now) {
   while (active_count_ < policy_.max_active && !waiting_.empty()) {
     const std::int64_t seq = *waiting_.begin();
-    auto& token = live_.at(by_seq_.at(seq));
+    auto& token = *by_seq_.at(seq);
     waiting_.erase(seq);
     by_seq_.erase(seq);
-    idle_deadlines_.erase({token.last_seen_at + policy_.idle_timeout, token.token});
+    idle_deadlines_.erase({token.last_seen_at + policy_.idle_timeout, token.seq});
     transition(token, TokenStatus::active, now);
     ++active_count_;
     active_deadlines_.emplace(token.expires_at, token.token);
@@ -114,8 +114,7 @@ void WaitingRoom::advance(TimeMs now) {
     end(live_.at(key), TokenStatus::expired, now);
   }
   while (!idle_deadlines_.empty() && idle_deadlines_.begin()->first <= now) {
-    const std::string key = idle_deadlines_.begin()->second;
-    end(live_.at(key), TokenStatus::expired, now);
+    end(*by_seq_.at(idle_deadlines_.begin()->second), TokenStatus::expired, now);
   }
   admit(now);
 }
@@ -133,9 +132,10 @@ void WaitingRoom::touch(const std::string& token, TimeMs now) {
   const auto it = live_.find(token);
   if (it == live_.end() || it->second.status != TokenStatus::waiting) return;
   auto& entry = it->second;
-  idle_deadlines_.erase({entry.last_seen_at + policy_.idle_timeout, entry.token});
+  if (now <= entry.last_seen_at) return;
+  idle_deadlines_.erase({entry.last_seen_at + policy_.idle_timeout, entry.seq});
   entry.last_seen_at = now;
-  idle_deadlines_.emplace(entry.last_seen_at + policy_.idle_timeout, entry.token);
+  idle_deadlines_.emplace(entry.last_seen_at + policy_.idle_timeout, entry.seq);
 }
 
 const QueueToken* WaitingRoom::find(const std::string& token) const {
@@ -146,42 +146,25 @@ const QueueToken* WaitingRoom::find(const std::string& token) const {
 
 const QueueToken* WaitingRoom::live_token_of(Id user) const {
   const auto it = live_by_user_.find(user);
-  return it == live_by_user_.end() ? nullptr : &live_.at(it->second);
+  return it == live_by_user_.end() ? nullptr : it->second;
 }
 
-std::optional<std::int64_t> WaitingRoom::estimated_wait(std::int64_t position, TimeMs now) const {
-  if (admissions_.size() < 2) return std::nullopt;
-  const TimeMs span = now - admissions_.front();
-  if (span <= 0) return std::nullopt;
-  const double per_second =
-      static_cast<double>(admissions_.size()) * 1000.0 / static_cast<double>(span);
-  return static_cast<std::int64_t>(static_cast<double>(position) / per_second + 0.999);
+AdmissionRate WaitingRoom::admission_rate() const {
+  if (admissions_.empty()) return {};
+  return AdmissionRate{static_cast<std::int64_t>(admissions_.size()), admissions_.front()};
 }
 
 TokenView WaitingRoom::view(const QueueToken& token, TimeMs now) const {
-  TokenView view;
-  view.token = token.token;
-  view.user = token.user;
-  view.status = token.status;
-  view.issued_at = token.issued_at;
-  if (token.status == TokenStatus::active && token.expires_at <= now)
-    view.status = TokenStatus::expired;
-  if (view.status == TokenStatus::waiting) {
-    const auto position = static_cast<std::int64_t>(waiting_.order_of_key(token.seq)) + 1;
-    view.position = position;
-    view.estimated_wait_seconds = estimated_wait(position, now);
-  } else if (view.status == TokenStatus::active) {
-    view.position = 0;
-    view.estimated_wait_seconds = 0;
-    view.expires_at = token.expires_at;
-    view.remaining_seconds = (token.expires_at - now + 999) / 1000;
-  }
-  return view;
+  const TokenFacts facts{token.user, token.seq, token.status, token.issued_at, token.expires_at};
+  const auto position = token.status == TokenStatus::waiting
+                            ? static_cast<std::int64_t>(waiting_.order_of_key(token.seq)) + 1
+                            : 0;
+  return token_view(token.token, facts, position, admission_rate(), now);
 }
 
 std::optional<std::int64_t> WaitingRoom::back_of_line_wait(TimeMs now) const {
   if (waiting_.empty()) return 0;
-  return estimated_wait(waiting_count(), now);
+  return estimated_wait(waiting_count(), admission_rate(), now);
 }
 
 std::optional<TimeMs> WaitingRoom::next_deadline() const {

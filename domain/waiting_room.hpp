@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "domain/queue_token.hpp"
+#include "domain/token_view.hpp"
 
 namespace boxoffice::domain {
 
@@ -33,7 +34,13 @@ struct QueueChange {
 // tree over the issue order of the WAITING tokens), never a scan of the line.
 class WaitingRoom {
  public:
+  static constexpr std::size_t kEndedKept = 100'000;  // ended tokens remembered
+
   explicit WaitingRoom(QueuePolicy policy) : policy_(policy) {}
+  WaitingRoom(const WaitingRoom&) = delete;  // it points into itself
+  WaitingRoom& operator=(const WaitingRoom&) = delete;
+  WaitingRoom(WaitingRoom&&) = default;
+  WaitingRoom& operator=(WaitingRoom&&) = default;
 
   // Replaces the state with stored live tokens. ACTIVE ones past their expiry expire now;
   // WAITING ones count as seen at `now` (a restart must not expire people who were polling).
@@ -47,7 +54,8 @@ class WaitingRoom {
   void advance(TimeMs now);
   // A payment completed this ACTIVE token (already committed); frees its place at once.
   bool complete(const std::string& token, TimeMs now);
-  // A client looked at the token (GET me, or a re-issue): resets its idle clock.
+  // A client looked at the token at `now` (GET me, or a re-issue): resets its idle clock
+  // (a look older than the last one changes nothing).
   void touch(const std::string& token, TimeMs now);
 
   const QueueToken* find(const std::string& token) const;
@@ -56,6 +64,7 @@ class WaitingRoom {
   std::optional<TimeMs> next_deadline() const;
   // The estimated wait of someone joining the back of the line now (0 when nobody waits).
   std::optional<std::int64_t> back_of_line_wait(TimeMs now) const;
+  AdmissionRate admission_rate() const;
 
   std::int64_t waiting_count() const { return static_cast<std::int64_t>(waiting_.size()); }
   std::int64_t active_count() const { return active_count_; }
@@ -74,16 +83,17 @@ class WaitingRoom {
   void end(QueueToken& token, TokenStatus to, TimeMs now);
   void admit(TimeMs now);
   void remember_ended(const QueueToken& token);
-  std::optional<std::int64_t> estimated_wait(std::int64_t position, TimeMs now) const;
 
   QueuePolicy policy_;
   std::int64_t last_seq_ = 0;
   std::unordered_map<std::string, QueueToken> live_;
-  std::unordered_map<Id, std::string> live_by_user_;
+  // Pointers into live_ (its nodes never move); seqs instead of token texts: one copy of
+  // each text per token.
+  std::unordered_map<Id, QueueToken*> live_by_user_;
   OrderTree waiting_;                                     // seqs of WAITING tokens
-  std::unordered_map<std::int64_t, std::string> by_seq_;  // seq -> token, WAITING only
+  std::unordered_map<std::int64_t, QueueToken*> by_seq_;  // WAITING only
   std::set<std::pair<TimeMs, std::string>> active_deadlines_;
-  std::set<std::pair<TimeMs, std::string>> idle_deadlines_;
+  std::set<std::pair<TimeMs, std::int64_t>> idle_deadlines_;  // (deadline, seq)
   std::int64_t active_count_ = 0;
   std::unordered_map<std::string, QueueToken> ended_;  // recent, bounded
   std::deque<std::string> ended_order_;

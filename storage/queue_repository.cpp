@@ -1,5 +1,7 @@
 #include "storage/queue_repository.hpp"
 
+#include <algorithm>
+
 #include "storage/changed_rows.hpp"
 #include "storage/write_transaction.hpp"
 
@@ -37,6 +39,23 @@ soci::indicator null_if_zero(domain::TimeMs value) {
   return value == 0 ? soci::i_null : soci::i_ok;
 }
 
+std::string number_or_null(domain::TimeMs value) {
+  return value == 0 ? "NULL" : std::to_string(value);
+}
+
+// A SQL string literal (standard quoting: both backends treat backslashes literally).
+std::string quoted(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+// Rows per INSERT statement (a burst of issues is one statement per this many).
+constexpr std::size_t kInsertRows = 2'000;
+
 }  // namespace
 
 StoredQueue QueueRepository::load_live() {
@@ -53,6 +72,10 @@ StoredQueue QueueRepository::load_live() {
   long long last = 0;
   session_ << "SELECT COALESCE(MAX(seq), 0) FROM queue_tokens", soci::into(last);
   out.last_seq = last;
+  soci::rowset<std::string> ended =
+      (session_.prepare
+       << "SELECT token FROM queue_tokens WHERE status IN ('EXPIRED', 'COMPLETED')");
+  for (const auto& token : ended) out.ended.push_back(domain::token_fingerprint(token));
   return out;
 }
 
@@ -72,6 +95,39 @@ bool QueueRepository::user_exists(domain::Id user) {
   return count > 0;
 }
 
+std::vector<domain::Id> QueueRepository::existing_users(const std::vector<domain::Id>& users) {
+  std::vector<domain::Id> found;
+  if (users.empty()) return found;
+  std::string list;
+  for (const auto user : users) {
+    if (!list.empty()) list += ',';
+    list += std::to_string(user);
+  }
+  soci::rowset<long long> rows =
+      (session_.prepare << "SELECT id FROM users WHERE id IN (" + list + ")");
+  for (const auto id : rows) found.push_back(id);
+  return found;
+}
+
+void QueueRepository::insert_all(const std::vector<const domain::QueueToken*>& tokens) {
+  for (std::size_t from = 0; from < tokens.size(); from += kInsertRows) {
+    std::string sql =
+        "INSERT INTO queue_tokens(seq, token, user_id, status, issued_at_ms, last_seen_at_ms,"
+        " activated_at_ms, expires_at_ms, ended_at_ms, version) VALUES ";
+    const auto to = std::min(tokens.size(), from + kInsertRows);
+    for (std::size_t i = from; i < to; ++i) {
+      const auto& token = *tokens[i];
+      if (i > from) sql += ',';
+      sql += "(" + std::to_string(token.seq) + "," + quoted(token.token) + "," +
+             std::to_string(token.user) + ",'" + domain::status_name(token.status) + "'," +
+             std::to_string(token.issued_at) + "," + std::to_string(token.last_seen_at) + "," +
+             number_or_null(token.activated_at) + "," + number_or_null(token.expires_at) + "," +
+             number_or_null(token.ended_at) + ",0)";
+    }
+    session_ << sql;
+  }
+}
+
 int QueueRepository::apply(const std::vector<domain::QueueChange>& changes, std::int64_t max_active,
                            domain::TimeMs now, const QueueFence& fence) {
   WriteTransaction transaction(session_, kind_);
@@ -82,25 +138,18 @@ int QueueRepository::apply(const std::vector<domain::QueueChange>& changes, std:
   // Admissions of every node's queue actor are serialized (SQLite: BEGIN IMMEDIATE already).
   if (admits && kind_ == config::DatabaseKind::postgresql)
     session_ << "SELECT pg_advisory_xact_lock(" + std::to_string(kQueueAdmissionLockId) + ")";
+  std::vector<const domain::QueueToken*> inserted;
+  for (const auto& change : changes)
+    if (change.inserted) inserted.push_back(&change.token);
+  insert_all(inserted);
   int skipped = 0;
   for (const auto& change : changes) {
+    if (change.inserted) continue;
     const auto& token = change.token;
     const std::string status = domain::status_name(token.status);
     auto activated = null_if_zero(token.activated_at);
     auto expires = null_if_zero(token.expires_at);
     auto ended = null_if_zero(token.ended_at);
-    if (change.inserted) {
-      session_
-          << "INSERT INTO queue_tokens(seq, token, user_id, status, issued_at_ms, last_seen_at_ms,"
-             " activated_at_ms, expires_at_ms, ended_at_ms, version)"
-             " VALUES(:seq, :token, :user, :status, :issued, :seen, :activated, :expires, :ended, "
-             "0)",
-          soci::use(token.seq), soci::use(token.token), soci::use(token.user), soci::use(status),
-          soci::use(token.issued_at), soci::use(token.last_seen_at),
-          soci::use(token.activated_at, activated), soci::use(token.expires_at, expires),
-          soci::use(token.ended_at, ended);
-      continue;
-    }
     const std::string from = domain::status_name(change.from);
     const long long updated =
         changed_rows(session_,

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
@@ -650,7 +651,9 @@ BOOST_AUTO_TEST_CASE(concurrent_issues_for_one_user_give_one_token) {
 
 BOOST_AUTO_TEST_CASE(a_thousand_tokens_issued_at_once_get_a_gapless_line) {
   start({"--queue-max-active", "10"});
-  constexpr int kUsers = 1'000;
+  // BOXOFFICE_TEST_BURST raises the burst (issue 13 asks for 10,000; ctest keeps 1,000).
+  const char* burst = std::getenv("BOXOFFICE_TEST_BURST");
+  const int kUsers = burst ? std::max(20, std::atoi(burst)) : 1'000;
   constexpr int kThreads = 32;
 
   // Users first, from a few threads. (Boost.Test assertions stay on this thread.)

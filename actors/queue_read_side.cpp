@@ -1,0 +1,72 @@
+#include "actors/queue_read_side.hpp"
+
+#include <functional>
+
+namespace boxoffice::actors {
+
+void QueueReadSide::publish(std::shared_ptr<const domain::QueueReadModel> model,
+                            std::uint64_t owner) {
+  std::lock_guard<std::mutex> lock(model_mutex_);
+  if (owner != owner_) loaded_at_ = std::chrono::steady_clock::now();
+  model_ = std::move(model);
+  owner_ = owner;
+}
+
+std::chrono::steady_clock::time_point QueueReadSide::loaded_at() const {
+  std::lock_guard<std::mutex> lock(model_mutex_);
+  return loaded_at_;
+}
+
+void QueueReadSide::retire(std::uint64_t owner) {
+  std::shared_ptr<const domain::QueueReadModel> old;  // freed outside the lock
+  std::lock_guard<std::mutex> lock(model_mutex_);
+  if (owner_ != owner) return;
+  old = std::move(model_);
+  model_ = nullptr;
+  owner_ = 0;
+}
+
+std::shared_ptr<const domain::QueueReadModel> QueueReadSide::model() const {
+  std::lock_guard<std::mutex> lock(model_mutex_);
+  return model_;
+}
+
+void QueueReadSide::reset_forgotten(std::vector<std::uint64_t> fingerprints) {
+  std::unordered_set<std::uint64_t> fresh(fingerprints.begin(), fingerprints.end());
+  std::unique_lock<std::shared_mutex> lock(forgotten_mutex_);
+  forgotten_.swap(fresh);
+}
+
+void QueueReadSide::forgotten(const std::vector<std::uint64_t>& fingerprints) {
+  if (fingerprints.empty()) return;
+  std::unique_lock<std::shared_mutex> lock(forgotten_mutex_);
+  forgotten_.insert(fingerprints.begin(), fingerprints.end());
+}
+
+bool QueueReadSide::maybe_forgotten(const std::string& token) const {
+  const auto fingerprint = domain::token_fingerprint(token);
+  std::shared_lock<std::shared_mutex> lock(forgotten_mutex_);
+  return forgotten_.count(fingerprint) > 0;
+}
+
+void QueueReadSide::looked_at(const std::string& token, domain::TimeMs at) {
+  auto& shard = shards_[std::hash<std::string>{}(token) % shards_.size()];
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  auto& last = shard.looks[token];
+  if (at > last) last = at;
+}
+
+std::vector<std::pair<std::string, domain::TimeMs>> QueueReadSide::take_looks() {
+  std::vector<std::pair<std::string, domain::TimeMs>> looks;
+  for (auto& shard : shards_) {
+    std::unordered_map<std::string, domain::TimeMs> taken;
+    {
+      std::lock_guard<std::mutex> lock(shard.mutex);
+      taken.swap(shard.looks);
+    }
+    for (auto& entry : taken) looks.emplace_back(entry.first, entry.second);
+  }
+  return looks;
+}
+
+}  // namespace boxoffice::actors
