@@ -26,6 +26,8 @@ caf::error token_invalid() {
   return to_caf_error(domain::make_error(ErrorCode::token_invalid, "the queue token is not known"));
 }
 
+// The line as it stands after a commit: called only when nothing is waiting to be written, or
+// right after a write committed (changes decided while it ran may already count).
 void publish_stats(QueueActor* self, EntityContext* context) {
   const auto& room = *self->state.room;
   context->stats.queue_waiting = room.waiting_count();
@@ -180,7 +182,6 @@ void stop_after_handover(QueueActor* self, EntityContext* context) {
 
 void flush(QueueActor* self, EntityContext* context) {
   auto& state = self->state;
-  publish_stats(self, context);
   schedule_timer(self);
   collect(self);
   if (state.writing) return;
@@ -220,6 +221,7 @@ void flush(QueueActor* self, EntityContext* context) {
     }
   };
   if (changes.empty()) {
+    publish_stats(self, context);  // memory and database agree here
     for (auto& completion : completions) completion.deliver(true);
     deliver(replies);
     answer_deferred(self, context, false);
@@ -266,6 +268,8 @@ void flush(QueueActor* self, EntityContext* context) {
           spdlog::debug("queue: {} transitions already made by payments", *outcome.value);
         committed(self, *changes_written);
         publish_changes(self, context, *changes_written);
+        // /metrics counts what is committed (and readable), never what memory decided first.
+        publish_stats(self, context);
         for (auto& completion : completions) completion.deliver(true);
         observe_admissions(context, *changes_written);
         deliver(*pending);

@@ -76,7 +76,6 @@ class SnapshotBoard {
   void reservation_ended(domain::Id reservation);
   domain::Id schedule_of_reservation(domain::Id reservation) const;
 
-
   // The waiting room's read model (GET me, the token gate).
   QueueReadSide& queue() { return queue_; }
 
