@@ -104,6 +104,16 @@ std::vector<std::string> statuses_everywhere(TestCluster& cluster, const std::st
   return statuses;
 }
 
+// Charges until the node answers 200 (the same Idempotency-Key each time: a retry after a 503
+// or a lost answer is applied once). False when it never does within `give_up`.
+bool charged(httplib::Client& http, const NewUser& fan, std::int64_t amount, const std::string& key,
+             std::chrono::steady_clock::time_point give_up) {
+  while (std::chrono::steady_clock::now() < give_up) {
+    if (charge(http, fan.wallet, fan.user, amount, key).status == 200) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(cluster_partition)
@@ -198,6 +208,51 @@ BOOST_AUTO_TEST_CASE(the_queue_host_cut_off_for_ten_seconds_leaves_one_waiting_r
     writes.push_back({row.get<long long>(0), row.get<long long>(1)});
   BOOST_TEST(!writes.empty());
   BOOST_TEST(domain::stale_queue_writes(grants, writes).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_wallet_charged_on_both_sides_of_a_cut_reads_the_same_everywhere_after) {
+  TestCluster cluster(3, fresh_database("cluster_partition_wallets"), {"--request-timeout", "5s"});
+  cluster.relay_links();
+  cluster.start_all();
+  auto admin = cluster.client(1);
+  std::vector<NewUser> fans;
+  for (int i = 0; i < 24; ++i) fans.push_back(create_user(*admin, "payer" + std::to_string(i)));
+  // Every wallet's actor loaded before the cut, wherever its owner is.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (const auto& fan : fans) BOOST_TEST_REQUIRE(charged(*admin, fan, 1, "before", deadline));
+
+  cluster.relays().cut({1});
+  BOOST_TEST_REQUIRE(cluster.wait_status(1, 2, "down", std::chrono::seconds(10)));
+  BOOST_TEST_REQUIRE(cluster.wait_status(2, 1, "down", std::chrono::seconds(10)));
+  // Each side now owns every wallet in its own view: both charge each one.
+  auto lone = cluster.client(1);
+  auto rest = cluster.client(2);
+  for (const auto& fan : fans) {
+    BOOST_TEST_REQUIRE(charged(*lone, fan, 10, "lone side", deadline));
+    BOOST_TEST_REQUIRE(charged(*rest, fan, 100, "other side", deadline));
+  }
+  cluster.relays().heal_all();
+  BOOST_TEST_REQUIRE(cluster.wait_converged(std::chrono::seconds(20)), cluster.problems_logged());
+
+  // The database has both charges; every node must say what it has (once the hand-overs of
+  // the heal are done: a bounded wait, then the answer must be the truth).
+  auto sql = storage::open_session(cluster.database());
+  for (const auto& fan : fans) {
+    long long stored = -1;
+    *sql << "SELECT balance FROM wallets WHERE id = :id", soci::use(fan.wallet), soci::into(stored);
+    BOOST_TEST(stored == 111, "wallet " << fan.wallet);
+    for (int node = 1; node <= 3; ++node) {
+      auto http = cluster.client(node);
+      std::int64_t seen = -1;
+      const auto settle = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      do {
+        const auto answer = balance(*http, fan.wallet, fan.user);
+        seen = answer.status == 200 ? answer.body_json().value("balance", -1LL) : -1;
+      } while (seen != stored && std::chrono::steady_clock::now() < settle);
+      BOOST_TEST(seen == stored, "wallet " << fan.wallet << " through node " << node << ": balance "
+                                           << seen << ", stored " << stored);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
