@@ -93,8 +93,12 @@ void answer_deferred(QueueActor* self, EntityContext* context, bool all) {
       auto view = state.room->view(*entry, now);
       view.created = read.created;
       read.promise.deliver(to_reply(view));
-    } else
+    } else if (read.issue) {  // its write failed before it committed: the fan may ask again
+      read.promise.deliver(to_caf_error(
+          domain::make_error(ErrorCode::unavailable, "the token was not stored; retry")));
+    } else {
       answer_from_storage(self, context, read.token, read.promise);
+    }
   }
 }
 
@@ -206,7 +210,7 @@ void flush(QueueActor* self, EntityContext* context) {
     const auto now = context->clock.now_ms();
     for (auto& [promise, token] : replies) {
       if (uncommitted(self, token)) {  // changed again meanwhile (admitted, say)
-        self->state.deferred_reads.push_back(DeferredRead{std::move(promise), token, true});
+        self->state.deferred_reads.push_back(DeferredRead{std::move(promise), token, true, true});
         continue;
       }
       const auto* entry = self->state.room->find(token);
@@ -288,7 +292,7 @@ void issue_for(QueueActor* self, domain::Id user, caf::response_promise promise,
     const auto token = live->token;
     collect(self);
     if (uncommitted(self, token))  // issued or admitted, not committed yet
-      self->state.deferred_reads.push_back(DeferredRead{std::move(promise), token, false});
+      self->state.deferred_reads.push_back(DeferredRead{std::move(promise), token, false, true});
     else
       promise.deliver(to_reply(room.view(*room.find(token), now)));
     return;

@@ -21,6 +21,7 @@ struct DeferredRead {
   caf::response_promise promise;
   std::string token;
   bool created = false;  // the answer to the token's issue (201)
+  bool issue = false;    // answers a POST: a token lost with a failed write is 503, never 401
 };
 
 // An issue waiting for its user check (all that arrive meanwhile go in one query).
