@@ -80,12 +80,28 @@ void pass_on_and_quit(Self* self, EntityContext* context) {
                  Continuation{[self] { self->quit(); }});
 }
 
+// A hand-over before the lease was held. An acquire in flight may still commit: quitting now
+// would leave the lease row naming this node until it expires (its successor waits that long:
+// 503s during a rolling restart), so stop once its answer is in and give back what it got.
+void stop_unless_acquiring(Self* self, EntityContext* context, QueueLeaseState& lease) {
+  if (!lease.acquiring) {
+    pass_on_and_quit(self, context);
+    return;
+  }
+  lease.abandoned = true;
+  pass_on(self, context);
+}
+
 // Another node holds the lease: queue requests get 503 (what waited meanwhile too).
-void refuse(Self* self, EntityContext* context) {
+void refuse(Self* self, EntityContext* context, QueueLeaseState* lease) {
   self->set_default_handler(
-      [self, context](caf::scheduled_actor*, caf::message_view& view) -> caf::result<caf::message> {
+      [self, context, lease](caf::scheduled_actor*,
+                             caf::message_view& view) -> caf::result<caf::message> {
         if (is_handover(view)) {
-          pass_on_and_quit(self, context);
+          if (lease)
+            stop_unless_acquiring(self, context, *lease);
+          else
+            pass_on_and_quit(self, context);
           return caf::message{};
         }
         return not_the_host();
@@ -97,20 +113,32 @@ void refuse_requests(Self* self, EntityContext* context, QueueLeaseState& lease)
   lease.refusing = true;
   spdlog::info("queue: node {} cannot get the queue lease; queue requests get 503",
                context->config.node_id);
-  refuse(self, context);
+  refuse(self, context, &lease);
 }
 
 void attempt(Self* self, EntityContext* context, QueueLeaseState& lease,
              std::function<void()> then) {
+  if (lease.abandoned) return;
   const auto kind = context->config.database.kind;
   const auto node = context->config.node_id;
   const auto ttl = queue_lease_ttl(context->config).count();
+  lease.acquiring = true;
   run_storage<std::optional<std::int64_t>>(
       self, context->storage,
       [kind, node, ttl](soci::session& session) {
         return storage::LeaseRepository(session, kind).acquire(node, ttl);
       },
       [self, context, &lease, then](StorageOutcome<std::optional<std::int64_t>> outcome) {
+        lease.acquiring = false;
+        if (lease.abandoned) {  // handed over meanwhile
+          if (outcome.value && *outcome.value) {
+            lease.epoch = **outcome.value;
+            release_lease_and_quit(self, context, lease);
+          } else {
+            self->quit();
+          }
+          return;
+        }
         if (outcome.value && *outcome.value) {
           lease.epoch = **outcome.value;
           spdlog::info("queue: node {} hosts the waiting room (lease epoch {})",
@@ -143,9 +171,10 @@ void host_queue(caf::event_based_actor* self, EntityContext* context, QueueLease
   lease.waiting_since = domain::wall_clock_ms();
   // Until the lease is held requests wait, but a hand-over stops the actor at once.
   self->set_default_handler(
-      [self, context](caf::scheduled_actor*, caf::message_view& view) -> caf::result<caf::message> {
+      [self, context, &lease](caf::scheduled_actor*,
+                              caf::message_view& view) -> caf::result<caf::message> {
         if (is_handover(view)) {
-          pass_on_and_quit(self, context);
+          stop_unless_acquiring(self, context, lease);
           return caf::message{};
         }
         return caf::skip;
@@ -167,7 +196,7 @@ void release_lease_and_quit(caf::event_based_actor* self, EntityContext* context
   // Handed over: the router sends requests to the new host. The lease lost under it: the
   // router would send them back here, so they get 503 until the actor stopped.
   if (lease.lost)
-    refuse(self, context);
+    refuse(self, context, nullptr);
   else
     pass_on(self, context);
   const auto kind = context->config.database.kind;

@@ -14,8 +14,10 @@ namespace boxoffice::actors {
 struct QueueLeaseState {
   std::int64_t epoch = 0;  // 0 until held
   domain::TimeMs waiting_since = 0;
-  bool refusing = false;  // another node holds it and did not hand it over: requests get 503
-  bool lost = false;      // a renewal found it taken: this actor stops, the router still knows it
+  bool refusing = false;   // another node holds it and did not hand it over: requests get 503
+  bool lost = false;       // a renewal found it taken: this actor stops, the router still knows it
+  bool acquiring = false;  // an acquire is in flight: it may commit even if nobody waits for it
+  bool abandoned = false;  // handed over while acquiring: stop (and give the lease back) after it
 };
 
 // The lease's length: a host that stopped renewing (dead, frozen, cut from the database) is
