@@ -169,7 +169,8 @@ std::chrono::milliseconds queue_lease_ttl(const config::Config& config) {
 void host_queue(caf::event_based_actor* self, EntityContext* context, QueueLeaseState& lease,
                 std::function<void()> then) {
   lease.waiting_since = domain::wall_clock_ms();
-  // Until the lease is held requests wait, but a hand-over stops the actor at once.
+  // Until the lease is held requests wait; a hand-over stops the actor (once an acquire in
+  // flight has answered).
   self->set_default_handler(
       [self, context, &lease](caf::scheduled_actor*,
                               caf::message_view& view) -> caf::result<caf::message> {
