@@ -36,6 +36,13 @@ void issue_for(QueueActor* self, domain::Id user, caf::response_promise promise,
 // issues their tokens together (one write). Issues arriving meanwhile wait for the next.
 void check_users(QueueActor* self, EntityContext* context) {
   auto& state = self->state;
+  if (state.stopping) {  // handed over: nothing of these was written here, the new host issues
+    for (auto& issue : state.issues)
+      issue.promise.delegate(context->router, forward_atom::value, kQueueKey,
+                             caf::make_message(issue_atom::value, issue.user));
+    state.issues.clear();
+    return;
+  }
   if (state.checking_users || state.issues.empty()) return;
   state.checking_users = true;
   auto batch = std::make_shared<std::vector<PendingIssue>>(std::move(state.issues));
@@ -73,6 +80,8 @@ void check_users(QueueActor* self, EntityContext* context) {
           flush(self, context);
         }
         check_users(self, context);
+        // A hand-over waited for this check (its issues are answered or passed on now).
+        if (self->state.stopping && !self->state.writing) flush(self, context);
       },
       read_gate(context));
 }

@@ -230,7 +230,8 @@ void flush(QueueActor* self, EntityContext* context) {
     for (auto& completion : completions) completion.deliver(true);
     deliver(replies);
     answer_deferred(self, context, false);
-    if (state.stopping) stop_after_handover(self, context);
+    // A user check in flight holds issues: stop once it has answered (check_users).
+    if (state.stopping && !state.checking_users) stop_after_handover(self, context);
     return;
   }
   state.writing = true;
@@ -265,8 +266,9 @@ void flush(QueueActor* self, EntityContext* context) {
           const bool fenced = stale_epoch(outcome.error);
           if (fenced || self->state.stopping) {
             self->state.lease.lost = self->state.lease.lost || fenced;
-            stop_after_handover(self, context);
-            return;
+            self->state.stopping = true;
+            if (!self->state.checking_users) stop_after_handover(self, context);
+            return;  // else once the user check answered (check_users)
           }
           // No write until the reload is done: one decided from the memory that ran ahead
           // admitted younger tokens while older ones waited (found by the chaos checker).
