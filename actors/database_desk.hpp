@@ -19,6 +19,7 @@ class WorkerPool;
 
 namespace boxoffice::actors {
 
+class EntityDirectory;
 class SnapshotBoard;
 
 // Where a payment goes: the schedule actor of the reservation, and the payer's wallet.
@@ -34,8 +35,10 @@ struct PaymentTarget {
 // connection is UNAVAILABLE, anything else INTERNAL (logged with what failed).
 class DatabaseDesk {
  public:
-  DatabaseDesk(const config::Config& config, storage::WorkerPool& pool, const SnapshotBoard& board)
-      : config_(config), pool_(pool), board_(board) {}
+  // `directory` learns the wallets and schedules created here.
+  DatabaseDesk(const config::Config& config, storage::WorkerPool& pool, const SnapshotBoard& board,
+               EntityDirectory& directory)
+      : config_(config), pool_(pool), board_(board), directory_(directory) {}
 
   domain::Result<domain::User> create_user(const std::string& name, domain::TimeMs now);
   domain::Result<domain::Concert> create_concert(const std::string& title, domain::TimeMs now);
@@ -68,6 +71,7 @@ class DatabaseDesk {
   const config::Config& config_;
   storage::WorkerPool& pool_;
   const SnapshotBoard& board_;
+  EntityDirectory& directory_;
   void forget_schedules_of(domain::Id concert);
 
   struct KnownSchedules {
