@@ -8,10 +8,10 @@ constexpr std::size_t kRateSamples = 2'000;
 
 }  // namespace
 
-void WaitingRoom::restore(const std::vector<QueueToken>& live, std::int64_t last_seq, TimeMs now) {
+void WaitingRoom::restore(std::vector<QueueToken> live, std::int64_t last_seq, TimeMs now) {
   *this = WaitingRoom(policy_);
   last_seq_ = last_seq;
-  for (auto token : live) {
+  for (auto& token : live) {
     if (token.status == TokenStatus::waiting) token.last_seen_at = now;
     add_live(std::move(token));
   }
