@@ -80,8 +80,13 @@ void peer_up(Self* self, const StatePtr& state, std::size_t index, domain::NodeI
              caf::actor router, const std::string& connections) {
   auto& link = state->peers[index];
   if (link.up && link.router == router) return;
+  // Back after this node saw it go without a goodbye (a cut, a freeze, a crash): it may have
+  // served entities on its own meanwhile, written behind what this node's actors loaded.
+  const bool may_have_served_alone = !link.up && link.ever_up && !link.left_cleanly;
   if (link.up || link.router) take_down(self, state, index, "it restarted");
   auto& fresh = state->peers[index];
+  fresh.ever_up = true;
+  fresh.left_cleanly = false;
   fresh.up = true;
   fresh.departed = false;
   fresh.node = node;
@@ -93,6 +98,10 @@ void peer_up(Self* self, const StatePtr& state, std::size_t index, domain::NodeI
   announce("cluster: node {} ({}) is up", node, fresh.address());
   publish(state);
   hand_over_unowned(self, state);
+  if (may_have_served_alone) {
+    announce("cluster: node {} is back after it went silently; every entity here reloads", node);
+    reload_every_entity(self, state);
+  }
 }
 
 // A configured link reached `node`, which an introduced link may already stand for: that one
@@ -107,6 +116,7 @@ void retire_introduced(const StatePtr& state, std::size_t index, domain::NodeId 
     if (other.up && !link.up) {
       link.node = node;
       link.up = true;
+      link.ever_up = true;
       link.router = other.router;
       link.connections = other.connections;
       link.since = other.since;
@@ -320,6 +330,7 @@ bool on_leaving(Self* self, const StatePtr& state, domain::NodeId node) {
     known = true;
     link.up = false;  // owns nothing any more; its answers to earlier requests still count
     link.departed = true;
+    link.left_cleanly = true;
     link.since = wall_now();
     ++state->context().stats.peer_down_events;
     announce("cluster: node {} ({}) is leaving", node, link.address());
