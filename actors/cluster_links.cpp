@@ -40,10 +40,16 @@ void publish(const StatePtr& state) {
     state->setup.cluster->publish(std::make_shared<const ClusterView>(view));
 }
 
+// Whether this node waits for `link` to be tried: only the links it dials (--peers) count; a
+// link a peer introduced, or one retired for a configured link, is never dialed.
+bool awaited(const PeerLink& link) {
+  return link.configured && !link.retired && !link.tried;
+}
+
 void check_first_round(const StatePtr& state) {
   if (!state->setup.first_round) return;
   for (const auto& link : state->peers)
-    if (!link.tried) return;
+    if (awaited(link)) return;
   state->setup.first_round->set_value();
   state->setup.first_round.reset();
 }
@@ -132,7 +138,7 @@ void check_rejoined(const StatePtr& state) {
   auto* watch = state->setup.stall_watch;
   if (!watch || !watch->stalled() || state->stalls_handled != watch->stalls()) return;
   for (const auto& link : state->peers)
-    if (!link.tried) return;
+    if (awaited(link)) return;
   watch->clear();
   announce("cluster: node {} rejoined after standing still", state->view.self);
 }
@@ -279,10 +285,15 @@ bool check_stall(Self* self, const StatePtr& state) {
     spdlog::warn("cluster: node {} stood still; rejoining, every entity reloads", state->view.self);
     for (auto& [key, entity] : state->entities) hand_over(self, state, key, entity, true);
     state->entities.clear();
-    for (auto& link : state->peers) link.tried = false;
-    if (!state->leaving)
-      for (std::size_t i = 0; i < state->peers.size(); ++i)
-        if (dialable(state->peers[i])) connect(self, state, i);
+    // Every link it dials is tried once more. Only those: found by the chaos tool, a thawed
+    // node also waited for the introduced link its own dial had just retired, which nothing
+    // tries any more: it answered 503 for 30 s, until it was restarted.
+    for (std::size_t i = 0; i < state->peers.size(); ++i) {
+      auto& link = state->peers[i];
+      if (state->leaving || !dialable(link)) continue;
+      link.tried = false;
+      connect(self, state, i);
+    }
     check_rejoined(state);
   }
   return watch->stalled();
