@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "actors/queue_writes.hpp"
+#include "actors/replica_messages.hpp"
 #include "actors/storage_bridge.hpp"
 #include "storage/queue_repository.hpp"
 
@@ -145,6 +146,17 @@ caf::behavior serving(QueueActor* self, EntityContext* context) {
       [=](handover_atom) {
         self->state.stopping = true;
         if (!self->state.writing) flush(self, context);
+      },
+      // Replicas on the other nodes: a snapshot of the model, and the looks polls left there.
+      [=](snapshot_atom) {
+        return replica_snapshot(
+            ReplicaSource{context->config.node_id, self->state.lease.epoch, self->id()},
+            *self->state.model);
+      },
+      [=](looked_atom, const ReplicaLooks& looks) {
+        auto& room = *self->state.room;
+        for (std::size_t i = 0; i < looks.tokens.size() && i < looks.at.size(); ++i)
+          room.touch(looks.tokens[i], looks.at[i]);
       },
       [](continue_atom, const Continuation& next) { next.run(); },
   };

@@ -66,6 +66,8 @@ using QueueActor = caf::stateful_actor<QueueActorState>;
 //   (check_atom, token)       -> TokenReply (booking gate; no look)
 //   (complete_atom, token)    -> bool (a payment completed it; frees the place at once)
 //   (handover_atom)           another node owns the queue now: finish the write, then stop
+//   (snapshot_atom)           -> ReplicaBatch: the whole model, for another node's replica
+//   (looked_atom, looks)      looks polls left on another node (its replica answered them)
 caf::behavior queue_actor(QueueActor* self, EntityContext* context);
 
 }  // namespace boxoffice::actors

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/replica_messages.hpp"
 #include "actors/storage_bridge.hpp"
 #include "actors/write_failure.hpp"
 #include "storage/lease_repository.hpp"
@@ -114,9 +115,19 @@ void schedule_timer(QueueActor* self) {
   self->delayed_send(self, delay, tick_atom::value, generation);
 }
 
-void publish_model(QueueActor* self, EntityContext* context, domain::QueueReadModel model) {
-  self->state.model = std::make_shared<const domain::QueueReadModel>(std::move(model));
-  context->board.queue().publish(self->state.model, self->id());
+// Publishes the next model on this node's board and, clustered, sends its `changes` to the
+// other nodes' replicas (none: a reload, which the replicas answer with a snapshot).
+void publish_model(QueueActor* self, EntityContext* context, domain::QueueReadModel model,
+                   const std::vector<domain::ReadChange>* changes) {
+  auto& state = self->state;
+  const auto from = state.model && changes ? state.model->version() : model.version();
+  state.model = std::make_shared<const domain::QueueReadModel>(std::move(model));
+  context->board.queue().publish(state.model, self->id());
+  if (context->config.peers.empty()) return;
+  static const std::vector<domain::ReadChange> kNone;
+  const ReplicaSource source{context->config.node_id, state.lease.epoch, self->id()};
+  self->send(context->router, replica_atom::value,
+             replica_batch(source, from, *state.model, changes ? *changes : kNone));
 }
 
 // Committed changes into the next read model. Ended tokens stay readable from memory as
@@ -137,7 +148,7 @@ void publish_changes(QueueActor* self, EntityContext* context,
     state.ended_in_model.pop_front();
   }
   context->board.queue().forgotten(forgotten);  // before the model no longer has them
-  publish_model(self, context, state.model->next(reads, state.room->admission_rate()));
+  publish_model(self, context, state.model->next(reads, state.room->admission_rate()), &reads);
 }
 
 // The looks polls left on the board since: each resets its token's idle clock.
@@ -170,7 +181,8 @@ void reload(QueueActor* self, EntityContext* context, std::function<void()> then
         context->board.queue().reset_forgotten(std::move(outcome.value->ended));
         publish_model(self, context,
                       domain::QueueReadModel::of(outcome.value->live,
-                                                 state.model ? state.model->version() + 1 : 1));
+                                                 state.model ? state.model->version() + 1 : 1),
+                      nullptr);
         then();
       },
       read_gate(context));
