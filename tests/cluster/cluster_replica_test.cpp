@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -143,6 +144,26 @@ BOOST_AUTO_TEST_CASE(a_restarted_node_knows_the_tokens_issued_while_it_was_down)
   BOOST_TEST_REQUIRE(cluster.wait_converged(std::chrono::seconds(20)), cluster.problems_logged());
   expect_local_answers(cluster, 3, tokens,
                        [](std::size_t i) { return i < 2 ? "ACTIVE" : "WAITING"; });
+}
+
+BOOST_AUTO_TEST_CASE(polls_answered_by_a_replica_keep_a_waiting_token_alive) {
+  TestCluster cluster(3, fresh_database("cluster_replica_looks"),
+                      {"--queue-max-active", "1", "--queue-idle-timeout", "2s"});
+  cluster.start_all();
+  // One ACTIVE token holds the place; of the two WAITING behind it, a fan polls one on node 3
+  // only (its replica answers), nobody polls the other.
+  const auto tokens = issue_tokens(cluster, 1, 3, "idle-fan");
+  auto node3 = cluster.client(3);
+  const auto until = Clock::now() + std::chrono::seconds(5);
+  while (Clock::now() < until) {
+    const auto read = token_status(*node3, tokens[1]);
+    BOOST_TEST_REQUIRE(status_of(read) == "WAITING", shown(read));
+    // A fan's poll interval (the load's pace, not a wait for anything).
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  auto host = cluster.client(1);
+  BOOST_TEST(status_of(token_status(*host, tokens[1])) == "WAITING");
+  BOOST_TEST(status_of(token_status(*host, tokens[2])) == "EXPIRED");
 }
 
 BOOST_AUTO_TEST_CASE(a_node_cut_off_from_the_host_answers_token_reads_saying_how_old) {
