@@ -90,7 +90,7 @@ void expect_local_answers(TestCluster& cluster, int node, const std::vector<std:
   while (!round() && Clock::now() < give_up) {
   }
   for (std::size_t i = 0; i < tokens.size(); ++i)
-    BOOST_TEST(seen[i] == expected(i), "node " << node << ", token " << i);
+    BOOST_TEST(seen[i] == expected(i), "node " << node << ", token " << i << ": " << seen[i]);
   BOOST_TEST(local, "node " << node << " asked another node");
 }
 
