@@ -133,11 +133,8 @@ std::optional<domain::Result<domain::TokenView>> Gateway::token_from_read_model(
     // anything else is unknown, answered without the database or the actor.
     // Alone, nobody else writes the line; in a cluster, a previous owner's last writes may
     // land just after this node loaded it.
-    const auto& config = runtime_.context().config;
-    const bool settling =
-        !config.peers.empty() && std::chrono::steady_clock::now() - side.loaded_at() <
-                                     config.request_timeout + config.commit_wait;
-    if (settling || side.maybe_forgotten(token)) return std::nullopt;
+    if (!side.surely_unknown(token, unknown_settle_time(runtime_.context().config)))
+      return std::nullopt;
     return domain::Result<domain::TokenView>(
         domain::make_error(domain::ErrorCode::token_invalid, "the queue token is not known"));
   }

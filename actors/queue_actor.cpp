@@ -106,6 +106,9 @@ caf::behavior serving(QueueActor* self, EntityContext* context) {
       return promise;
     }
     flush(self, context);
+    // A token no node issued (asked here by a replica node, say) costs no database read.
+    if (context->board.queue().surely_unknown(token, unknown_settle_time(context->config)))
+      return token_invalid();
     auto promise = self->make_response_promise();
     answer_from_storage(self, context, token, promise);
     return promise;
@@ -163,6 +166,11 @@ caf::behavior serving(QueueActor* self, EntityContext* context) {
 }
 
 }  // namespace
+
+std::chrono::steady_clock::duration unknown_settle_time(const config::Config& config) {
+  if (config.peers.empty()) return std::chrono::steady_clock::duration::zero();
+  return config.request_timeout + config.commit_wait;
+}
 
 caf::behavior queue_actor(QueueActor* self, EntityContext* context) {
   self->state.room = std::make_unique<domain::WaitingRoom>(policy_of(context));

@@ -78,6 +78,12 @@ bool QueueReadSide::maybe_forgotten(const std::string& token) const {
   return forgotten_.count(fingerprint) > 0;
 }
 
+bool QueueReadSide::surely_unknown(const std::string& token,
+                                   std::chrono::steady_clock::duration settle) const {
+  if (std::chrono::steady_clock::now() - loaded_at() < settle) return false;
+  return !maybe_forgotten(token);
+}
+
 void QueueReadSide::looked_at(const std::string& token, domain::TimeMs at) {
   auto& shard = shards_[std::hash<std::string>{}(token) % shards_.size()];
   std::lock_guard<std::mutex> lock(shard.mutex);

@@ -60,6 +60,9 @@ class QueueReadSide {
   void reset_forgotten(std::vector<std::uint64_t> fingerprints);
   void forgotten(const std::vector<std::uint64_t>& fingerprints);
   bool maybe_forgotten(const std::string& token) const;
+  // A token this node's own model does not hold is unknown for sure (401 from memory, no
+  // database): not among the forgotten ones, and the model loaded `settle` ago or more.
+  bool surely_unknown(const std::string& token, std::chrono::steady_clock::duration settle) const;
 
   // A client looked at a WAITING token at `at` (keeps the latest look per token).
   void looked_at(const std::string& token, domain::TimeMs at);

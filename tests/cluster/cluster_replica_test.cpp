@@ -129,6 +129,9 @@ BOOST_AUTO_TEST_CASE(a_token_issued_on_one_node_is_known_at_once_on_another) {
     const auto read = token_status(*node3, token);  // at once: never 401
     BOOST_TEST(read.status == 200, "fan " << i << ": " << shown(read));
   }
+  // A token nobody issued is still unknown on every node.
+  for (auto* node : {node2.get(), node3.get(), admin.get()})
+    expect_problem(token_status(*node, "NobodyIssuedThisToken22"), 401, "TOKEN_INVALID");
 }
 
 BOOST_AUTO_TEST_CASE(a_restarted_node_knows_the_tokens_issued_while_it_was_down) {
