@@ -188,6 +188,25 @@ void reload(QueueActor* self, EntityContext* context, std::function<void()> then
       read_gate(context));
 }
 
+// The actor stops without having written what these reads waited for: the router sends them
+// to the new host (a read asks for the token there; an issue asks again for the token's user,
+// who gets the live token or a new one). Dropped, they would hang until --request-timeout.
+void pass_on_deferred(QueueActor* self, EntityContext* context) {
+  auto reads = std::move(self->state.deferred_reads);
+  self->state.deferred_reads.clear();
+  for (auto& read : reads) {
+    const auto* entry = self->state.room->find(read.token);
+    if (read.issue && !entry) {
+      read.promise.deliver(to_caf_error(
+          domain::make_error(ErrorCode::unavailable, "the token was not stored; retry")));
+      continue;
+    }
+    auto request = read.issue ? caf::make_message(issue_atom::value, entry->user)
+                              : caf::make_message(check_atom::value, read.token);
+    read.promise.delegate(context->router, forward_atom::value, kQueueKey, std::move(request));
+  }
+}
+
 // Another node serves the line now: its board entries and gauges are not this node's.
 void stop_after_handover(QueueActor* self, EntityContext* context) {
   context->board.queue().retire(self->id());
@@ -279,6 +298,7 @@ void flush(QueueActor* self, EntityContext* context) {
           if (fenced || self->state.stopping) {
             self->state.lease.lost = self->state.lease.lost || fenced;
             self->state.stopping = true;
+            pass_on_deferred(self, context);
             if (!self->state.checking_users) stop_after_handover(self, context);
             return;  // else once the user check answered (check_users)
           }
