@@ -122,6 +122,13 @@ domain::Result<domain::ChargeReceipt> Gateway::charge(domain::Id wallet, domain:
 namespace boxoffice::actors {
 namespace {
 
+// Seconds since a replica's host was last heard from, when that is a second or more (the
+// host sends at least a heartbeat every 250 ms while the link is up): an Age header.
+std::int64_t replica_age_seconds(std::chrono::steady_clock::time_point heard_at) {
+  const auto age = std::chrono::steady_clock::now() - heard_at;
+  return std::chrono::duration_cast<std::chrono::seconds>(age).count();
+}
+
 domain::Result<domain::TokenView> as_view(domain::Result<TokenReply> reply) {
   if (!reply.ok()) return reply.error();
   return to_view(reply.value());
@@ -136,23 +143,25 @@ domain::Result<domain::TokenView> Gateway::issue_token(domain::Id user) {
 
 std::optional<domain::Result<domain::TokenView>> Gateway::token_from_read_model(
     const std::string& token, bool look) const {
-  // Only the queue's own node has a model of it; elsewhere the queue node is asked.
-  if (!owns(kQueueKey)) return std::nullopt;
   auto& side = runtime_.board().queue();
-  const auto model = side.model();
-  if (!model) return std::nullopt;
+  const auto reading = side.reading();
+  if (!reading.model) return std::nullopt;
   const auto now = runtime_.context().clock.now_ms();
-  auto view = model->view(token, now);
-  if (!view) {
+  auto view = reading.model->view(token, now);
+  if (reading.replica) {
+    // Another node hosts the line: a token not in the replica may have been issued there a
+    // moment ago (or ended long ago): the host is asked once, never 401 from here.
+    if (!view) return std::nullopt;
+    view->age_seconds = replica_age_seconds(reading.heard_at);
+  } else if (!owns(kQueueKey)) {
+    return std::nullopt;  // handing the line over: the new host answers
+  } else if (!view) {
     // Every token committed on this node is in the model or among the forgotten ended ones:
     // anything else is unknown, answered without the database or the actor.
     // Alone, nobody else writes the line; in a cluster, a previous owner's last writes may
     // land just after this node loaded it.
-    const auto& config = runtime_.context().config;
-    const bool settling =
-        !config.peers.empty() && std::chrono::steady_clock::now() - side.loaded_at() <
-                                     config.request_timeout + config.commit_wait;
-    if (settling || side.maybe_forgotten(token)) return std::nullopt;
+    if (!side.surely_unknown(token, unknown_settle_time(runtime_.context().config)))
+      return std::nullopt;
     return domain::Result<domain::TokenView>(
         domain::make_error(domain::ErrorCode::token_invalid, "the queue token is not known"));
   }

@@ -85,8 +85,9 @@ class Gateway {
   // Published snapshots answer reads only for entities this node owns now: another
   // node's writes never reach this node's board.
   bool owns(const std::string& key) const;
-  // A token as the queue's published read model has it, or TOKEN_INVALID when it is not
-  // known (none: ask the queue actor); a look at a WAITING token is left for its idle clock.
+  // A token as the queue's published read model (or this node's replica of it) has it, or
+  // TOKEN_INVALID when it is not known (none: ask the queue actor); a look at a WAITING
+  // token is left for its idle clock.
   std::optional<domain::Result<domain::TokenView>> token_from_read_model(const std::string& token,
                                                                          bool look) const;
   domain::WriteTag write_tag(const RequestOrigin& origin) const;

@@ -1,5 +1,7 @@
 #include "actors/messages.hpp"
 
+#include "actors/replica_messages.hpp"
+
 namespace boxoffice::actors {
 namespace {
 
@@ -77,6 +79,10 @@ void register_message_types(caf::actor_system_config& config) {
   config.add_message_type<ChargeCommand>("ChargeCommand");
   config.add_message_type<domain::ChargeReceipt>("ChargeReceipt");
   config.add_message_type<domain::BalanceView>("BalanceView");
+  config.add_message_type<ReplicaSource>("ReplicaSource");
+  config.add_message_type<ReplicaEntry>("ReplicaEntry");
+  config.add_message_type<ReplicaBatch>("ReplicaBatch");
+  config.add_message_type<ReplicaLooks>("ReplicaLooks");
 }
 
 }  // namespace boxoffice::actors

@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "actors/queue_writes.hpp"
+#include "actors/replica_messages.hpp"
 #include "actors/storage_bridge.hpp"
 #include "storage/queue_repository.hpp"
 
@@ -105,6 +106,9 @@ caf::behavior serving(QueueActor* self, EntityContext* context) {
       return promise;
     }
     flush(self, context);
+    // A token no node issued (asked here by a replica node, say) costs no database read.
+    if (context->board.queue().surely_unknown(token, unknown_settle_time(context->config)))
+      return token_invalid();
     auto promise = self->make_response_promise();
     answer_from_storage(self, context, token, promise);
     return promise;
@@ -146,11 +150,27 @@ caf::behavior serving(QueueActor* self, EntityContext* context) {
         self->state.stopping = true;
         if (!self->state.writing) flush(self, context);
       },
+      // Replicas on the other nodes: a snapshot of the model, and the looks polls left there.
+      [=](snapshot_atom) {
+        return replica_snapshot(
+            ReplicaSource{context->config.node_id, self->state.lease.epoch, self->id()},
+            *self->state.model);
+      },
+      [=](looked_atom, const ReplicaLooks& looks) {
+        auto& room = *self->state.room;
+        for (std::size_t i = 0; i < looks.tokens.size() && i < looks.at.size(); ++i)
+          room.touch(looks.tokens[i], looks.at[i]);
+      },
       [](continue_atom, const Continuation& next) { next.run(); },
   };
 }
 
 }  // namespace
+
+std::chrono::steady_clock::duration unknown_settle_time(const config::Config& config) {
+  if (config.peers.empty()) return std::chrono::steady_clock::duration::zero();
+  return config.request_timeout + config.commit_wait;
+}
 
 caf::behavior queue_actor(QueueActor* self, EntityContext* context) {
   self->state.room = std::make_unique<domain::WaitingRoom>(policy_of(context));

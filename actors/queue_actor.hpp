@@ -1,6 +1,7 @@
 #pragma once
 
 #include <caf/all.hpp>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <string>
@@ -66,6 +67,12 @@ using QueueActor = caf::stateful_actor<QueueActorState>;
 //   (check_atom, token)       -> TokenReply (booking gate; no look)
 //   (complete_atom, token)    -> bool (a payment completed it; frees the place at once)
 //   (handover_atom)           another node owns the queue now: finish the write, then stop
+//   (snapshot_atom)           -> ReplicaBatch: the whole model, for another node's replica
+//   (looked_atom, looks)      looks polls left on another node (its replica answered them)
 caf::behavior queue_actor(QueueActor* self, EntityContext* context);
+
+// How long after a queue actor published its first model a token it does not know may still
+// be one a previous host wrote last (clustered): such misses ask the database until then.
+std::chrono::steady_clock::duration unknown_settle_time(const config::Config& config);
 
 }  // namespace boxoffice::actors

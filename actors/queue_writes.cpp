@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/replica_messages.hpp"
 #include "actors/storage_bridge.hpp"
 #include "actors/write_failure.hpp"
 #include "storage/lease_repository.hpp"
@@ -116,9 +117,19 @@ void schedule_timer(QueueActor* self) {
   self->delayed_send(self, delay, tick_atom::value, generation);
 }
 
-void publish_model(QueueActor* self, EntityContext* context, domain::QueueReadModel model) {
-  self->state.model = std::make_shared<const domain::QueueReadModel>(std::move(model));
-  context->board.queue().publish(self->state.model, self->id());
+// Publishes the next model on this node's board and, clustered, sends its `changes` to the
+// other nodes' replicas (none: a reload, which the replicas answer with a snapshot).
+void publish_model(QueueActor* self, EntityContext* context, domain::QueueReadModel model,
+                   const std::vector<domain::ReadChange>* changes) {
+  auto& state = self->state;
+  const auto from = state.model && changes ? state.model->version() : model.version();
+  state.model = std::make_shared<const domain::QueueReadModel>(std::move(model));
+  context->board.queue().publish(state.model, self->id());
+  if (context->config.peers.empty()) return;
+  static const std::vector<domain::ReadChange> kNone;
+  const ReplicaSource source{context->config.node_id, state.lease.epoch, self->id()};
+  self->send(context->router, replica_atom::value,
+             replica_batch(source, from, *state.model, changes ? *changes : kNone));
 }
 
 // Committed changes into the next read model. Ended tokens stay readable from memory as
@@ -139,7 +150,7 @@ void publish_changes(QueueActor* self, EntityContext* context,
     state.ended_in_model.pop_front();
   }
   context->board.queue().forgotten(forgotten);  // before the model no longer has them
-  publish_model(self, context, state.model->next(reads, state.room->admission_rate()));
+  publish_model(self, context, state.model->next(reads, state.room->admission_rate()), &reads);
 }
 
 // The looks polls left on the board since: each resets its token's idle clock.
@@ -173,12 +184,31 @@ void reload(QueueActor* self, EntityContext* context, std::function<void()> then
         state.uncommitted.clear();
         state.ended_in_model.clear();
         context->board.queue().reset_forgotten(std::move(outcome.value->ended));
-        publish_model(self, context, std::move(model));
+        publish_model(self, context, std::move(model), nullptr);
         outcome.value.reset();
         malloc_trim(0);  // a line of a million leaves ~100 MB of load buffers free: give it back
         then();
       },
       read_gate(context));
+}
+
+// The actor stops without having written what these reads waited for: the router sends them
+// to the new host (a read asks for the token there; an issue asks again for the token's user,
+// who gets the live token or a new one). Dropped, they would hang until --request-timeout.
+void pass_on_deferred(QueueActor* self, EntityContext* context) {
+  auto reads = std::move(self->state.deferred_reads);
+  self->state.deferred_reads.clear();
+  for (auto& read : reads) {
+    const auto* entry = self->state.room->find(read.token);
+    if (read.issue && !entry) {
+      read.promise.deliver(to_caf_error(
+          domain::make_error(ErrorCode::unavailable, "the token was not stored; retry")));
+      continue;
+    }
+    auto request = read.issue ? caf::make_message(issue_atom::value, entry->user)
+                              : caf::make_message(check_atom::value, read.token);
+    read.promise.delegate(context->router, forward_atom::value, kQueueKey, std::move(request));
+  }
 }
 
 // Another node serves the line now: its board entries and gauges are not this node's.
@@ -272,6 +302,7 @@ void flush(QueueActor* self, EntityContext* context) {
           if (fenced || self->state.stopping) {
             self->state.lease.lost = self->state.lease.lost || fenced;
             self->state.stopping = true;
+            pass_on_deferred(self, context);
             if (!self->state.checking_users) stop_after_handover(self, context);
             return;  // else once the user check answered (check_users)
           }

@@ -165,6 +165,7 @@ caf::behavior router_actor(caf::event_based_actor* self, RouterSetup setup) {
     on_peer_down(self, state, down.source);
   });
   start_cluster(self, state);
+  start_replica(self, state);
   return {
       [self, state](route_atom, const std::string& key, caf::message& request,
                     std::shared_ptr<ReplySlot>& slot) {
@@ -228,7 +229,16 @@ caf::behavior router_actor(caf::event_based_actor* self, RouterSetup setup) {
       [self, state](leave_atom) { return on_leave(self, state); },
       // Another node's actor for this key stopped after writing: reload ours.
       [self, state](refresh_atom, const std::string& key) { reload_local(self, state, key); },
-      [self, state](tick_atom) { on_tick(self, state); },
+      [self, state](tick_atom) {
+        on_tick(self, state);
+        send_replica_heartbeat(self, state);
+      },
+      // The queue's read-model replicas (replica_feed.cpp).
+      [self, state](replica_atom, ReplicaBatch& batch) { on_replica_batch(self, state, batch); },
+      [self, state](replica_atom, snapshot_atom, domain::NodeId host) {
+        return ask_snapshot_of(self, state, host);
+      },
+      [self, state](replica_atom, snapshot_atom) { return serve_snapshot(self, state); },
       [](continue_atom, const Continuation& next) { next.run(); },
   };
 }

@@ -41,6 +41,9 @@ struct RouterSetup {
 //   (leaving_atom, node) -> bool                         a peer is stopping
 //   (leave_atom) -> bool                                 this node is stopping
 //   (passivate_atom, key) -> bool                        an idle entity asks to stop
+//   (replica_atom, ReplicaBatch)                         the queue's read-model changes: from
+//       this node's queue actor to the peers, from a peer to this node's replica follower
+//   (replica_atom, snapshot_atom[, host]) -> ReplicaBatch  a snapshot of the host's model
 caf::behavior router_actor(caf::event_based_actor* self, RouterSetup setup);
 
 }  // namespace boxoffice::actors

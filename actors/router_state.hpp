@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "actors/replica_messages.hpp"
 #include "actors/router.hpp"
 
 namespace boxoffice::actors::routing {
@@ -65,6 +66,10 @@ struct RouterState {
   std::vector<caf::response_promise> leave_waiters;
   domain::TimeMs leave_deadline = 0;
   std::size_t leave_acks_pending = 0;  // peers not yet told that this node is leaving
+  // Replicas of the queue's read model (replica_feed.cpp): this node's follower, and the
+  // version this node's queue actor published last (a heartbeat repeats it to the peers).
+  caf::actor replica;
+  ReplicaBatch feed;  // header only; source.host 0: none
 
   EntityContext& context() { return *setup.context; }
   bool clustered() const { return !view.self_address.empty(); }
@@ -108,6 +113,19 @@ caf::result<bool> on_leave(Self* self, const StatePtr& state);
 bool on_peer_down(Self* self, const StatePtr& state, const caf::actor_addr& source);
 PeerLink* owner_link(const StatePtr& state, domain::NodeId node);
 void track_ask(const StatePtr& state, PeerLink& link, RemoteAsk ask);
+
+// replica_feed.cpp
+// Clustered: spawns this node's replica follower (queue_replica.hpp).
+void start_replica(Self* self, const StatePtr& state);
+// A batch of this node's queue actor goes to every peer that is up; one from a peer goes to
+// this node's follower.
+void on_replica_batch(Self* self, const StatePtr& state, ReplicaBatch& batch);
+// Every tick: the version this node's queue actor is at, to every peer that is up.
+void send_replica_heartbeat(Self* self, const StatePtr& state);
+// This node's follower asks the host for a snapshot of its model.
+caf::result<caf::message> ask_snapshot_of(Self* self, const StatePtr& state, domain::NodeId host);
+// A peer's follower asks: this node's queue actor answers if it runs here.
+caf::result<caf::message> serve_snapshot(Self* self, const StatePtr& state);
 
 // remote_settlement.cpp
 // The owner of a write that is not safe to send again died before answering: once the

@@ -53,11 +53,20 @@ bench_wrk "charge, forwarded" "$base/api/v1/wallets/$remote_wallet/charges" -s "
 # Token polls (issue 13): on the node that hosts the queue and on the others.
 token=$(curl -s -X POST "$base/api/v1/queue/tokens" -H 'Content-Type: application/json' -d '{"userId":1}' |
   sed -E 's/.*"token":"([^"]+)".*/\1/')
+# The others answer from their replica of the read model (docs/adr-002): the ratio to the host.
+host_rps="" other_rps=()
 for i in 1 2 3; do
   active=$(curl -s "127.0.0.1:${http[$i]}/metrics" | awk '/^boxoffice_queue_active / {print $2}')
   where="does not host the queue"; [[ ${active%.*} -gt 0 ]] && where="hosts the queue"
-  bench_wrk "token poll, node $i ($where)" "http://127.0.0.1:${http[$i]}/api/v1/queue/tokens/me" \
-    -H "Authorization: Bearer $token"
+  line=$(bench_wrk "token poll, node $i ($where)" "http://127.0.0.1:${http[$i]}/api/v1/queue/tokens/me" \
+    -H "Authorization: Bearer $token")
+  echo "$line"
+  rps=$(awk '{for (f = 2; f <= NF; f++) if ($f == "req/s") print $(f - 1)}' <<<"$line")
+  if [[ $where == "hosts the queue" ]]; then host_rps=$rps; else other_rps+=("$i:$rps"); fi
+done
+for each in "${other_rps[@]}"; do
+  awk -v node="${each%%:*}" -v rps="${each#*:}" -v host="$host_rps" \
+    'BEGIN { if (host > 0) printf "token poll, node %s / the queue host: %.2fx\n", node, rps / host }'
 done
 
 # Failover: the owner of the remote wallet is the peer that served the most for node 1.

@@ -9,18 +9,34 @@ TokenFacts facts_of(const QueueToken& token) {
 }
 
 QueueReadModel QueueReadModel::of(const std::vector<QueueToken>& live, std::uint64_t version) {
-  std::int64_t first_seq = 1;
-  if (!live.empty())
-    first_seq = std::min_element(live.begin(), live.end(), [](const auto& a, const auto& b) {
-                  return a.seq < b.seq;
-                })->seq;
-  QueueReadModel model(first_seq);
   std::vector<ReadChange> changes;
   changes.reserve(live.size());
   for (const auto& token : live) changes.push_back(ReadChange{token.token, facts_of(token)});
-  model = model.next(changes, {});
+  return of(changes, version, {});
+}
+
+QueueReadModel QueueReadModel::of(const std::vector<ReadChange>& entries, std::uint64_t version,
+                                  AdmissionRate rate) {
+  std::int64_t first_seq = 1;
+  bool any = false;
+  for (const auto& entry : entries) {
+    if (!entry.facts) continue;
+    first_seq = any ? std::min(first_seq, entry.facts->seq) : entry.facts->seq;
+    any = true;
+  }
+  QueueReadModel model(first_seq);
+  model = model.next(entries, rate);
   model.version_ = version;
   return model;
+}
+
+std::vector<ReadChange> QueueReadModel::entries() const {
+  std::vector<ReadChange> out;
+  out.reserve(tokens_.size());
+  tokens_.for_each([&out](const std::string& token, const TokenFacts& facts) {
+    out.push_back({token, facts});
+  });
+  return out;
 }
 
 QueueReadModel QueueReadModel::next(const std::vector<ReadChange>& changes,

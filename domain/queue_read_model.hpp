@@ -25,12 +25,18 @@ class QueueReadModel {
  public:
   // The committed line after a load, at version `version`.
   static QueueReadModel of(const std::vector<QueueToken>& live, std::uint64_t version);
+  // A copy of another node's model (a replica), from all its entries.
+  static QueueReadModel of(const std::vector<ReadChange>& entries, std::uint64_t version,
+                           AdmissionRate rate);
 
   QueueReadModel next(const std::vector<ReadChange>& changes, AdmissionRate rate) const;
 
   std::uint64_t version() const { return version_; }
   std::size_t size() const { return tokens_.size(); }
   std::int64_t waiting_count() const { return waiting_.size(); }
+  AdmissionRate rate() const { return rate_; }
+  // Every token it holds with its facts (a replica's snapshot), in no particular order.
+  std::vector<ReadChange> entries() const;
   const TokenFacts* find(const std::string& token) const { return tokens_.find(token); }
   // What the client sees of `token` at `now`; none when the model does not know it.
   std::optional<TokenView> view(const std::string& token, TimeMs now) const;

@@ -39,6 +39,8 @@ struct TokenView {
   std::optional<TimeMs> expires_at;               // ACTIVE only
   std::optional<std::int64_t> remaining_seconds;  // ACTIVE only
   bool created = false;                           // issue: a new token (201) or the live one (200)
+  // Read from a replica whose host was last heard from this many seconds ago (0: fresh).
+  std::int64_t age_seconds = 0;
 };
 
 // A fresh queue token text: 128 bits from the OS CSPRNG, URL-safe base64 (22 characters).

@@ -44,6 +44,19 @@ class TokenTable {
     return nullptr;
   }
 
+  // Calls f(key, value) for every entry, in no particular order.
+  template <class F>
+  void for_each(F&& f) const {
+    if (!root_) return;
+    for (const auto& mid : root_->mids) {
+      if (!mid) continue;
+      for (const auto& bucket : mid->buckets) {
+        if (!bucket) continue;
+        for (const auto& [key, value] : bucket->entries) f(key, value);
+      }
+    }
+  }
+
   // Makes the next version out of this one. Parts are copied once per batch.
   class Editor {
    public:

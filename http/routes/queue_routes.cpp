@@ -57,6 +57,10 @@ void add_queue_routes(Server& server) {
                         if (reply_if_error(response, token)) return;
                         const auto view = services.actors.look_at_token(token.value());
                         if (reply_if_error(response, view)) return;
+                        // Answered from a replica whose host was not heard from for a while
+                        // (cut off from it, say): how old the answer may be (RFC 9111).
+                        if (view->age_seconds > 0)
+                          response.set_header("Age", std::to_string(view->age_seconds));
                         reply_json(
                             response, 200,
                             token_json(view.value(), true, services.config.queue_idle_timeout));

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -105,6 +106,37 @@ BOOST_AUTO_TEST_CASE(a_loaded_line_answers_positions_from_its_first_seq_on) {
   BOOST_TEST(!next.view("loaded-70010-abcdefgh", kT0).has_value());
   BOOST_TEST(next.view("loaded-70099-abcdefgh", kT0)->position.value() == 89);
   BOOST_TEST(next.version() == 8U);
+}
+
+BOOST_AUTO_TEST_CASE(a_copy_made_from_its_entries_answers_as_the_original_and_follows_it) {
+  // A replica (another node) starts from a snapshot of the model mid-run, then applies the
+  // same committed changes: it answers every token as the original does.
+  WaitingRoom room(QueuePolicy{20, 5'000, 20'000});
+  auto model = QueueReadModel::of({}, 0);
+  std::optional<QueueReadModel> replica;
+  std::vector<std::string> issued;
+  std::mt19937 random(15);
+  TimeMs now = kT0;
+  for (int round = 0; round < 60; ++round) {
+    for (int i = 0; i < 50; ++i) {
+      const auto user = static_cast<Id>(issued.size() + 1);
+      issued.push_back("replica-" + std::to_string(user) + "-abcdefghij");
+      room.issue(user, issued.back(), now);
+    }
+    if (random() % 3 == 0) room.complete(issued[random() % issued.size()], now);
+    now += static_cast<TimeMs>(random() % 900);
+    room.advance(now);
+    const auto changes = read_changes(room.take_changes());
+    model = model.next(changes, room.admission_rate());
+    if (replica) replica = replica->next(changes, room.admission_rate());
+    if (round == 20) replica = QueueReadModel::of(model.entries(), model.version(), model.rate());
+  }
+  BOOST_TEST_REQUIRE(replica.has_value());
+  BOOST_TEST(replica->version() == model.version());
+  BOOST_TEST(replica->size() == model.size());
+  BOOST_TEST(replica->waiting_count() == model.waiting_count());
+  for (const auto& token : issued)
+    expect_same_view(*model.view(token, now), replica->view(token, now), token);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
