@@ -25,16 +25,28 @@ caf::error token_invalid() {
   return to_caf_error(domain::make_error(ErrorCode::token_invalid, "the queue token is not known"));
 }
 
-// The line as it stands after a commit: called only when nothing is waiting to be written, or
-// right after a write committed (changes decided while it ran may already count).
-void publish_stats(QueueActor* self, EntityContext* context) {
-  const auto& room = *self->state.room;
-  context->stats.queue_waiting = room.waiting_count();
-  context->stats.queue_active = room.active_count();
-  context->stats.queue_admitted = room.admitted_total();
-  context->stats.queue_expired = room.expired_total();
-  context->stats.queue_back_wait_seconds =
-      room.back_of_line_wait(context->clock.now_ms()).value_or(-1);
+// The line's gauges as /metrics shows them. Taken when a batch is formed (memory is then the
+// database plus exactly that batch) and published once it committed: /metrics never counts
+// what is not readable yet (a race the queue metrics test caught).
+struct QueueGauges {
+  std::int64_t waiting = 0;
+  std::int64_t active = 0;
+  std::int64_t admitted = 0;
+  std::int64_t expired = 0;
+  std::int64_t back_wait_seconds = -1;
+};
+
+QueueGauges gauges_of(const domain::WaitingRoom& room, domain::TimeMs now) {
+  return QueueGauges{room.waiting_count(), room.active_count(), room.admitted_total(),
+                     room.expired_total(), room.back_of_line_wait(now).value_or(-1)};
+}
+
+void publish_stats(EntityContext* context, const QueueGauges& gauges) {
+  context->stats.queue_waiting = gauges.waiting;
+  context->stats.queue_active = gauges.active;
+  context->stats.queue_admitted = gauges.admitted;
+  context->stats.queue_expired = gauges.expired;
+  context->stats.queue_back_wait_seconds = gauges.back_wait_seconds;
 }
 
 // Counts each committed admission in the queue wait histogram.
@@ -261,7 +273,7 @@ void flush(QueueActor* self, EntityContext* context) {
     }
   };
   if (changes.empty()) {
-    publish_stats(self, context);  // memory and database agree here
+    publish_stats(context, gauges_of(*state.room, context->clock.now_ms()));  // they agree here
     for (auto& completion : completions) completion.deliver(true);
     deliver(replies);
     answer_deferred(self, context, false);
@@ -274,6 +286,7 @@ void flush(QueueActor* self, EntityContext* context) {
   auto pending = std::make_shared<std::vector<std::pair<caf::response_promise, std::string>>>(
       std::move(replies));
   auto changes_written = std::make_shared<std::vector<domain::QueueChange>>(changes);
+  const auto gauges = gauges_of(*state.room, context->clock.now_ms());
   run_storage<int>(
       self, context->storage,
       [kind, changes = std::move(changes), max_active = context->config.queue_max_active,
@@ -281,7 +294,7 @@ void flush(QueueActor* self, EntityContext* context) {
        fence = queue_fence(context, self->state.lease)](soci::session& session) {
         return storage::QueueRepository(session, kind).apply(changes, max_active, now, fence);
       },
-      [self, context, pending, deliver, changes_written,
+      [self, context, pending, deliver, changes_written, gauges,
        completions = std::move(completions)](StorageOutcome<int> outcome) mutable {
         self->state.writing = false;
         if (!outcome.value) {
@@ -321,7 +334,7 @@ void flush(QueueActor* self, EntityContext* context) {
         committed(self, *changes_written);
         publish_changes(self, context, *changes_written);
         // /metrics counts what is committed (and readable), never what memory decided first.
-        publish_stats(self, context);
+        publish_stats(context, gauges);
         for (auto& completion : completions) completion.deliver(true);
         observe_admissions(context, *changes_written);
         deliver(*pending);
