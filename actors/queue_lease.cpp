@@ -125,8 +125,8 @@ void attempt(Self* self, EntityContext* context, QueueLeaseState& lease,
   lease.acquiring = true;
   run_storage<std::optional<std::int64_t>>(
       self, context->storage,
-      [kind, node, ttl](soci::session& session) {
-        return storage::LeaseRepository(session, kind).acquire(node, ttl);
+      [kind, node, ttl, connections = context->storage.connection_name()](soci::session& session) {
+        return storage::LeaseRepository(session, kind).acquire(node, ttl, connections);
       },
       [self, context, &lease, then](StorageOutcome<std::optional<std::int64_t>> outcome) {
         lease.acquiring = false;

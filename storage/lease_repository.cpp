@@ -31,28 +31,31 @@ void QueueFence::check(soci::session& session, config::DatabaseKind kind) const 
       soci::use(epoch), soci::use(holder);
 }
 
-std::optional<std::int64_t> LeaseRepository::acquire(std::int64_t node, std::int64_t ttl_ms) {
+std::optional<std::int64_t> LeaseRepository::acquire(std::int64_t node, std::int64_t ttl_ms,
+                                                     const std::string& connections) {
   const std::string now = database_now_ms(kind_);
   WriteTransaction transaction(session_, kind_);
   // A host frozen with a queue write open holds the lease row: give up at once rather than
   // block a storage worker for as long as it stands still (the caller tries again).
   if (kind_ == config::DatabaseKind::postgresql) session_ << "SET LOCAL lock_timeout = '200ms'";
-  // On PostgreSQL a holder with no connection left is gone (killed: its sockets were closed
-  // with it), whatever its expiry says: nothing of it can write any more, and a restarted
-  // process would write under a new epoch anyway. Connections are named after their node
-  // (WorkerPool::default_connection_name). A holder frozen or cut off from its peers keeps its
-  // connections: it is waited for until its lease expires.
+  // On PostgreSQL a holder process with no connection left is gone (killed: its sockets were
+  // closed with it), whatever its expiry says: nothing of it can write any more, and a
+  // restarted process writes under a new epoch. Its connections carry its name and
+  // incarnation (WorkerPool::connection_name). A holder frozen or cut off from its peers keeps
+  // its connections: it is waited for until its lease expires.
   const std::string holder_gone =
       kind_ == config::DatabaseKind::postgresql
-          ? " OR NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()"
-            " AND application_name LIKE 'boxoffice/n' || queue_lease.holder || '/%')"
+          ? " OR (holder_connections <> '' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity"
+            " WHERE datname = current_database() AND left(application_name,"
+            " length(queue_lease.holder_connections) + 1) = queue_lease.holder_connections || '/'))"
           : "";
   const long long taken = changed_rows(
       session_,
-      "UPDATE queue_lease SET holder = :node, epoch = epoch + 1, expires_at_ms = " + now +
-          " + :ttl WHERE id = 1 AND (holder = 0 OR holder = :same OR expires_at_ms < " + now +
+      "UPDATE queue_lease SET holder = :node, holder_connections = :connections,"
+      " epoch = epoch + 1, expires_at_ms = " +
+          now + " + :ttl WHERE id = 1 AND (holder = 0 OR holder = :same OR expires_at_ms < " + now +
           holder_gone + ")",
-      soci::use(node), soci::use(ttl_ms), soci::use(node));
+      soci::use(node), soci::use(connections), soci::use(ttl_ms), soci::use(node));
   if (taken != 1) return std::nullopt;  // rolled back: nothing was written
   long long epoch = 0;
   session_ << "SELECT epoch FROM queue_lease WHERE id = 1", soci::into(epoch);
@@ -80,7 +83,7 @@ bool LeaseRepository::renew(std::int64_t node, std::int64_t epoch, std::int64_t 
 
 void LeaseRepository::release(std::int64_t node, std::int64_t epoch) {
   changed_rows(session_,
-               "UPDATE queue_lease SET holder = 0, expires_at_ms = 0"
+               "UPDATE queue_lease SET holder = 0, holder_connections = '', expires_at_ms = 0"
                " WHERE id = 1 AND holder = :node AND epoch = :epoch",
                soci::use(node), soci::use(epoch));
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
+#include <string>
 
 #include "config/config.hpp"
 
@@ -46,8 +47,12 @@ class LeaseRepository {
       : session_(session), kind_(kind) {}
 
   // Takes the lease for `node` with a new epoch when it is free, expired or `node`'s own
-  // (a new queue actor of the same node fences its predecessor). Else nullopt.
-  std::optional<std::int64_t> acquire(std::int64_t node, std::int64_t ttl_ms);
+  // (a new queue actor of the same node fences its predecessor), or, on PostgreSQL, when no
+  // connection of its holder's process is left (killed). `connections` is this process's
+  // connection name prefix (WorkerPool::connection_name; empty: the lease expires only).
+  // Else nullopt.
+  std::optional<std::int64_t> acquire(std::int64_t node, std::int64_t ttl_ms,
+                                      const std::string& connections = "");
   // Extends the lease; false when (node, epoch) does not hold it any more.
   bool renew(std::int64_t node, std::int64_t epoch, std::int64_t ttl_ms);
   // Hands the lease over at once (a successor need not wait for it to expire).

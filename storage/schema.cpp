@@ -164,6 +164,12 @@ const std::vector<std::string> kVersion3 = {
     " at_ms BIGINT NOT NULL)",
 };
 
+// The lease names its holder's connections (WorkerPool::connection_name: node and process
+// incarnation), so that a successor sees when that process is gone (docs/adr-004).
+const std::vector<std::string> kVersion5 = {
+    "ALTER TABLE queue_lease ADD COLUMN holder_connections TEXT NOT NULL DEFAULT ''",
+};
+
 std::vector<Migration> render(config::DatabaseKind kind) {
   const std::string id = kind == config::DatabaseKind::sqlite
                              ? "INTEGER PRIMARY KEY AUTOINCREMENT"
@@ -176,7 +182,8 @@ std::vector<Migration> render(config::DatabaseKind kind) {
   }
   Migration second{2, "request ids of writes", kVersion2};
   Migration third{3, "queue lease", kVersion3};
-  return {first, second, third};
+  Migration fifth{5, "queue lease holder's connections", kVersion5};
+  return {first, second, third, fifth};
 }
 
 }  // namespace

@@ -25,10 +25,7 @@ const domain::WalletLimits kLimits{1'000'000, 100'000'000};
 
 struct TwoOwners {
   config::DatabaseTarget target = testing::fresh_database("stale_owner");
-  // Named as node 1's connections are: node 1 is alive (a lease holder with no connection
-  // left is taken over before its expiry).
-  std::unique_ptr<soci::session> session =
-      open_session(target, WorkerPool::default_connection_name(1) + "/w0");
+  std::unique_ptr<soci::session> session = open_session(target);
   domain::User fan;
   domain::Id schedule = 0;
 
@@ -192,15 +189,16 @@ BOOST_AUTO_TEST_CASE(a_holder_with_no_connection_left_is_replaced_before_its_exp
   }
   // Node 5 takes the lease on its own connection, then dies (its connection closes with it).
   auto node5 = open_session(target, WorkerPool::default_connection_name(5) + "/w0");
-  const auto first = LeaseRepository(*node5, target.kind).acquire(5, 600'000);
+  const auto first = LeaseRepository(*node5, target.kind)
+                         .acquire(5, 600'000, WorkerPool::default_connection_name(5));
   BOOST_TEST_REQUIRE(first.has_value());
   LeaseRepository leases(*session, target.kind);
   BOOST_TEST(!leases.acquire(2, 60'000).has_value());  // alive and not expired: refused
   node5.reset();
   // Its server process ends a moment after the socket closed.
   const auto deadline = domain::wall_clock_ms() + 10'000;
-  while (scalar("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name LIKE "
-                "'boxoffice/n5/%'") > 0 &&
+  while (scalar("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = '" +
+                WorkerPool::default_connection_name(5) + "/w0'") > 0 &&
          domain::wall_clock_ms() < deadline) {
   }
   const auto next = leases.acquire(2, 60'000);  // ten minutes before node 5's lease expires
