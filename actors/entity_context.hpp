@@ -14,6 +14,8 @@
 
 namespace boxoffice::actors {
 
+class PaymentWriter;
+
 // Upper bounds (seconds) of the queue wait histogram: issue to ACTIVE.
 inline constexpr std::array<std::int64_t, 10> kQueueWaitBuckets{1,   5,   15,  30,   60,
                                                                 120, 300, 600, 1800, 3600};
@@ -41,6 +43,7 @@ struct ActorStats {
   std::atomic<std::int64_t> hold_batches{0};
   std::atomic<std::int64_t> seats_sold{0};
   std::atomic<std::int64_t> payments{0};
+  std::atomic<std::int64_t> payment_batches{0};  // payment transactions sent (PaymentWriter)
   std::atomic<std::int64_t> payments_amount{0};
   std::atomic<std::int64_t> hold_to_payment_ms_sum{0};
   // Cluster.
@@ -64,6 +67,8 @@ struct EntityContext {
   // Keeps the board alive for exit hooks, which CAF may run after the actor counts as done.
   std::shared_ptr<SnapshotBoard> board_lifetime;
   caf::actor router;  // set once the router is spawned
+  // Writes the payments of all wallet actors of this node in batches (set by the runtime).
+  std::shared_ptr<PaymentWriter> payments{};
 
   // Clustered: set while this process is known to have stood still and has not rejoined
   // the cluster yet (see StallWatch). Entity actors then start no write: they answer 503

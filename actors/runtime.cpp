@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "actors/messages.hpp"
+#include "actors/payment_writer.hpp"
 #include "actors/queue_actor.hpp"
 #include "actors/router.hpp"
 #include "actors/schedule_actor.hpp"
@@ -54,6 +55,8 @@ struct Runtime::Impl {
       : system{configure(caf_config, configuration)},
         context{configuration, storage, clock, stats, *board, board, caf::actor{}},
         cluster{initial_view(configuration)} {
+    context.payments = std::make_shared<PaymentWriter>(storage, configuration.database.kind, clock,
+                                                       configuration.commit_wait, stats);
     RouterSetup setup;
     setup.context = &context;
     setup.factory = [this](caf::event_based_actor* router, const std::string& key) {

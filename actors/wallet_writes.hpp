@@ -14,10 +14,10 @@ constexpr int kMaxAttempts = 8;
 
 // Reloads the wallet from the database (keeping memory when that fails), then runs `next`.
 void reload_then(WalletActor* self, EntityContext* context, std::function<void()> next);
-// Starts the next write unless one is in flight: a queued payment first (each is its own
-// transaction), else a batch of the queued charges.
+// Starts the next write unless one is in flight: a queued payment first (one at a time, in
+// the node's next payment batch), else a batch of the queued charges.
 void write_next_batch(WalletActor* self, EntityContext* context);
-// Writes the first queued payment as its own transaction (wallet_payments.cpp).
+// Hands the first queued payment to the node's PaymentWriter (wallet_payments.cpp).
 void write_next_payment(WalletActor* self, EntityContext* context);
 
 }  // namespace boxoffice::actors::wallet
