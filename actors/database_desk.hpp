@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -20,6 +21,8 @@ class WorkerPool;
 namespace boxoffice::actors {
 
 class SnapshotBoard;
+template <class Key, class Value>
+class ReadBatcher;
 
 // Where a payment goes: the schedule actor of the reservation, and the payer's wallet.
 struct PaymentTarget {
@@ -34,8 +37,7 @@ struct PaymentTarget {
 // connection is UNAVAILABLE, anything else INTERNAL (logged with what failed).
 class DatabaseDesk {
  public:
-  DatabaseDesk(const config::Config& config, storage::WorkerPool& pool, const SnapshotBoard& board)
-      : config_(config), pool_(pool), board_(board) {}
+  DatabaseDesk(const config::Config& config, storage::WorkerPool& pool, const SnapshotBoard& board);
 
   domain::Result<domain::User> create_user(const std::string& name, domain::TimeMs now);
   domain::Result<domain::Concert> create_concert(const std::string& title, domain::TimeMs now);
@@ -64,10 +66,13 @@ class DatabaseDesk {
  private:
   std::optional<domain::Id> known_wallet(domain::Id user);
   void remember_wallet(domain::Id user, domain::Id wallet);
+  // The user's wallet id, read in a batch with other requests' (wallet_ids_).
+  domain::Result<std::optional<domain::Id>> read_wallet_of(domain::Id user);
 
   const config::Config& config_;
   storage::WorkerPool& pool_;
   const SnapshotBoard& board_;
+  std::shared_ptr<ReadBatcher<domain::Id, domain::Id>> wallet_ids_;  // user -> wallet
   void forget_schedules_of(domain::Id concert);
 
   struct KnownSchedules {

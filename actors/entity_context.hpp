@@ -10,11 +10,14 @@
 #include "actors/stall_watch.hpp"
 #include "config/config.hpp"
 #include "domain/clock.hpp"
+#include "domain/wallet.hpp"
 #include "storage/worker_pool.hpp"
 
 namespace boxoffice::actors {
 
 class PaymentWriter;
+template <class Key, class Value>
+class ReadBatcher;
 
 // Upper bounds (seconds) of the queue wait histogram: issue to ACTIVE.
 inline constexpr std::array<std::int64_t, 10> kQueueWaitBuckets{1,   5,   15,  30,   60,
@@ -69,6 +72,8 @@ struct EntityContext {
   caf::actor router;  // set once the router is spawned
   // Writes the payments of all wallet actors of this node in batches (set by the runtime).
   std::shared_ptr<PaymentWriter> payments{};
+  // Loads the wallets of the wallet actors of this node, many per query (set by the runtime).
+  std::shared_ptr<ReadBatcher<domain::Id, domain::Wallet>> wallet_loads{};
 
   // Clustered: set while this process is known to have stood still and has not rejoined
   // the cluster yet (see StallWatch). Entity actors then start no write: they answer 503

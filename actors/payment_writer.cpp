@@ -1,7 +1,5 @@
 #include "actors/payment_writer.hpp"
 
-#include <algorithm>
-
 #include "storage/write_outcome.hpp"
 
 namespace boxoffice::actors {
@@ -25,49 +23,22 @@ PaymentWriter::PaymentWriter(storage::WorkerPool& pool, config::DatabaseKind kin
 
 void PaymentWriter::submit(caf::scheduled_actor* self, const domain::Wallet& wallet,
                            domain::PaymentOrder order, Done done) {
-  std::vector<std::shared_ptr<Batch>> batches;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    queued_.push_back(Pending{caf::actor_cast<caf::actor>(self),
-                              storage::PaymentEntry{wallet, std::move(order)}, std::move(done)});
-    batches = take_batches();
-  }
-  for (auto& batch : batches) write(std::move(batch));  // outside the lock: post may fail at once
-}
-
-std::vector<std::shared_ptr<PaymentWriter::Batch>> PaymentWriter::take_batches() {
-  std::vector<std::shared_ptr<Batch>> batches;
-  if (in_flight_ >= kBatchesInFlight) return batches;
-  // Waited here past its deadline (behind batches of a stalled database): never written.
-  const auto now = domain::wall_clock_ms();
-  const auto passed = [now](const Pending& pending) { return pending.entry.order.tag.passed(now); };
-  for (const auto& pending : queued_)
-    if (passed(pending))
-      deliver(pending.owner, pending.done,
-              Outcome{{}, std::make_exception_ptr(storage::DeadlinePassed())});
-  queued_.erase(std::remove_if(queued_.begin(), queued_.end(), passed), queued_.end());
-  while (in_flight_ < kBatchesInFlight && !queued_.empty()) {
-    const auto count = std::min(queued_.size(), kMaxPaymentsPerBatch);
-    auto batch = std::make_shared<Batch>(std::make_move_iterator(queued_.begin()),
-                                         std::make_move_iterator(queued_.begin() + count));
-    queued_.erase(queued_.begin(), queued_.begin() + count);
-    ++in_flight_;
-    batches.push_back(std::move(batch));
-  }
-  return batches;
-}
-
-void PaymentWriter::batch_done() {
-  std::vector<std::shared_ptr<Batch>> batches;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    --in_flight_;
-    batches = take_batches();
-  }
+  auto batches =
+      queue_.push_take(Pending{caf::actor_cast<caf::actor>(self),
+                               storage::PaymentEntry{wallet, std::move(order)}, std::move(done)});
   for (auto& batch : batches) write(std::move(batch));
 }
 
-void PaymentWriter::write(std::shared_ptr<Batch> batch) {
+void PaymentWriter::batch_done() {
+  // Waited here past its deadline (behind batches of a stalled database): never written.
+  const auto now = domain::wall_clock_ms();
+  for (auto& late : queue_.drop_queued_if(
+           [now](const Pending& pending) { return pending.entry.order.tag.passed(now); }))
+    deliver(late.owner, late.done, Outcome{{}, std::make_exception_ptr(storage::DeadlinePassed())});
+  for (auto& batch : queue_.finished_take()) write(std::move(batch));
+}
+
+void PaymentWriter::write(Batch batch) {
   // The batch commits before its earliest deadline, or not at all.
   domain::TimeMs deadline = 0;
   std::vector<storage::PaymentEntry> entries;

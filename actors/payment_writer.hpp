@@ -5,9 +5,9 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <vector>
 
+#include "actors/coalescing_queue.hpp"
 #include "actors/storage_bridge.hpp"
 #include "domain/clock.hpp"
 #include "storage/payment_repository.hpp"
@@ -45,12 +45,11 @@ class PaymentWriter : public std::enable_shared_from_this<PaymentWriter> {
     storage::PaymentEntry entry;
     Done done;
   };
-  using Batch = std::vector<Pending>;
+  using Batch = CoalescingQueue<Pending>::Batch;
 
-  // Takes the next batches off the queue while fewer than kBatchesInFlight are in flight.
-  std::vector<std::shared_ptr<Batch>> take_batches();
-  void write(std::shared_ptr<Batch> batch);
-  // A batch was answered: the next one may go.
+  void write(Batch batch);
+  // A batch was answered: the payments that waited past their deadline are answered, the
+  // next batch may go.
   void batch_done();
 
   storage::WorkerPool& pool_;
@@ -58,9 +57,7 @@ class PaymentWriter : public std::enable_shared_from_this<PaymentWriter> {
   const domain::Clock& clock_;
   const std::chrono::milliseconds commit_wait_;
   ActorStats& stats_;
-  std::mutex mutex_;
-  std::vector<Pending> queued_;
-  int in_flight_ = 0;
+  CoalescingQueue<Pending> queue_{kBatchesInFlight, kMaxPaymentsPerBatch};
 };
 
 }  // namespace boxoffice::actors

@@ -8,9 +8,11 @@
 #include "actors/messages.hpp"
 #include "actors/payment_writer.hpp"
 #include "actors/queue_actor.hpp"
+#include "actors/read_batcher.hpp"
 #include "actors/router.hpp"
 #include "actors/schedule_actor.hpp"
 #include "actors/wallet_actor.hpp"
+#include "storage/wallet_reads.hpp"
 
 namespace boxoffice::actors {
 namespace {
@@ -57,6 +59,12 @@ struct Runtime::Impl {
         cluster{initial_view(configuration)} {
     context.payments = std::make_shared<PaymentWriter>(storage, configuration.database.kind, clock,
                                                        configuration.commit_wait, stats);
+    context.wallet_loads = std::make_shared<ReadBatcher<domain::Id, domain::Wallet>>(
+        storage, configuration.request_timeout,
+        [kind = configuration.database.kind](soci::session& session,
+                                             const std::vector<domain::Id>& ids) {
+          return storage::load_wallets(session, kind, ids);
+        });
     RouterSetup setup;
     setup.context = &context;
     setup.factory = [this](caf::event_based_actor* router, const std::string& key) {
