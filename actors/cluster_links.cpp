@@ -40,10 +40,16 @@ void publish(const StatePtr& state) {
     state->setup.cluster->publish(std::make_shared<const ClusterView>(view));
 }
 
+// Whether this node waits for `link` to be tried: only the links it dials (--peers) count; a
+// link a peer introduced, or one retired for a configured link, is never dialed.
+bool awaited(const PeerLink& link) {
+  return link.configured && !link.retired && !link.tried;
+}
+
 void check_first_round(const StatePtr& state) {
   if (!state->setup.first_round) return;
   for (const auto& link : state->peers)
-    if (!link.tried) return;
+    if (awaited(link)) return;
   state->setup.first_round->set_value();
   state->setup.first_round.reset();
 }
@@ -80,8 +86,13 @@ void peer_up(Self* self, const StatePtr& state, std::size_t index, domain::NodeI
              caf::actor router, const std::string& connections) {
   auto& link = state->peers[index];
   if (link.up && link.router == router) return;
+  // Back after this node saw it go without a goodbye (a cut, a freeze, a crash): it may have
+  // served entities on its own meanwhile, written behind what this node's actors loaded.
+  const bool may_have_served_alone = !link.up && link.ever_up && !link.left_cleanly;
   if (link.up || link.router) take_down(self, state, index, "it restarted");
   auto& fresh = state->peers[index];
+  fresh.ever_up = true;
+  fresh.left_cleanly = false;
   fresh.up = true;
   fresh.departed = false;
   fresh.node = node;
@@ -93,6 +104,10 @@ void peer_up(Self* self, const StatePtr& state, std::size_t index, domain::NodeI
   announce("cluster: node {} ({}) is up", node, fresh.address());
   publish(state);
   hand_over_unowned(self, state);
+  if (may_have_served_alone) {
+    announce("cluster: node {} is back after it went silently; every entity here reloads", node);
+    reload_every_entity(self, state);
+  }
 }
 
 // A configured link reached `node`, which an introduced link may already stand for: that one
@@ -107,6 +122,7 @@ void retire_introduced(const StatePtr& state, std::size_t index, domain::NodeId 
     if (other.up && !link.up) {
       link.node = node;
       link.up = true;
+      link.ever_up = true;
       link.router = other.router;
       link.connections = other.connections;
       link.since = other.since;
@@ -122,7 +138,7 @@ void check_rejoined(const StatePtr& state) {
   auto* watch = state->setup.stall_watch;
   if (!watch || !watch->stalled() || state->stalls_handled != watch->stalls()) return;
   for (const auto& link : state->peers)
-    if (!link.tried) return;
+    if (awaited(link)) return;
   watch->clear();
   announce("cluster: node {} rejoined after standing still", state->view.self);
 }
@@ -269,10 +285,15 @@ bool check_stall(Self* self, const StatePtr& state) {
     spdlog::warn("cluster: node {} stood still; rejoining, every entity reloads", state->view.self);
     for (auto& [key, entity] : state->entities) hand_over(self, state, key, entity, true);
     state->entities.clear();
-    for (auto& link : state->peers) link.tried = false;
-    if (!state->leaving)
-      for (std::size_t i = 0; i < state->peers.size(); ++i)
-        if (dialable(state->peers[i])) connect(self, state, i);
+    // Every link it dials is tried once more. Only those: found by the chaos tool, a thawed
+    // node also waited for the introduced link its own dial had just retired, which nothing
+    // tries any more: it answered 503 for 30 s, until it was restarted.
+    for (std::size_t i = 0; i < state->peers.size(); ++i) {
+      auto& link = state->peers[i];
+      if (state->leaving || !dialable(link)) continue;
+      link.tried = false;
+      connect(self, state, i);
+    }
     check_rejoined(state);
   }
   return watch->stalled();
@@ -320,6 +341,7 @@ bool on_leaving(Self* self, const StatePtr& state, domain::NodeId node) {
     known = true;
     link.up = false;  // owns nothing any more; its answers to earlier requests still count
     link.departed = true;
+    link.left_cleanly = true;
     link.since = wall_now();
     ++state->context().stats.peer_down_events;
     announce("cluster: node {} ({}) is leaving", node, link.address());

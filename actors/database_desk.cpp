@@ -1,16 +1,14 @@
 #include "actors/database_desk.hpp"
 
-#include "actors/snapshot_board.hpp"
-
 #include <spdlog/spdlog.h>
-#include <future>
-#include <type_traits>
 
+#include "actors/entity_directory.hpp"
 #include "actors/read_batcher.hpp"
+#include "actors/snapshot_board.hpp"
+#include "actors/storage_call.hpp"
 #include "storage/catalog_repository.hpp"
 #include "storage/payment_repository.hpp"
 #include "storage/schedule_repository.hpp"
-#include "storage/sql_error.hpp"
 #include "storage/wallet_reads.hpp"
 #include "storage/worker_pool.hpp"
 #include "storage/write_outcome.hpp"
@@ -24,40 +22,17 @@ constexpr std::chrono::hours kWriteWait{1};  // catalog writes are awaited: thei
 constexpr std::size_t kMaxRememberedWallets = 1'000'000;  // ~50 MB at most, then start over
 constexpr std::size_t kMaxRememberedConcerts = 10'000;
 
-// A read or write that failed: a broken connection is UNAVAILABLE, anything else INTERNAL.
-domain::Error storage_error(const char* what, const std::exception& error) {
-  const auto failure = storage::classify(error);
-  spdlog::error("{} failed: {}", what, storage::describe(error));
-  if (failure == storage::SqlFailure::connection || failure == storage::SqlFailure::retryable ||
-      dynamic_cast<const storage::DeadlinePassed*>(&error) != nullptr)
-    return domain::make_error(ErrorCode::unavailable, "the database is not available");
-  return domain::make_error(ErrorCode::internal, std::string(what) + " failed");
-}
-
-// Runs fn(session) on a storage worker and waits for it. Past `timeout`: UNAVAILABLE.
-template <class F>
-auto call_storage(storage::WorkerPool& pool, const char* what, std::chrono::milliseconds timeout,
-                  F fn) -> domain::Result<std::invoke_result_t<F, soci::session&>> {
-  auto future = pool.submit(std::move(fn));
-  if (future.wait_for(timeout) != std::future_status::ready) {
-    spdlog::warn("{}: the database did not answer within {} ms", what, timeout.count());
-    return domain::make_error(ErrorCode::unavailable, "the database did not answer in time");
-  }
-  try {
-    return future.get();
-  } catch (const std::exception& error) {
-    return storage_error(what, error);
-  }
-}
-
 }  // namespace
 
 domain::Result<domain::User> DatabaseDesk::create_user(const std::string& name,
                                                        domain::TimeMs now) {
-  return call_storage(pool_, "create user", kWriteWait,
-                      [kind = config_.database.kind, name, now](soci::session& session) {
-                        return storage::CatalogRepository(session, kind).create_user(name, now);
-                      });
+  auto user =
+      call_storage(pool_, "create user", kWriteWait,
+                   [kind = config_.database.kind, name, now](soci::session& session) {
+                     return storage::CatalogRepository(session, kind).create_user(name, now);
+                   });
+  if (user.ok()) directory_.wallet_created(user->wallet_id);
+  return user;
 }
 
 domain::Result<domain::Concert> DatabaseDesk::create_concert(const std::string& title,
@@ -79,6 +54,7 @@ domain::Result<std::optional<domain::Schedule>> DatabaseDesk::create_schedule(
                      return storage::CatalogRepository(session, kind).create_schedule(spec, now);
                    });
   forget_schedules_of(spec.concert_id);  // even when it failed: it may have been written
+  if (schedule.ok() && schedule.value()) directory_.schedule_created(schedule.value()->id);
   return schedule;
 }
 
@@ -140,10 +116,11 @@ void DatabaseDesk::remember_wallet(domain::Id user, domain::Id wallet) {
 }
 
 DatabaseDesk::DatabaseDesk(const config::Config& config, storage::WorkerPool& pool,
-                           const SnapshotBoard& board)
+                           const SnapshotBoard& board, EntityDirectory& directory)
     : config_(config),
       pool_(pool),
       board_(board),
+      directory_(directory),
       wallet_ids_(std::make_shared<ReadBatcher<domain::Id, domain::Id>>(
           pool, config.request_timeout,
           [kind = config.database.kind](soci::session& session,

@@ -20,6 +20,7 @@ class WorkerPool;
 
 namespace boxoffice::actors {
 
+class EntityDirectory;
 class SnapshotBoard;
 template <class Key, class Value>
 class ReadBatcher;
@@ -37,7 +38,9 @@ struct PaymentTarget {
 // connection is UNAVAILABLE, anything else INTERNAL (logged with what failed).
 class DatabaseDesk {
  public:
-  DatabaseDesk(const config::Config& config, storage::WorkerPool& pool, const SnapshotBoard& board);
+  // `directory` learns the wallets and schedules created here.
+  DatabaseDesk(const config::Config& config, storage::WorkerPool& pool, const SnapshotBoard& board,
+               EntityDirectory& directory);
 
   domain::Result<domain::User> create_user(const std::string& name, domain::TimeMs now);
   domain::Result<domain::Concert> create_concert(const std::string& title, domain::TimeMs now);
@@ -72,6 +75,7 @@ class DatabaseDesk {
   const config::Config& config_;
   storage::WorkerPool& pool_;
   const SnapshotBoard& board_;
+  EntityDirectory& directory_;
   std::shared_ptr<ReadBatcher<domain::Id, domain::Id>> wallet_ids_;  // user -> wallet
   void forget_schedules_of(domain::Id concert);
 

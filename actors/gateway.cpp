@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <future>
 
+#include "actors/entity_directory.hpp"
 #include "actors/entity_key.hpp"
 #include "actors/messages.hpp"
 #include "actors/queue_actor.hpp"
@@ -54,7 +55,31 @@ Retry retry_with_key(const std::string& idempotency_key) {
 
 }  // namespace
 
-Gateway::Gateway(Runtime& runtime) : runtime_(runtime) {}
+Gateway::Gateway(Runtime& runtime, EntityDirectory* directory)
+    : runtime_(runtime), directory_(directory) {}
+
+namespace {
+
+std::optional<domain::Error> refusal(const domain::Result<bool>& exists, domain::ErrorCode code,
+                                     const char* what, domain::Id id) {
+  if (!exists.ok()) return exists.error();
+  if (exists.value()) return std::nullopt;
+  return domain::make_error(code, std::string(what) + " " + std::to_string(id) + " does not exist");
+}
+
+}  // namespace
+
+std::optional<domain::Error> Gateway::refuse_unknown_wallet(domain::Id wallet) {
+  if (!directory_) return std::nullopt;
+  return refusal(directory_->wallet_exists(wallet), domain::ErrorCode::wallet_not_found, "wallet",
+                 wallet);
+}
+
+std::optional<domain::Error> Gateway::refuse_unknown_schedule(domain::Id schedule) {
+  if (!directory_) return std::nullopt;
+  return refusal(directory_->schedule_exists(schedule), domain::ErrorCode::schedule_not_found,
+                 "schedule", schedule);
+}
 
 bool Gateway::owns(const std::string& key) const {
   return runtime_.cluster().current()->owns(key);
@@ -75,6 +100,7 @@ std::shared_ptr<const ClusterView> Gateway::cluster() const {
 }
 
 domain::Result<domain::BalanceView> Gateway::wallet_balance(domain::Id wallet, domain::Id user) {
+  if (auto refused = refuse_unknown_wallet(wallet)) return *refused;
   return ask<domain::BalanceView>(runtime_, entity_key(EntityKind::wallet, wallet),
                                   caf::make_message(caf::get_atom::value, user), Retry::safe);
 }
@@ -83,6 +109,7 @@ domain::Result<domain::ChargeReceipt> Gateway::charge(domain::Id wallet, domain:
                                                       domain::Won amount,
                                                       const std::string& idempotency_key,
                                                       const RequestOrigin& origin) {
+  if (auto refused = refuse_unknown_wallet(wallet)) return *refused;
   const auto tag = write_tag(origin);
   return ask<domain::ChargeReceipt>(
       runtime_, entity_key(EntityKind::wallet, wallet),
@@ -159,6 +186,7 @@ void Gateway::token_completed(const std::string& token) {
 namespace boxoffice::actors {
 
 domain::Result<Gateway::SeatMapView> Gateway::seat_map(domain::Id schedule) {
+  if (auto refused = refuse_unknown_schedule(schedule)) return *refused;
   auto reply = ask<SeatMapReply>(runtime_, entity_key(EntityKind::schedule, schedule),
                                  caf::make_message(seats_atom::value), Retry::safe);
   if (!reply.ok()) return reply.error();
@@ -182,6 +210,7 @@ std::shared_ptr<const SeatMapSnapshot> Gateway::seat_map_snapshot(domain::Id sch
 }
 
 domain::Result<Gateway::ScheduleView> Gateway::schedule_summary(domain::Id schedule) {
+  if (auto refused = refuse_unknown_schedule(schedule)) return *refused;
   auto reply = ask<ScheduleSummary>(runtime_, entity_key(EntityKind::schedule, schedule),
                                     caf::make_message(summary_atom::value), Retry::safe);
   if (!reply.ok()) return reply.error();
@@ -200,6 +229,7 @@ domain::Result<Gateway::ScheduleView> Gateway::schedule_summary(domain::Id sched
 
 domain::Result<domain::HoldView> Gateway::hold(domain::Id schedule, std::int32_t seat,
                                                domain::Id user, const RequestOrigin& origin) {
+  if (auto refused = refuse_unknown_schedule(schedule)) return *refused;
   const auto tag = write_tag(origin);
   return ask<domain::HoldView>(runtime_, entity_key(EntityKind::schedule, schedule),
                                caf::make_message(hold_atom::value, seat, user, tag), Retry::safe,
@@ -208,6 +238,7 @@ domain::Result<domain::HoldView> Gateway::hold(domain::Id schedule, std::int32_t
 
 domain::Result<domain::HoldView> Gateway::cancel(domain::Id schedule, domain::Id reservation,
                                                  domain::Id user, const RequestOrigin& origin) {
+  if (auto refused = refuse_unknown_schedule(schedule)) return *refused;
   const auto tag = write_tag(origin);
   return ask<domain::HoldView>(runtime_, entity_key(EntityKind::schedule, schedule),
                                caf::make_message(cancel_atom::value, reservation, user, tag),
@@ -219,6 +250,7 @@ domain::Result<domain::PaymentReceipt> Gateway::pay(domain::Id schedule, domain:
                                                     const std::string& token,
                                                     const std::string& idempotency_key,
                                                     const RequestOrigin& origin) {
+  if (auto refused = refuse_unknown_schedule(schedule)) return *refused;
   const auto tag = write_tag(origin);
   auto receipt = ask<domain::PaymentReceipt>(
       runtime_, entity_key(EntityKind::schedule, schedule),

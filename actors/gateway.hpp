@@ -17,6 +17,7 @@
 
 namespace boxoffice::actors {
 
+class EntityDirectory;
 class Runtime;
 
 // Where a write comes from: its HTTP request's id (for logs and the write's own request id)
@@ -35,7 +36,9 @@ struct RequestOrigin {
 // (the verdict, or 504 OUTCOME_UNKNOWN). No CAF type leaks out of here.
 class Gateway {
  public:
-  explicit Gateway(Runtime& runtime);
+  // With a directory, a wallet or schedule id that does not exist is refused before any actor
+  // starts for it (none: the entity actor finds out, with a database read).
+  explicit Gateway(Runtime& runtime, EntityDirectory* directory = nullptr);
 
   // This node's current view of the cluster (a single node: itself only).
   std::shared_ptr<const ClusterView> cluster() const;
@@ -87,8 +90,13 @@ class Gateway {
   std::optional<domain::Result<domain::TokenView>> token_from_read_model(const std::string& token,
                                                                          bool look) const;
   domain::WriteTag write_tag(const RequestOrigin& origin) const;
+  // WALLET_NOT_FOUND / SCHEDULE_NOT_FOUND (or why it could not be known) for an id the
+  // directory does not know; none for one that exists.
+  std::optional<domain::Error> refuse_unknown_wallet(domain::Id wallet);
+  std::optional<domain::Error> refuse_unknown_schedule(domain::Id schedule);
 
   Runtime& runtime_;
+  EntityDirectory* directory_;
 };
 
 }  // namespace boxoffice::actors

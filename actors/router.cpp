@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "actors/entity_key.hpp"
 #include "actors/messages.hpp"
 #include "actors/router_state.hpp"
 
@@ -62,6 +63,19 @@ void reload_local(Self* self, const StatePtr& state, const std::string& key) {
   state->entities.erase(it);
   hand_over(self, state, key, entity, false);
   --state->context().stats.ownership_moves;  // not a move: a reload
+}
+
+void reload_every_entity(Self* self, const StatePtr& state) {
+  std::vector<std::string> keys;
+  for (const auto& entry : state->entities)
+    if (entry.first != kQueueKey) keys.push_back(entry.first);
+  for (const auto& key : keys) {
+    const auto it = state->entities.find(key);
+    const auto entity = it->second;
+    state->entities.erase(it);
+    hand_over(self, state, key, entity, true);
+    --state->context().stats.ownership_moves;  // not a move: a reload
+  }
 }
 
 // Tells the owner of `key` (maybe this node) to reload it.

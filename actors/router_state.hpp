@@ -34,9 +34,11 @@ struct PeerLink {
   bool configured = true;  // from --peers: dialed; false: learned from a peer's introduction
   bool retired = false;    // an introduced link whose node a configured link reached since
   bool up = false;
-  bool departed = false;    // said it is stopping: not reconnected until its connection ends
-  bool connecting = false;  // a connect attempt is in flight
-  bool tried = false;       // one attempt ended (up or not)
+  bool departed = false;      // said it is stopping: not reconnected until its connection ends
+  bool connecting = false;    // a connect attempt is in flight
+  bool tried = false;         // one attempt ended (up or not)
+  bool ever_up = false;       // it was up once: coming back, it may have served on its own
+  bool left_cleanly = false;  // said it was leaving (handed everything over) before it went
   domain::TimeMs since = 0;
   caf::actor router;        // its published router while up
   std::string connections;  // its database connections' name prefix (to end them)
@@ -83,6 +85,10 @@ void hand_over(Self* self, const StatePtr& state, const std::string& key, const 
 void hand_over_unowned(Self* self, const StatePtr& state);
 // The same for the keys served for peers since the last tick.
 void hand_over_served_unowned(Self* self, const StatePtr& state);
+// A peer that may have served on its own is back (cut off or frozen, not a clean leave): it
+// may have written any entity this node has loaded. Every local entity but the queue (its
+// lease fences the line) reloads once its writes are done, and once more when it stopped.
+void reload_every_entity(Self* self, const StatePtr& state);
 
 // cluster_links.cpp
 void start_cluster(Self* self, const StatePtr& state);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "actors/entity_directory.hpp"
 #include "actors/gateway.hpp"
 #include "actors/runtime.hpp"
 #include "app/actor_metrics.hpp"
@@ -14,6 +15,7 @@
 #include "app/drain.hpp"
 #include "app/maintenance.hpp"
 #include "domain/clock.hpp"
+#include "http/prometheus_text.hpp"
 #include "http/routes/routes.hpp"
 #include "http/server.hpp"
 #include "storage/migrations.hpp"
@@ -49,8 +51,9 @@ struct Node::Parts {
         storage(config.database, static_cast<std::size_t>(config.db_pool_size),
                 storage::WorkerPool::default_connection_name(config.node_id)),
         runtime(config, storage, clock),
-        gateway(runtime),
-        desk(config, storage, runtime.board()),
+        directory(config, storage),
+        gateway(runtime, &directory),
+        desk(config, storage, runtime.board(), directory),
         server(http::Services{
             config, desk, clock, gateway, {metrics_source()}, [this] { return not_ready(); }}),
         drain(config.drain_grace, std::move(stop)) {
@@ -81,6 +84,9 @@ struct Node::Parts {
   std::function<void(std::string&)> metrics_source() {
     return [this](std::string& out) {
       render_actor_metrics(runtime.stats(), out);
+      http::append_metric(out, "boxoffice_id_directory_reads_total", "counter",
+                          "Reads of the wallet and schedule id lists (unknown ids).",
+                          directory.reads());
       render_cluster_metrics(runtime.stats(), *runtime.cluster().current(), out);
       render_dashboard_metrics(config, runtime.stats(), runtime.board(), clock.now_ms(), out);
     };
@@ -90,6 +96,7 @@ struct Node::Parts {
   domain::SystemClock clock;
   storage::WorkerPool storage;
   actors::Runtime runtime;
+  actors::EntityDirectory directory;
   actors::Gateway gateway;
   actors::DatabaseDesk desk;
   Maintenance maintenance{storage, clock, std::chrono::hours(24), std::chrono::hours(1)};

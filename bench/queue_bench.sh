@@ -28,7 +28,13 @@ for n in ${LINES:-1000 1000000}; do
   for _ in $(seq 100); do curl -sf "127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
   rss_before=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
   last=$(printf 'benchtoken%012d' "$n")
-  curl -s "127.0.0.1:$port/api/v1/queue/tokens/me" -H "Authorization: Bearer $last" >/dev/null  # loads the line
+  # The first look loads the line; on a busy machine a million tokens can take longer than
+  # --request-timeout (503): look until it answers.
+  for _ in $(seq 120); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "127.0.0.1:$port/api/v1/queue/tokens/me" -H "Authorization: Bearer $last")
+    [[ $code == 200 ]] && break
+    sleep 0.5
+  done
   rss_after=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
   echo "line of $n WAITING: RSS before load ${rss_before} kB, after ${rss_after} kB ($(( (rss_after - rss_before) * 1024 / n )) bytes per token)"
   echo "  position of the last token: $(curl -s "127.0.0.1:$port/api/v1/queue/tokens/me" -H "Authorization: Bearer $last" | sed -E 's/.*"position":([0-9]+).*/\1/')"

@@ -130,10 +130,7 @@ void LinkRelays::set(const std::vector<int>& side, bool cut) {
   for (int a = 1; a <= size(); ++a)
     for (int b = 1; b <= size(); ++b) {
       if (a == b || !inside(a) || inside(b)) continue;
-      for (auto* relay : {&link(a, b), &link(b, a)}) {
-        if (cut && !relay->cut) ++relay->cuts;
-        relay->cut = cut;
-      }
+      set_between(a, b, cut);
     }
 }
 
@@ -143,6 +140,13 @@ void LinkRelays::cut(const std::vector<int>& side) {
 
 void LinkRelays::heal(const std::vector<int>& side) {
   set(side, false);
+}
+
+void LinkRelays::set_between(int a, int b, bool cut) {
+  for (auto* relay : {&link(a, b), &link(b, a)}) {
+    if (cut && !relay->cut) ++relay->cuts;
+    relay->cut = cut;
+  }
 }
 
 void LinkRelays::heal_all() {

@@ -33,6 +33,8 @@ class LinkRelays {
   void cut(const std::vector<int>& side);
   void heal(const std::vector<int>& side);
   void heal_all();
+  // Heals (or cuts) the two directions between nodes a and b only.
+  void set_between(int a, int b, bool cut);
   bool cut_between(int a, int b) const;
 
  private:

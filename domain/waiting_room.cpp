@@ -8,28 +8,35 @@ constexpr std::size_t kRateSamples = 2'000;
 
 }  // namespace
 
-void WaitingRoom::restore(const std::vector<QueueToken>& live, std::int64_t last_seq, TimeMs now) {
+void WaitingRoom::restore(std::vector<QueueToken> live, std::int64_t last_seq, TimeMs now) {
   *this = WaitingRoom(policy_);
   last_seq_ = last_seq;
-  for (auto token : live) {
+  for (auto& token : live) {
     if (token.status == TokenStatus::waiting) token.last_seen_at = now;
     add_live(std::move(token));
   }
   advance(now);
 }
 
-void WaitingRoom::add_live(QueueToken token) {
-  const std::string key = token.token;
-  auto* entry = &live_.emplace(key, std::move(token)).first->second;  // nodes never move
-  live_by_user_[entry->user] = entry;
+QueueToken* WaitingRoom::add_live(QueueToken token) {
+  QueueToken* entry = nullptr;
+  if (free_slots_.empty()) {
+    entry = &slots_.emplace_back(std::move(token));
+  } else {
+    entry = free_slots_.back();
+    free_slots_.pop_back();
+    *entry = std::move(token);
+  }
+  by_text_.insert(entry);
+  by_user_.insert(entry);
   if (entry->status == TokenStatus::waiting) {
-    waiting_.insert(entry->seq);
-    by_seq_[entry->seq] = entry;
+    waiting_.insert({entry->seq, entry});
     idle_deadlines_.emplace(entry->last_seen_at + policy_.idle_timeout, entry->seq);
   } else {
     ++active_count_;
     active_deadlines_.emplace(entry->expires_at, entry->token);
   }
+  return entry;
 }
 
 const QueueToken& WaitingRoom::issue(Id user, std::string text, TimeMs now) {
@@ -48,9 +55,7 @@ const QueueToken& WaitingRoom::issue(Id user, std::string text, TimeMs now) {
     admissions_.push_back(now);
   }
   changes_.push_back(QueueChange{true, token.status, token});
-  const std::string key = token.token;
-  add_live(std::move(token));
-  return live_.at(key);
+  return *add_live(std::move(token));
 }
 
 void WaitingRoom::transition(QueueToken& token, TokenStatus to, TimeMs now) {
@@ -68,7 +73,6 @@ void WaitingRoom::transition(QueueToken& token, TokenStatus to, TimeMs now) {
 void WaitingRoom::end(QueueToken& token, TokenStatus to, TimeMs now) {
   if (token.status == TokenStatus::waiting) {
     waiting_.erase(token.seq);
-    by_seq_.erase(token.seq);
     idle_deadlines_.erase({token.last_seen_at + policy_.idle_timeout, token.seq});
   } else {
     --active_count_;
@@ -76,9 +80,11 @@ void WaitingRoom::end(QueueToken& token, TokenStatus to, TimeMs now) {
   }
   if (to == TokenStatus::expired) ++expired_total_;
   transition(token, to, now);
-  live_by_user_.erase(token.user);
-  auto node = live_.extract(token.token);
-  remember_ended(node.mapped());
+  by_user_.erase(token.user);
+  by_text_.erase(token.token);
+  remember_ended(token);
+  token = QueueToken{};  // frees its text
+  free_slots_.push_back(&token);
 }
 
 void WaitingRoom::remember_ended(const QueueToken& token) {
@@ -92,10 +98,8 @@ void WaitingRoom::remember_ended(const QueueToken& token) {
 
 void WaitingRoom::admit(TimeMs now) {
   while (active_count_ < policy_.max_active && !waiting_.empty()) {
-    const std::int64_t seq = *waiting_.begin();
-    auto& token = *by_seq_.at(seq);
-    waiting_.erase(seq);
-    by_seq_.erase(seq);
+    auto& token = *waiting_.begin()->second;
+    waiting_.erase(waiting_.begin());
     idle_deadlines_.erase({token.last_seen_at + policy_.idle_timeout, token.seq});
     transition(token, TokenStatus::active, now);
     ++active_count_;
@@ -110,43 +114,39 @@ void WaitingRoom::admit(TimeMs now) {
 
 void WaitingRoom::advance(TimeMs now) {
   while (!active_deadlines_.empty() && active_deadlines_.begin()->first <= now) {
-    const std::string key = active_deadlines_.begin()->second;
-    end(live_.at(key), TokenStatus::expired, now);
+    end(*live_token(active_deadlines_.begin()->second), TokenStatus::expired, now);
   }
   while (!idle_deadlines_.empty() && idle_deadlines_.begin()->first <= now) {
-    end(*by_seq_.at(idle_deadlines_.begin()->second), TokenStatus::expired, now);
+    end(*waiting_.find(idle_deadlines_.begin()->second)->second, TokenStatus::expired, now);
   }
   admit(now);
 }
 
 bool WaitingRoom::complete(const std::string& token, TimeMs now) {
-  const auto it = live_.find(token);
-  if (it == live_.end() || it->second.status != TokenStatus::active) return false;
-  end(it->second, TokenStatus::completed, now);
+  auto* entry = live_token(token);
+  if (!entry || entry->status != TokenStatus::active) return false;
+  end(*entry, TokenStatus::completed, now);
   changes_.pop_back();  // the payment's own transaction already wrote COMPLETED
   admit(now);
   return true;
 }
 
 void WaitingRoom::touch(const std::string& token, TimeMs now) {
-  const auto it = live_.find(token);
-  if (it == live_.end() || it->second.status != TokenStatus::waiting) return;
-  auto& entry = it->second;
-  if (now <= entry.last_seen_at) return;
-  idle_deadlines_.erase({entry.last_seen_at + policy_.idle_timeout, entry.seq});
-  entry.last_seen_at = now;
-  idle_deadlines_.emplace(entry.last_seen_at + policy_.idle_timeout, entry.seq);
+  auto* entry = live_token(token);
+  if (!entry || entry->status != TokenStatus::waiting || now <= entry->last_seen_at) return;
+  idle_deadlines_.erase({entry->last_seen_at + policy_.idle_timeout, entry->seq});
+  entry->last_seen_at = now;
+  idle_deadlines_.emplace(entry->last_seen_at + policy_.idle_timeout, entry->seq);
 }
 
 const QueueToken* WaitingRoom::find(const std::string& token) const {
-  if (const auto it = live_.find(token); it != live_.end()) return &it->second;
+  if (const auto* entry = live_token(token)) return entry;
   if (const auto it = ended_.find(token); it != ended_.end()) return &it->second;
   return nullptr;
 }
 
 const QueueToken* WaitingRoom::live_token_of(Id user) const {
-  const auto it = live_by_user_.find(user);
-  return it == live_by_user_.end() ? nullptr : it->second;
+  return by_user_.find(user);
 }
 
 AdmissionRate WaitingRoom::admission_rate() const {

@@ -6,10 +6,12 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "domain/pointer_index.hpp"
 #include "domain/queue_token.hpp"
 #include "domain/token_view.hpp"
 
@@ -44,7 +46,8 @@ class WaitingRoom {
 
   // Replaces the state with stored live tokens. ACTIVE ones past their expiry expire now;
   // WAITING ones count as seen at `now` (a restart must not expire people who were polling).
-  void restore(const std::vector<QueueToken>& live, std::int64_t last_seq, TimeMs now);
+  // Takes the tokens over (no copy of a million texts at load).
+  void restore(std::vector<QueueToken> live, std::int64_t last_seq, TimeMs now);
 
   // A new token for a user without a live one: ACTIVE at once if there is room and nobody
   // waits, else WAITING at the end of the line.
@@ -74,11 +77,19 @@ class WaitingRoom {
   std::vector<QueueChange> take_changes() { return std::exchange(changes_, {}); }
 
  private:
+  // Seqs of the WAITING tokens, each with its token, in issue order.
   using OrderTree =
-      __gnu_pbds::tree<std::int64_t, __gnu_pbds::null_type, std::less<std::int64_t>,
-                       __gnu_pbds::rb_tree_tag, __gnu_pbds::tree_order_statistics_node_update>;
+      __gnu_pbds::tree<std::int64_t, QueueToken*, std::less<std::int64_t>, __gnu_pbds::rb_tree_tag,
+                       __gnu_pbds::tree_order_statistics_node_update>;
+  struct TextOf {
+    std::string_view operator()(const QueueToken& token) const { return token.token; }
+  };
+  struct UserOf {
+    Id operator()(const QueueToken& token) const { return token.user; }
+  };
 
-  void add_live(QueueToken token);
+  QueueToken* live_token(std::string_view text) const { return by_text_.find(text); }
+  QueueToken* add_live(QueueToken token);
   void transition(QueueToken& token, TokenStatus to, TimeMs now);
   void end(QueueToken& token, TokenStatus to, TimeMs now);
   void admit(TimeMs now);
@@ -86,14 +97,15 @@ class WaitingRoom {
 
   QueuePolicy policy_;
   std::int64_t last_seq_ = 0;
-  std::unordered_map<std::string, QueueToken> live_;
-  // Pointers into live_ (its nodes never move); seqs instead of token texts: one copy of
-  // each text per token.
-  std::unordered_map<Id, QueueToken*> live_by_user_;
-  OrderTree waiting_;                                     // seqs of WAITING tokens
-  std::unordered_map<std::int64_t, QueueToken*> by_seq_;  // WAITING only
-  std::set<std::pair<TimeMs, std::string>> active_deadlines_;
+  // The live tokens, in slots that never move (a deque: no allocation per token), found by
+  // text and by user through indexes of pointers into it (issue 13: memory per token).
+  std::deque<QueueToken> slots_;
+  std::vector<QueueToken*> free_slots_;
+  PointerIndex<QueueToken, std::string_view, TextOf> by_text_;
+  PointerIndex<QueueToken, Id, UserOf> by_user_;
+  OrderTree waiting_;
   std::set<std::pair<TimeMs, std::int64_t>> idle_deadlines_;  // (deadline, seq)
+  std::set<std::pair<TimeMs, std::string>> active_deadlines_;
   std::int64_t active_count_ = 0;
   std::unordered_map<std::string, QueueToken> ended_;  // recent, bounded
   std::deque<std::string> ended_order_;

@@ -85,4 +85,16 @@ bool CatalogRepository::has_any_user() {
   return count > 0;
 }
 
+std::vector<domain::Id> CatalogRepository::ids_from(IdTable table, domain::Id from) {
+  const char* sql = table == IdTable::wallets
+                        ? "SELECT id FROM wallets WHERE id >= :from ORDER BY id"
+                        : "SELECT id FROM schedules WHERE id >= :from ORDER BY id";
+  std::vector<domain::Id> out;
+  long long id = 0;
+  soci::statement rows = (session_.prepare << sql, soci::use(from), soci::into(id));
+  rows.execute();
+  while (rows.fetch()) out.push_back(id);
+  return out;
+}
+
 }  // namespace boxoffice::storage

@@ -9,6 +9,8 @@
 
 namespace boxoffice::storage {
 
+enum class IdTable { wallets, schedules };
+
 // Users (each with a wallet), concerts and schedules (each with its seats). Every write is
 // one transaction; callers run these on a storage worker.
 class CatalogRepository {
@@ -25,6 +27,8 @@ class CatalogRepository {
   std::vector<domain::Concert> list_concerts();
   std::optional<domain::Concert> find_concert(domain::Id id);
   bool has_any_user();
+  // The ids >= `from` of `table`, ascending.
+  std::vector<domain::Id> ids_from(IdTable table, domain::Id from);
 
  private:
   soci::session& session_;

@@ -37,10 +37,21 @@ std::optional<std::int64_t> LeaseRepository::acquire(std::int64_t node, std::int
   // A host frozen with a queue write open holds the lease row: give up at once rather than
   // block a storage worker for as long as it stands still (the caller tries again).
   if (kind_ == config::DatabaseKind::postgresql) session_ << "SET LOCAL lock_timeout = '200ms'";
+  // On PostgreSQL a holder with no connection left is gone (killed: its sockets were closed
+  // with it), whatever its expiry says: nothing of it can write any more, and a restarted
+  // process would write under a new epoch anyway. Connections are named after their node
+  // (WorkerPool::default_connection_name). A holder frozen or cut off from its peers keeps its
+  // connections: it is waited for until its lease expires.
+  const std::string holder_gone =
+      kind_ == config::DatabaseKind::postgresql
+          ? " OR NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()"
+            " AND application_name LIKE 'boxoffice/n' || queue_lease.holder || '/%')"
+          : "";
   const long long taken = changed_rows(
       session_,
       "UPDATE queue_lease SET holder = :node, epoch = epoch + 1, expires_at_ms = " + now +
-          " + :ttl WHERE id = 1 AND (holder = 0 OR holder = :same OR expires_at_ms < " + now + ")",
+          " + :ttl WHERE id = 1 AND (holder = 0 OR holder = :same OR expires_at_ms < " + now +
+          holder_gone + ")",
       soci::use(node), soci::use(ttl_ms), soci::use(node));
   if (taken != 1) return std::nullopt;  // rolled back: nothing was written
   long long epoch = 0;

@@ -282,6 +282,46 @@ BOOST_AUTO_TEST_CASE(a_killed_node_is_replaced_and_rejoins) {
   fixture.check_invariants(load);
 }
 
+BOOST_AUTO_TEST_CASE(the_waiting_room_moves_before_the_lease_of_its_killed_host_expires) {
+  Fixture fixture("cluster_queue_kill");
+  auto& cluster = fixture.cluster;
+  auto session = storage::open_session(cluster.database());
+  long long host = 0;
+  long long epoch = 0;
+  long long expires_at = 0;
+  *session << "SELECT holder, epoch, expires_at_ms FROM queue_lease WHERE id = 1", soci::into(host),
+      soci::into(epoch), soci::into(expires_at);
+  BOOST_TEST_REQUIRE(host >= 1);
+  BOOST_TEST_REQUIRE(host <= 3);
+  const int survivor = host == 1 ? 2 : 1;
+  cluster.process(static_cast<int>(host)).signal(SIGKILL);
+  BOOST_TEST(cluster.process(static_cast<int>(host)).wait_exit(std::chrono::seconds(10)) ==
+             128 + SIGKILL);
+  // The lease as the killed host last renewed it (it may have renewed after the read above).
+  *session << "SELECT expires_at_ms FROM queue_lease WHERE id = 1 AND epoch = :epoch",
+      soci::use(epoch), soci::into(expires_at);
+  auto admin = cluster.client(survivor);
+  const auto fan = create_user(*admin, "late fan");
+  Answer issued;
+  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  do {
+    issued = issue_token(*admin, fan.user);
+    if (issued.status == 0) admin = cluster.client(survivor);
+  } while (issued.status != 201 && Clock::now() < deadline);
+  BOOST_TEST_REQUIRE(issued.status == 201, shown(issued));
+  long long next_epoch = 0;
+  long long granted_at = 0;
+  *session << "SELECT epoch, granted_at_ms FROM queue_lease_grants WHERE epoch > :epoch"
+              " ORDER BY epoch LIMIT 1",
+      soci::use(epoch), soci::into(next_epoch), soci::into(granted_at);
+  BOOST_TEST_REQUIRE(next_epoch > epoch);
+  // A killed process leaves no connection behind: its successor need not wait for the
+  // lease to run out (docs/adr-004).
+  BOOST_TEST(granted_at < expires_at,
+             "granted " << granted_at - expires_at << " ms after the dead host's lease expired");
+  BOOST_TEST_MESSAGE("lease taken over " << expires_at - granted_at << " ms before its expiry");
+}
+
 BOOST_AUTO_TEST_CASE(a_frozen_node_is_marked_down_and_back_up) {
   Fixture fixture("cluster_freeze");
   auto& cluster = fixture.cluster;

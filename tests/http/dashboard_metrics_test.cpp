@@ -40,15 +40,7 @@ struct DashboardFixture {
     return post(path, body, admin_headers(), 201);
   }
 
-  // The value of the sample named exactly `series`, or -999 when absent.
-  double sample(const std::string& series) const {
-    const auto result = http->Get("/metrics");
-    BOOST_TEST_REQUIRE(static_cast<bool>(result));
-    std::istringstream lines(result->body);
-    for (std::string line; std::getline(lines, line);)
-      if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
-    return -999;
-  }
+  double sample(const std::string& series) const { return metric_sample(*http, series); }
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 // The Wallets section of API.md (balance, charges, Idempotency-Key), through a whole node on
 // a fresh database, over real HTTP.
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -189,6 +190,36 @@ BOOST_AUTO_TEST_CASE(a_wallet_looked_up_before_it_exists_is_found_once_created) 
   BOOST_TEST_REQUIRE(lee.user == kim.user + 1);
   BOOST_TEST(balance_of(lee) == 0);
   expect_receipt(charge(lee, 10), lee, 10, 10);
+}
+
+BOOST_AUTO_TEST_CASE(made_up_wallet_ids_start_no_actor_and_cost_no_read_each) {
+  const auto kim = create_user("kim");
+  BOOST_TEST(balance_of(kim) == 0);
+  const auto spawned = metric_sample(*http, "boxoffice_entity_actors_spawned_total");
+  const auto reads = metric_sample(*http, "boxoffice_id_directory_reads_total");
+  BOOST_TEST_REQUIRE(reads >= 0);
+  constexpr int kFans = 8;
+  constexpr int kEach = 25;
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> fans;
+  for (int f = 0; f < kFans; ++f)
+    fans.emplace_back([&, f] {
+      auto client = node->client();
+      for (int i = 0; i < kEach; ++i) {
+        const auto wallet = kim.wallet + 1 + f * 1'000'003LL + i * 7919LL;
+        const auto answer =
+            answer_of(client->Get((wallet_path(wallet) + "?userId=" + std::to_string(kim.user))));
+        if (answer.status != 404 || answer.code() != "WALLET_NOT_FOUND") ++wrong;
+      }
+    });
+  for (auto& fan : fans) fan.join();
+  BOOST_TEST(wrong == 0);
+  // No wallet actor started for any of them, and the id list was read far less often than
+  // once per request (reads are coalesced: actors/known_ids.hpp).
+  BOOST_TEST(metric_sample(*http, "boxoffice_entity_actors_spawned_total") == spawned);
+  const auto reads_after = metric_sample(*http, "boxoffice_id_directory_reads_total");
+  BOOST_TEST(reads_after - reads < kFans * kEach / 4, "id list reads: " << reads_after - reads);
+  BOOST_TEST(balance_of(kim) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(balance_with_a_malformed_wallet_id_is_invalid_request) {

@@ -4,6 +4,7 @@
 // a stale lease epoch.
 #include <boost/test/unit_test.hpp>
 
+#include "domain/write_tag.hpp"
 #include "storage/catalog_repository.hpp"
 #include "storage/lease_repository.hpp"
 #include "storage/migrations.hpp"
@@ -12,6 +13,7 @@
 #include "storage/schedule_repository.hpp"
 #include "storage/session_factory.hpp"
 #include "storage/wallet_repository.hpp"
+#include "storage/worker_pool.hpp"
 #include "support/test_database.hpp"
 
 namespace boxoffice::storage {
@@ -23,7 +25,10 @@ const domain::WalletLimits kLimits{1'000'000, 100'000'000};
 
 struct TwoOwners {
   config::DatabaseTarget target = testing::fresh_database("stale_owner");
-  std::unique_ptr<soci::session> session = open_session(target);
+  // Named as node 1's connections are: node 1 is alive (a lease holder with no connection
+  // left is taken over before its expiry).
+  std::unique_ptr<soci::session> session =
+      open_session(target, WorkerPool::default_connection_name(1) + "/w0");
   domain::User fan;
   domain::Id schedule = 0;
 
@@ -178,6 +183,31 @@ BOOST_AUTO_TEST_CASE(an_expired_lease_goes_to_the_next_host) {
   BOOST_TEST(*next > *first);
   BOOST_TEST(leases.current().holder == 2);
   BOOST_TEST(leases.current().epoch == *next);
+}
+
+BOOST_AUTO_TEST_CASE(a_holder_with_no_connection_left_is_replaced_before_its_expiry) {
+  if (target.kind != config::DatabaseKind::postgresql) {
+    BOOST_TEST_MESSAGE("PostgreSQL only: SQLite serves one node");
+    return;
+  }
+  // Node 5 takes the lease on its own connection, then dies (its connection closes with it).
+  auto node5 = open_session(target, WorkerPool::default_connection_name(5) + "/w0");
+  const auto first = LeaseRepository(*node5, target.kind).acquire(5, 600'000);
+  BOOST_TEST_REQUIRE(first.has_value());
+  LeaseRepository leases(*session, target.kind);
+  BOOST_TEST(!leases.acquire(2, 60'000).has_value());  // alive and not expired: refused
+  node5.reset();
+  // Its server process ends a moment after the socket closed.
+  const auto deadline = domain::wall_clock_ms() + 10'000;
+  while (scalar("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name LIKE "
+                "'boxoffice/n5/%'") > 0 &&
+         domain::wall_clock_ms() < deadline) {
+  }
+  const auto next = leases.acquire(2, 60'000);  // ten minutes before node 5's lease expires
+  BOOST_TEST_REQUIRE(next.has_value());
+  BOOST_TEST(*next > *first);
+  BOOST_TEST(leases.current().holder == 2);
+  BOOST_TEST(!leases.renew(5, *first, 600'000));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

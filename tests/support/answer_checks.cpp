@@ -1,5 +1,7 @@
 #include "support/answer_checks.hpp"
 
+#include <sstream>
+
 #include <boost/test/unit_test.hpp>
 
 #include "domain/rfc3339.hpp"
@@ -87,6 +89,15 @@ std::int64_t int_field(const json& body, const char* field) {
   BOOST_TEST_REQUIRE(body.at(field).is_number_integer(),
                      field << " not an integer: " << body.dump());
   return body.at(field).get<std::int64_t>();
+}
+
+double metric_sample(httplib::Client& http, const std::string& series) {
+  const auto result = http.Get("/metrics");
+  BOOST_TEST_REQUIRE(static_cast<bool>(result), "GET /metrics: no answer");
+  std::istringstream lines(result->body);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
+  return -999;
 }
 
 }  // namespace boxoffice::testing

@@ -37,5 +37,7 @@ nlohmann::json json_body(const Answer& answer, int status, const std::string& wh
 // An RFC 3339 UTC time field, in ms since the epoch.
 std::int64_t time_field(const nlohmann::json& body, const char* field);
 std::int64_t int_field(const nlohmann::json& body, const char* field);
+// The value of the /metrics sample named exactly `series`, or -999 when absent.
+double metric_sample(httplib::Client& http, const std::string& series);
 
 }  // namespace boxoffice::testing
