@@ -3,12 +3,15 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/entity_directory.hpp"
+#include "actors/read_batcher.hpp"
 #include "actors/snapshot_board.hpp"
 #include "actors/storage_call.hpp"
 #include "storage/catalog_repository.hpp"
 #include "storage/payment_repository.hpp"
 #include "storage/schedule_repository.hpp"
+#include "storage/wallet_reads.hpp"
 #include "storage/worker_pool.hpp"
+#include "storage/write_outcome.hpp"
 
 namespace boxoffice::actors {
 namespace {
@@ -112,12 +115,53 @@ void DatabaseDesk::remember_wallet(domain::Id user, domain::Id wallet) {
   wallet_of_user_[user] = wallet;
 }
 
+DatabaseDesk::DatabaseDesk(const config::Config& config, storage::WorkerPool& pool,
+                           const SnapshotBoard& board, EntityDirectory& directory)
+    : config_(config),
+      pool_(pool),
+      board_(board),
+      directory_(directory),
+      wallet_ids_(std::make_shared<ReadBatcher<domain::Id, domain::Id>>(
+          pool, config.request_timeout,
+          [kind = config.database.kind](soci::session& session,
+                                        const std::vector<domain::Id>& users) {
+            return storage::wallets_of_users(session, kind, users);
+          })) {}
+
+domain::Result<std::optional<domain::Id>> DatabaseDesk::read_wallet_of(domain::Id user) {
+  auto promise = std::make_shared<std::promise<StorageOutcome<std::optional<domain::Id>>>>();
+  auto future = promise->get_future();
+  wallet_ids_->read(user, [promise](StorageOutcome<std::optional<domain::Id>> outcome) {
+    promise->set_value(std::move(outcome));
+  });
+  // The batch is answered by --request-timeout (its gate); the margin covers the hand-off.
+  if (future.wait_for(config_.request_timeout + std::chrono::seconds(1)) !=
+      std::future_status::ready) {
+    spdlog::warn("wallet lookup: the database did not answer in time");
+    return domain::make_error(ErrorCode::unavailable, "the database did not answer in time");
+  }
+  auto outcome = future.get();
+  if (outcome.value) return *outcome.value;
+  try {
+    std::rethrow_exception(outcome.error);
+  } catch (const std::exception& error) {
+    return storage_error("wallet lookup", error);
+  }
+}
+
 domain::Result<PaymentTarget> DatabaseDesk::payment_target(domain::Id user,
                                                            domain::Id reservation) {
   PaymentTarget target;
   target.schedule = board_.schedule_of_reservation(reservation);
   target.wallet = known_wallet(user);
   if (target.schedule != 0 && target.wallet) return target;
+  if (target.schedule != 0) {  // the wallet alone: in a batch with other payers' lookups
+    const auto wallet = read_wallet_of(user);
+    if (!wallet.ok()) return wallet.error();
+    target.wallet = wallet.value();
+    if (target.wallet) remember_wallet(user, *target.wallet);
+    return target;
+  }
   auto found = call_storage(
       pool_, "payment lookup", config_.request_timeout,
       [kind = config_.database.kind, user, reservation, target](soci::session& session) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -21,6 +22,8 @@ namespace boxoffice::actors {
 
 class EntityDirectory;
 class SnapshotBoard;
+template <class Key, class Value>
+class ReadBatcher;
 
 // Where a payment goes: the schedule actor of the reservation, and the payer's wallet.
 struct PaymentTarget {
@@ -37,8 +40,7 @@ class DatabaseDesk {
  public:
   // `directory` learns the wallets and schedules created here.
   DatabaseDesk(const config::Config& config, storage::WorkerPool& pool, const SnapshotBoard& board,
-               EntityDirectory& directory)
-      : config_(config), pool_(pool), board_(board), directory_(directory) {}
+               EntityDirectory& directory);
 
   domain::Result<domain::User> create_user(const std::string& name, domain::TimeMs now);
   domain::Result<domain::Concert> create_concert(const std::string& title, domain::TimeMs now);
@@ -67,11 +69,14 @@ class DatabaseDesk {
  private:
   std::optional<domain::Id> known_wallet(domain::Id user);
   void remember_wallet(domain::Id user, domain::Id wallet);
+  // The user's wallet id, read in a batch with other requests' (wallet_ids_).
+  domain::Result<std::optional<domain::Id>> read_wallet_of(domain::Id user);
 
   const config::Config& config_;
   storage::WorkerPool& pool_;
   const SnapshotBoard& board_;
   EntityDirectory& directory_;
+  std::shared_ptr<ReadBatcher<domain::Id, domain::Id>> wallet_ids_;  // user -> wallet
   void forget_schedules_of(domain::Id concert);
 
   struct KnownSchedules {

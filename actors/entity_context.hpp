@@ -10,9 +10,14 @@
 #include "actors/stall_watch.hpp"
 #include "config/config.hpp"
 #include "domain/clock.hpp"
+#include "domain/wallet.hpp"
 #include "storage/worker_pool.hpp"
 
 namespace boxoffice::actors {
+
+class PaymentWriter;
+template <class Key, class Value>
+class ReadBatcher;
 
 // Upper bounds (seconds) of the queue wait histogram: issue to ACTIVE.
 inline constexpr std::array<std::int64_t, 10> kQueueWaitBuckets{1,   5,   15,  30,   60,
@@ -41,6 +46,7 @@ struct ActorStats {
   std::atomic<std::int64_t> hold_batches{0};
   std::atomic<std::int64_t> seats_sold{0};
   std::atomic<std::int64_t> payments{0};
+  std::atomic<std::int64_t> payment_batches{0};  // payment transactions sent (PaymentWriter)
   std::atomic<std::int64_t> payments_amount{0};
   std::atomic<std::int64_t> hold_to_payment_ms_sum{0};
   // Cluster.
@@ -64,6 +70,10 @@ struct EntityContext {
   // Keeps the board alive for exit hooks, which CAF may run after the actor counts as done.
   std::shared_ptr<SnapshotBoard> board_lifetime;
   caf::actor router;  // set once the router is spawned
+  // Writes the payments of all wallet actors of this node in batches (set by the runtime).
+  std::shared_ptr<PaymentWriter> payments{};
+  // Loads the wallets of the wallet actors of this node, many per query (set by the runtime).
+  std::shared_ptr<ReadBatcher<domain::Id, domain::Wallet>> wallet_loads{};
 
   // Clustered: set while this process is known to have stood still and has not rejoined
   // the cluster yet (see StallWatch). Entity actors then start no write: they answer 503

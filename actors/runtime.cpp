@@ -6,10 +6,13 @@
 #include <stdexcept>
 
 #include "actors/messages.hpp"
+#include "actors/payment_writer.hpp"
 #include "actors/queue_actor.hpp"
+#include "actors/read_batcher.hpp"
 #include "actors/router.hpp"
 #include "actors/schedule_actor.hpp"
 #include "actors/wallet_actor.hpp"
+#include "storage/wallet_reads.hpp"
 
 namespace boxoffice::actors {
 namespace {
@@ -54,6 +57,14 @@ struct Runtime::Impl {
       : system{configure(caf_config, configuration)},
         context{configuration, storage, clock, stats, *board, board, caf::actor{}},
         cluster{initial_view(configuration)} {
+    context.payments = std::make_shared<PaymentWriter>(storage, configuration.database.kind, clock,
+                                                       configuration.commit_wait, stats);
+    context.wallet_loads = std::make_shared<ReadBatcher<domain::Id, domain::Wallet>>(
+        storage, configuration.request_timeout,
+        [kind = configuration.database.kind](soci::session& session,
+                                             const std::vector<domain::Id>& ids) {
+          return storage::load_wallets(session, kind, ids);
+        });
     RouterSetup setup;
     setup.context = &context;
     setup.factory = [this](caf::event_based_actor* router, const std::string& key) {

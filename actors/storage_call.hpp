@@ -8,8 +8,20 @@
 #include "domain/result.hpp"
 #include "storage/sql_error.hpp"
 #include "storage/worker_pool.hpp"
+#include "storage/write_outcome.hpp"
 
 namespace boxoffice::actors {
+
+// A read or write that failed: a broken connection (or a read past its deadline) is
+// UNAVAILABLE, anything else INTERNAL; logged with `what`.
+inline domain::Error storage_error(const char* what, const std::exception& error) {
+  const auto failure = storage::classify(error);
+  spdlog::error("{} failed: {}", what, storage::describe(error));
+  if (failure == storage::SqlFailure::connection || failure == storage::SqlFailure::retryable ||
+      dynamic_cast<const storage::DeadlinePassed*>(&error) != nullptr)
+    return domain::make_error(domain::ErrorCode::unavailable, "the database is not available");
+  return domain::make_error(domain::ErrorCode::internal, std::string(what) + " failed");
+}
 
 // Runs fn(session) on a storage worker and waits for it. Past `timeout`: UNAVAILABLE.
 template <class F>
@@ -24,11 +36,7 @@ auto call_storage(storage::WorkerPool& pool, const char* what, std::chrono::mill
   try {
     return future.get();
   } catch (const std::exception& error) {
-    const auto failure = storage::classify(error);
-    spdlog::error("{} failed: {}", what, storage::describe(error));
-    if (failure == storage::SqlFailure::connection || failure == storage::SqlFailure::retryable)
-      return domain::make_error(domain::ErrorCode::unavailable, "the database is not available");
-    return domain::make_error(domain::ErrorCode::internal, std::string(what) + " failed");
+    return storage_error(what, error);
   }
 }
 

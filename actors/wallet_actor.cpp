@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "actors/entity_key.hpp"
+#include "actors/read_batcher.hpp"
 #include "actors/storage_bridge.hpp"
 #include "actors/write_batch.hpp"
 #include "actors/write_failure.hpp"
@@ -19,19 +20,23 @@ using storage::ChargeOutcome;
 
 namespace wallet {
 
+void load_then(WalletActor* self, EntityContext* context,
+               std::function<void(StorageOutcome<std::optional<domain::Wallet>>)> then) {
+  context->wallet_loads->read(
+      self->state.wallet.id, [handle = caf::actor_cast<caf::actor>(self), then = std::move(then)](
+                                 StorageOutcome<std::optional<domain::Wallet>> outcome) {
+        auto shared =
+            std::make_shared<StorageOutcome<std::optional<domain::Wallet>>>(std::move(outcome));
+        caf::anon_send(handle, continue_atom::value,
+                       Continuation{[then, shared]() { then(std::move(*shared)); }});
+      });
+}
+
 void reload_then(WalletActor* self, EntityContext* context, std::function<void()> next) {
-  const auto id = self->state.wallet.id;
-  const auto kind = context->config.database.kind;
-  run_storage<std::optional<domain::Wallet>>(
-      self, context->storage,
-      [kind, id](soci::session& session) {
-        return storage::WalletRepository(session, kind).load(id);
-      },
-      [self, next](StorageOutcome<std::optional<domain::Wallet>> outcome) {
-        if (outcome.value && *outcome.value) self->state.wallet = **outcome.value;
-        next();
-      },
-      read_gate(context));
+  load_then(self, context, [self, next](StorageOutcome<std::optional<domain::Wallet>> outcome) {
+    if (outcome.value && *outcome.value) self->state.wallet = **outcome.value;
+    next();
+  });
 }
 
 }  // namespace wallet
@@ -337,24 +342,17 @@ caf::behavior ready(WalletActor* self, EntityContext* context) {
 caf::behavior wallet_actor(WalletActor* self, EntityContext* context, domain::Id wallet_id) {
   self->state.wallet.id = wallet_id;
   self->set_default_handler(caf::skip);  // requests wait in the mailbox until loaded
-  const auto kind = context->config.database.kind;
-  run_storage<std::optional<domain::Wallet>>(
-      self, context->storage,
-      [kind, wallet_id](soci::session& session) {
-        return storage::WalletRepository(session, kind).load(wallet_id);
-      },
-      [self, context](StorageOutcome<std::optional<domain::Wallet>> outcome) {
-        if (outcome.value && *outcome.value) {
-          self->state.wallet = **outcome.value;
-          self->become(ready(self, context));
-        } else if (outcome.value) {
-          self->become(missing(self, context));
-        } else {
-          storage_failure(outcome.error, "wallet load");
-          self->quit(caf::sec::runtime_error);  // requests fail over to a fresh actor
-        }
-      },
-      read_gate(context));
+  load_then(self, context, [self, context](StorageOutcome<std::optional<domain::Wallet>> outcome) {
+    if (outcome.value && *outcome.value) {
+      self->state.wallet = **outcome.value;
+      self->become(ready(self, context));
+    } else if (outcome.value) {
+      self->become(missing(self, context));
+    } else {
+      storage_failure(outcome.error, "wallet load");
+      self->quit(caf::sec::runtime_error);  // requests fail over to a fresh actor
+    }
+  });
   return {
       [](continue_atom, const Continuation& next) { next.run(); },
   };

@@ -1,10 +1,13 @@
-// The payment path of the wallet actor: a queued debit is the whole payment transaction
-// (storage/payment_repository.hpp), written alone; its outcome answers the schedule actor.
+// The payment path of the wallet actor: a queued debit is the whole payment, one at a time
+// per wallet, written by the node's PaymentWriter in a batch with other wallets' payments
+// (docs/adr-005); its outcome answers the schedule actor.
+#include <spdlog/spdlog.h>
+
+#include "actors/payment_writer.hpp"
 #include "actors/storage_bridge.hpp"
 #include "actors/wallet_writes.hpp"
 #include "actors/write_failure.hpp"
 #include "storage/payment_repository.hpp"
-#include "storage/sql_error.hpp"
 
 namespace boxoffice::actors::wallet {
 
@@ -20,28 +23,22 @@ void finish_payment(WalletActor* self, EntityContext* context, QueuedPayment job
                     StorageOutcome<storage::PaymentOutcome> outcome) {
   using Kind = storage::PaymentOutcome::Kind;
   auto& state = self->state;
-  if (!outcome.value) {
+  if (!outcome.value) {  // the batch failed as a whole
     const auto failure = classify_write_failure(outcome.error);
-    bool unique_violation = false;
-    try {
-      std::rethrow_exception(outcome.error);
-    } catch (const std::exception& error) {
-      unique_violation = storage::classify(error) == storage::SqlFailure::unique_violation;
-    }
-    if (unique_violation) {
-      // The reservation was paid (or the seat sold) by someone else: committed state.
-      job.promise.deliver(
-          payment_error(ErrorCode::reservation_expired, "the reservation was already paid"));
-    } else {
-      job.promise.deliver(to_caf_error(
-          write_failure_error(failure == WriteFailure::lost_race ? WriteFailure::database : failure,
-                              outcome.error, "payment")));
-    }
-    if (failure == WriteFailure::deadline_passed) {  // nothing written: memory is right
+    if (failure == WriteFailure::deadline_passed) {
+      // Nothing was written: the batch met an earlier payment's deadline. This one goes
+      // again if its own deadline is still ahead; memory is right either way.
+      if (job.order.tag.passed(domain::wall_clock_ms()))
+        job.promise.deliver(deadline_error());
+      else
+        state.payments.push_front(std::move(job));
       state.writing = false;
       write_next_batch(self, context);
       return;
     }
+    job.promise.deliver(to_caf_error(
+        write_failure_error(failure == WriteFailure::lost_race ? WriteFailure::database : failure,
+                            outcome.error, "payment")));
     reload_then(self, context, [self, context] {
       self->state.writing = false;
       write_next_batch(self, context);
@@ -72,9 +69,18 @@ void finish_payment(WalletActor* self, EntityContext* context, QueuedPayment job
           ErrorCode::reservation_expired,
           "reservation " + std::to_string(job.order.reservation) + " is not a live hold any more"));
       break;
+    case Kind::already_paid:  // committed state: someone else paid the reservation or seat
+      job.promise.deliver(
+          payment_error(ErrorCode::reservation_expired, "the reservation was already paid"));
+      break;
     case Kind::token_not_active:
       job.promise.deliver(
           payment_error(ErrorCode::token_not_active, "the queue token is not ACTIVE any more"));
+      break;
+    case Kind::failed:  // rolled back alone (a deadlock, say): nothing of it was written
+      spdlog::warn("payment of reservation {} failed: {}", job.order.reservation, result.detail);
+      job.promise.deliver(
+          payment_error(ErrorCode::unavailable, "the database could not write the payment; retry"));
       break;
     case Kind::version_conflict:
       ++context->stats.version_conflicts;
@@ -101,19 +107,10 @@ void write_next_payment(WalletActor* self, EntityContext* context) {
   auto job = std::make_shared<QueuedPayment>(std::move(state.payments.front()));
   state.payments.pop_front();
   state.writing = true;
-  const auto wallet = state.wallet;
-  const auto order = job->order;
-  const auto now = context->clock.now_ms();
-  const auto kind = context->config.database.kind;
-  run_storage<storage::PaymentOutcome>(
-      self, context->storage,
-      [kind, wallet, order, now](soci::session& session) {
-        return storage::PaymentRepository(session, kind).pay(wallet, order, now);
-      },
-      [self, context, job](StorageOutcome<storage::PaymentOutcome> outcome) {
-        finish_payment(self, context, std::move(*job), std::move(outcome));
-      },
-      write_gate(context, order.tag.deadline));
+  context->payments->submit(self, state.wallet, job->order,
+                            [self, context, job](StorageOutcome<storage::PaymentOutcome> outcome) {
+                              finish_payment(self, context, std::move(*job), std::move(outcome));
+                            });
 }
 
 }  // namespace boxoffice::actors::wallet

@@ -35,6 +35,9 @@ void render_actor_metrics(const actors::ActorStats& stats, std::string& out) {
                 "Schedule transactions committed.", stats.hold_batches);
   append_metric(out, "boxoffice_seats_sold_total", "counter", "Seats sold.", stats.seats_sold);
   append_metric(out, "boxoffice_payments_total", "counter", "Payments committed.", stats.payments);
+  append_metric(out, "boxoffice_payment_batches_total", "counter",
+                "Payment transactions sent (several payments each under load).",
+                stats.payment_batches);
   append_metric(out, "boxoffice_payments_amount_won_total", "counter", "Money paid, in won.",
                 stats.payments_amount);
   append_metric(out, "boxoffice_hold_to_payment_seconds_sum", "counter",

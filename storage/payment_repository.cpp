@@ -49,69 +49,67 @@ std::optional<domain::PaymentReceipt> PaymentRepository::find_payment(
                                 seat,    amount,      balance, paid_at};
 }
 
-PaymentOutcome PaymentRepository::pay(const domain::Wallet& wallet,
-                                      const domain::PaymentOrder& order, domain::TimeMs now) {
-  using Kind = PaymentOutcome::Kind;
+PaymentOutcome PaymentRepository::paid(const PaymentEntry& entry, long long payment,
+                                       domain::Won balance, domain::TimeMs now) {
+  const auto& order = entry.order;
   PaymentOutcome outcome;
-  WriteTransaction transaction(session_, kind_);
-  if (!order.idempotency_key.empty()) {
-    if (auto first = replay(order.user, order.idempotency_key, order.reservation)) {
-      outcome.kind = first->payment == 0 ? Kind::key_reused : Kind::replayed;
-      outcome.receipt = *first;
-      return outcome;
-    }
-  }
-  const domain::Won balance = wallet.balance - order.price;
-  long long payment = 0;
-  const auto step = kind_ == config::DatabaseKind::postgresql
-                        ? write_in_one_statement(wallet, order, balance, now, payment)
-                        : write_step_by_step(wallet, order, balance, now, payment);
-  if (step == PaymentStep::wallet_refused) {
-    // Refused by the database: for the balance (committed, at the version the actor holds)
-    // or because another writer moved the wallet on (reload and decide again).
-    long long committed_balance = -1, committed_version = -1;
-    session_ << "SELECT balance, version FROM wallets WHERE id = :id", soci::use(wallet.id),
-        soci::into(committed_balance), soci::into(committed_version);
-    outcome.kind = committed_version == wallet.version && committed_balance < order.price
-                       ? Kind::insufficient_balance
-                       : Kind::version_conflict;
-    outcome.wallet = domain::Wallet{wallet.id, wallet.owner, committed_balance, committed_version};
-    return outcome;
-  }
-  if (step == PaymentStep::reservation_gone) {
-    outcome.kind = Kind::reservation_expired;
-    return outcome;
-  }
-  if (step == PaymentStep::token_gone) {
-    outcome.kind = Kind::token_not_active;
-    return outcome;
-  }
+  outcome.kind = PaymentOutcome::Kind::paid;
   outcome.receipt =
       domain::PaymentReceipt{payment,    order.reservation, order.user, order.schedule,
                              order.seat, order.price,       balance,    now};
-  if (!order.idempotency_key.empty()) {
-    const std::string scope = domain::user_scope(order.user);
-    const std::string fingerprint = domain::payment_fingerprint(order.reservation);
-    const std::string body = encode_payment_receipt(outcome.receipt);
-    const int status = 201;
-    session_ << "INSERT INTO idempotency_keys(scope, idem_key, request_hash, status_code, "
-                "response_body, created_at_ms)"
-                " VALUES(:scope, :key, :hash, :status, :body, :now)",
-        soci::use(scope), soci::use(order.idempotency_key), soci::use(fingerprint),
-        soci::use(status), soci::use(body), soci::use(now);
+  outcome.wallet = entry.wallet;
+  outcome.wallet.balance = balance;
+  outcome.wallet.version = entry.wallet.version + 1;
+  return outcome;
+}
+
+PaymentOutcome PaymentRepository::wallet_refused(const PaymentEntry& entry,
+                                                 domain::Won committed_balance,
+                                                 long long committed_version) {
+  // Refused by the database: for the balance (committed, at the version the actor holds)
+  // or because another writer moved the wallet on (reload and decide again).
+  PaymentOutcome outcome;
+  outcome.kind = committed_version == entry.wallet.version && committed_balance < entry.order.price
+                     ? PaymentOutcome::Kind::insufficient_balance
+                     : PaymentOutcome::Kind::version_conflict;
+  outcome.wallet =
+      domain::Wallet{entry.wallet.id, entry.wallet.owner, committed_balance, committed_version};
+  return outcome;
+}
+
+std::vector<PaymentOutcome> PaymentRepository::pay_batch(const std::vector<PaymentEntry>& entries,
+                                                         domain::TimeMs now) {
+  WriteTransaction transaction(session_, kind_);
+  std::vector<PaymentOutcome> outcomes;
+  if (kind_ == config::DatabaseKind::postgresql) {
+    outcomes = write_batch_in_one_call(entries, now);
+  } else {
+    outcomes.reserve(entries.size());
+    for (const auto& entry : entries) outcomes.push_back(write_in_savepoint(entry, now));
   }
-  if (!order.tag.request_id.empty()) {  // else no proof: a broken COMMIT is OutcomeUnknown
-    transaction.prove_with([kind = kind_, reservation = order.reservation,
-                            request = order.tag.request_id](soci::session& s) {
+  // Only paid payments wrote anything; all of them commit together or none does, so the
+  // payment row of any one of them proves the whole batch.
+  const PaymentEntry* witness = nullptr;
+  bool any_paid = false;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (outcomes[i].kind != PaymentOutcome::Kind::paid) continue;
+    any_paid = true;
+    if (!witness && !entries[i].order.tag.request_id.empty()) witness = &entries[i];
+  }
+  if (!any_paid) return outcomes;  // nothing written: rolled back
+  if (witness) {                   // else no proof: a broken COMMIT is OutcomeUnknown
+    transaction.prove_with([kind = kind_, reservation = witness->order.reservation,
+                            request = witness->order.tag.request_id](soci::session& s) {
       return PaymentRepository(s, kind).find_payment(reservation, request).has_value();
     });
   }
   transaction.commit();
-  outcome.kind = Kind::paid;
-  outcome.wallet = wallet;
-  outcome.wallet.balance = balance;
-  outcome.wallet.version = wallet.version + 1;
-  return outcome;
+  return outcomes;
+}
+
+PaymentOutcome PaymentRepository::pay(const domain::Wallet& wallet,
+                                      const domain::PaymentOrder& order, domain::TimeMs now) {
+  return pay_batch({PaymentEntry{wallet, order}}, now).front();
 }
 
 }  // namespace boxoffice::storage

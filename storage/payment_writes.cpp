@@ -1,11 +1,10 @@
-// The writes of one payment (storage/payment_repository.hpp), inside the caller's transaction:
-// the debit, the seat SOLD, the reservation CONFIRMED, the token COMPLETED, the payment row and
-// its ledger entry. Each step runs only if the one before changed its row; the caller rolls
-// everything back unless all did.
-#include <stdexcept>
-
+// The writes of one payment of a batch on SQLite (storage/payment_repository.hpp), inside the
+// batch's transaction: the debit, the seat SOLD, the reservation CONFIRMED, the token
+// COMPLETED, the payment row and its ledger entry. Each step runs only if the one before
+// changed its row; the payment's savepoint is rolled back unless all did.
 #include "storage/changed_rows.hpp"
 #include "storage/payment_repository.hpp"
+#include "storage/sql_error.hpp"
 
 namespace boxoffice::storage {
 
@@ -58,67 +57,62 @@ PaymentStep PaymentRepository::write_step_by_step(const domain::Wallet& wallet,
   return PaymentStep::written;
 }
 
-// PostgreSQL: the same steps as one statement (data-modifying CTEs, each conditional on the
-// row of the one before), so a payment costs one round trip between BEGIN and COMMIT instead of
-// six. The counts tell which step found nothing; then nothing was written at all.
-PaymentStep PaymentRepository::write_in_one_statement(const domain::Wallet& wallet,
-                                                      const domain::PaymentOrder& order,
-                                                      domain::Won balance, domain::TimeMs now,
-                                                      long long& payment) {
-  soci::indicator request_set = order.tag.request_id.empty() ? soci::i_null : soci::i_ok;
-  const domain::Won debit = -order.price;
-  long long wallets = 0, seats = 0, reservations = 0, tokens = 0, ledger = 0;
-  payment = 0;
-  // Every placeholder is bound once, in order (SOCI binds by position).
-  session_
-      << "WITH w AS ("
-         " UPDATE wallets SET balance = :balance, version = version + 1, updated_at_ms = :now1"
-         " WHERE id = :wallet1 AND version = :version AND balance >= :price1 RETURNING id),"
-         " s AS ("
-         " UPDATE seats SET status = 'SOLD', held_until_ms = NULL, version = version + 1"
-         " WHERE schedule_id = :schedule1 AND seat_number = :seat1 AND status = 'HELD'"
-         " AND holder_user_id = :user1 AND reservation_id = :reservation1"
-         " AND held_until_ms > :now2 AND EXISTS (SELECT 1 FROM w) RETURNING 1),"
-         " r AS ("
-         " UPDATE reservations SET status = 'CONFIRMED', updated_at_ms = :now3,"
-         " version = version + 1"
-         " WHERE id = :reservation2 AND status = 'HELD' AND user_id = :user2"
-         " AND EXISTS (SELECT 1 FROM s) RETURNING 1),"
-         " t AS ("
-         " UPDATE queue_tokens SET status = 'COMPLETED', ended_at_ms = :now4,"
-         " version = version + 1"
-         " WHERE token = :token AND user_id = :user3 AND status = 'ACTIVE'"
-         " AND expires_at_ms > :now5 AND EXISTS (SELECT 1 FROM r) RETURNING 1),"
-         " p AS ("
-         " INSERT INTO payments(reservation_id, user_id, wallet_id, schedule_id, seat_number,"
-         " amount, created_at_ms, request_id)"
-         " SELECT CAST(:reservation3 AS BIGINT), CAST(:user4 AS BIGINT),"
-         " CAST(:wallet2 AS BIGINT), CAST(:schedule2 AS BIGINT), CAST(:seat2 AS INTEGER),"
-         " CAST(:price2 AS BIGINT), CAST(:now6 AS BIGINT), CAST(:request AS TEXT)"
-         " FROM t RETURNING id),"
-         " l AS ("
-         " INSERT INTO wallet_ledger(wallet_id, kind, amount, balance_after, payment_id,"
-         " created_at_ms)"
-         " SELECT CAST(:wallet3 AS BIGINT), 'PAYMENT', CAST(:debit AS BIGINT),"
-         " CAST(:after AS BIGINT), p.id, CAST(:now7 AS BIGINT) FROM p RETURNING 1)"
-         " SELECT (SELECT count(*) FROM w), (SELECT count(*) FROM s), (SELECT count(*) FROM r),"
-         " (SELECT count(*) FROM t), coalesce((SELECT id FROM p), 0), (SELECT count(*) FROM l)",
-      soci::use(balance), soci::use(now), soci::use(wallet.id), soci::use(wallet.version),
-      soci::use(order.price), soci::use(order.schedule), soci::use(order.seat),
-      soci::use(order.user), soci::use(order.reservation), soci::use(now), soci::use(now),
-      soci::use(order.reservation), soci::use(order.user), soci::use(now), soci::use(order.token),
-      soci::use(order.user), soci::use(now), soci::use(order.reservation), soci::use(order.user),
-      soci::use(wallet.id), soci::use(order.schedule), soci::use(order.seat),
-      soci::use(order.price), soci::use(now), soci::use(order.tag.request_id, request_set),
-      soci::use(wallet.id), soci::use(debit), soci::use(balance), soci::use(now),
-      soci::into(wallets), soci::into(seats), soci::into(reservations), soci::into(tokens),
-      soci::into(payment), soci::into(ledger);
-  if (wallets != 1) return PaymentStep::wallet_refused;
-  if (seats != 1 || reservations != 1) return PaymentStep::reservation_gone;
-  if (tokens != 1) return PaymentStep::token_gone;
-  if (payment == 0 || ledger != 1)  // cannot happen: the caller rolls back on the exception
-    throw std::runtime_error("the payment statement wrote no payment row or ledger entry");
-  return PaymentStep::written;
+// One payment of a SQLite batch: its first answer if its Idempotency-Key has one, else its
+// writes and the key's record.
+PaymentOutcome PaymentRepository::write_one(const PaymentEntry& entry, domain::TimeMs now) {
+  using Kind = PaymentOutcome::Kind;
+  const auto& order = entry.order;
+  PaymentOutcome outcome;
+  if (!order.idempotency_key.empty()) {
+    if (auto first = replay(order.user, order.idempotency_key, order.reservation)) {
+      outcome.kind = first->payment == 0 ? Kind::key_reused : Kind::replayed;
+      outcome.receipt = *first;
+      return outcome;
+    }
+  }
+  const domain::Won balance = entry.wallet.balance - order.price;
+  long long payment = 0;
+  switch (write_step_by_step(entry.wallet, order, balance, now, payment)) {
+    case PaymentStep::wallet_refused: {
+      long long committed_balance = -1, committed_version = -1;
+      session_ << "SELECT balance, version FROM wallets WHERE id = :id", soci::use(entry.wallet.id),
+          soci::into(committed_balance), soci::into(committed_version);
+      return wallet_refused(entry, committed_balance, committed_version);
+    }
+    case PaymentStep::reservation_gone: outcome.kind = Kind::reservation_expired; return outcome;
+    case PaymentStep::token_gone: outcome.kind = Kind::token_not_active; return outcome;
+    case PaymentStep::written: break;
+  }
+  outcome = paid(entry, payment, balance, now);
+  if (!order.idempotency_key.empty()) {
+    const std::string scope = domain::user_scope(order.user);
+    const std::string fingerprint = domain::payment_fingerprint(order.reservation);
+    const std::string body = encode_payment_receipt(outcome.receipt);
+    const int status = 201;
+    session_ << "INSERT INTO idempotency_keys(scope, idem_key, request_hash, status_code, "
+                "response_body, created_at_ms)"
+                " VALUES(:scope, :key, :hash, :status, :body, :now)",
+        soci::use(scope), soci::use(order.idempotency_key), soci::use(fingerprint),
+        soci::use(status), soci::use(body), soci::use(now);
+  }
+  return outcome;
+}
+
+// A payment that is not paid rolls back to its savepoint: the batch keeps the others.
+PaymentOutcome PaymentRepository::write_in_savepoint(const PaymentEntry& entry,
+                                                     domain::TimeMs now) {
+  session_ << "SAVEPOINT payment";
+  PaymentOutcome outcome;
+  try {
+    outcome = write_one(entry, now);
+  } catch (const std::exception& error) {
+    if (classify(error) != SqlFailure::unique_violation) throw;  // the batch fails as a whole
+    outcome = PaymentOutcome{};
+    outcome.kind = PaymentOutcome::Kind::already_paid;
+  }
+  if (outcome.kind != PaymentOutcome::Kind::paid) session_ << "ROLLBACK TO SAVEPOINT payment";
+  session_ << "RELEASE SAVEPOINT payment";
+  return outcome;
 }
 
 }  // namespace boxoffice::storage

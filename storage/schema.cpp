@@ -3,6 +3,7 @@
 #include <string>
 
 #include "storage/migrations.hpp"
+#include "storage/payment_batch_function.hpp"
 
 namespace boxoffice::storage {
 namespace {
@@ -182,8 +183,13 @@ std::vector<Migration> render(config::DatabaseKind kind) {
   }
   Migration second{2, "request ids of writes", kVersion2};
   Migration third{3, "queue lease", kVersion3};
+  // Several payments per commit (docs/adr-005): on PostgreSQL the batch's writes are one
+  // server-side function; SQLite writes them statement by statement (no round trips there).
+  Migration fourth{4, "payment batch function", {}};
+  if (kind == config::DatabaseKind::postgresql)
+    fourth.statements.push_back(pay_batch_function_sql());
   Migration fifth{5, "queue lease holder's connections", kVersion5};
-  return {first, second, third, fifth};
+  return {first, second, third, fourth, fifth};
 }
 
 }  // namespace

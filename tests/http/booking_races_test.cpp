@@ -361,6 +361,56 @@ BOOST_AUTO_TEST_CASE(of_20_concurrent_payments_with_one_idempotency_key_all_get_
   }
 }
 
+// Payments of different users that arrive together are written in one batch (docs/adr-005):
+// each is decided on its own, one refusal fails none of the others, and a keyed payment
+// answers its first 201 again.
+BOOST_AUTO_TEST_CASE(concurrent_payments_of_different_users_are_each_decided_on_their_own) {
+  start(kRaceFlags);
+  constexpr int kPayers = 16;
+  const auto schedule = open_schedule(kPayers);
+  std::vector<Account> payers;
+  std::vector<std::int64_t> reservations;
+  for (int i = 0; i < kPayers; ++i) {
+    // Payer 0 cannot afford the seat; the others can, with i won left over.
+    payers.push_back(customer("payer" + std::to_string(i), i == 0 ? kPrice - 1 : kPrice + i));
+    reservations.push_back(int_field(
+        json_body(hold(payers.back().token, schedule, i + 1), 201, "hold"), "reservationId"));
+  }
+  const auto key_of = [](int i) {
+    return i % 2 ? "batch-key-" + std::to_string(i) : std::string();
+  };
+  const auto answers = race(kPayers, [&](int i, httplib::Client& client) {
+    const auto at = static_cast<std::size_t>(i);
+    return std::vector<Answer>{pay_with(client, payers[at].token, reservations[at], key_of(i))};
+  });
+  for (int i = 0; i < kPayers; ++i) {
+    const auto at = static_cast<std::size_t>(i);
+    const auto& answer = answers[at][0];
+    BOOST_TEST_CONTEXT("payer " << i << " answered " << shown(answer)) {
+      if (i == 0) {
+        BOOST_TEST(answer.status == 409);
+        BOOST_TEST(answer.code() == "INSUFFICIENT_BALANCE");
+        expect_wallet_audit(payers[at], kPrice - 1, 0);
+        BOOST_TEST(db_text("SELECT status FROM seats" + seat_where(schedule, 1)) == "HELD");
+        BOOST_TEST(reservation_status(payers[at].token, reservations[at]) == "HELD");
+        continue;
+      }
+      BOOST_TEST(answer.status == 201);
+      expect_wallet_audit(payers[at], i, 1);
+      BOOST_TEST(db_text("SELECT status FROM seats" + seat_where(schedule, i + 1)) == "SOLD");
+      if (!key_of(i).empty() && answer.status == 201) {
+        const auto retry = pay(payers[at].token, reservations[at], key_of(i));
+        BOOST_TEST(retry.status == 201, shown(retry));
+        BOOST_TEST(retry.body == answer.body);
+      }
+    }
+  }
+  BOOST_TEST(db_number("SELECT COUNT(*) FROM payments") == kPayers - 1);
+  BOOST_TEST(db_number("SELECT COUNT(*) FROM seats WHERE status = 'SOLD'") == kPayers - 1);
+  BOOST_TEST(db_number("SELECT COUNT(*) FROM reservations WHERE status = 'CONFIRMED'") ==
+             kPayers - 1);
+}
+
 BOOST_AUTO_TEST_CASE(concurrent_holds_of_different_seats_all_succeed) {
   start(kRaceFlags);
   constexpr int kUsers = 30;

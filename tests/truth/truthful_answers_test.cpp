@@ -415,7 +415,8 @@ BOOST_AUTO_TEST_CASE(a_payment_is_answered_by_what_its_commit_did) {
   auto client = env.client();
   const auto schedule = open_schedule(*client, 10, 1000);
   std::int32_t seat = 0;
-  for (const auto& cut : {cut_after("INSERT INTO payments"), cut_before("INSERT INTO payments")}) {
+  // A payment is written by the batch function (schema version 4, docs/adr-005).
+  for (const auto& cut : {cut_after("boxoffice_pay_batch"), cut_before("boxoffice_pay_batch")}) {
     BOOST_TEST_CONTEXT("cut " << (cut.how == PgProxy::Break::after_commit ? "after" : "before")) {
       const auto fan = new_fan(*client, "cut-payer" + std::to_string(seat));
       BOOST_TEST_REQUIRE(charge(*client, fan.ids.wallet, fan.ids.user, 5000).status == 200);
@@ -426,6 +427,55 @@ BOOST_AUTO_TEST_CASE(a_payment_is_answered_by_what_its_commit_did) {
           env, cut, answer,
           "SELECT COUNT(*) FROM payments WHERE reservation_id = " + std::to_string(reservation),
           201);
+    }
+  }
+}
+
+// Payments that arrive together share a batch, one transaction (docs/adr-005): a cut COMMIT
+// decides all of its payments at once, and each is answered by what happened to it.
+BOOST_AUTO_TEST_CASE(a_batch_of_payments_is_answered_by_what_its_commit_did) {
+  auto& env = stack();
+  auto client = env.client();
+  constexpr int kPayers = 8;
+  const auto schedule = open_schedule(*client, 2 * kPayers, 1000);
+  std::int32_t seat = 0;
+  for (const auto& cut : {cut_after("boxoffice_pay_batch"), cut_before("boxoffice_pay_batch")}) {
+    const bool after = cut.how == PgProxy::Break::after_commit;
+    BOOST_TEST_CONTEXT("cut " << (after ? "after" : "before")) {
+      std::vector<std::pair<Fan, std::int64_t>> payers;
+      for (int i = 0; i < kPayers; ++i) {
+        auto fan = new_fan(*client, "batch-payer" + std::to_string(seat));
+        BOOST_TEST_REQUIRE(charge(*client, fan.ids.wallet, fan.ids.user, 5000).status == 200);
+        const auto reservation = held(*client, fan, schedule, ++seat);
+        payers.emplace_back(std::move(fan), reservation);
+      }
+      env.proxy().arm(cut.statement, cut.how);
+      std::vector<Answer> answers(kPayers);
+      std::vector<std::thread> threads;
+      for (std::size_t i = 0; i < payers.size(); ++i)
+        threads.emplace_back([&, i] {
+          auto own = env.client();
+          answers[i] = pay(*own, payers[i].first.token, payers[i].second);
+        });
+      for (auto& thread : threads) thread.join();
+      BOOST_TEST_REQUIRE(env.proxy().wait_fired(1000), "the armed COMMIT never came");
+      env.await_quiet();
+      int unavailable = 0;
+      for (std::size_t i = 0; i < payers.size(); ++i) {
+        const bool present = env.scalar("SELECT COUNT(*) FROM payments WHERE reservation_id = " +
+                                        std::to_string(payers[i].second)) > 0;
+        BOOST_TEST_CONTEXT("payment " << i << " answered " << shown(answers[i])) {
+          if (after) {  // every batch committed, the cut one included
+            BOOST_TEST(answers[i].status == 201);
+          } else if (answers[i].status == 503) {
+            ++unavailable;
+          } else {
+            BOOST_TEST(answers[i].status == 201);
+          }
+          BOOST_TEST(present == (answers[i].status == 201));
+        }
+      }
+      if (!after) BOOST_TEST(unavailable > 0, "the cut batch's payments were not answered 503");
     }
   }
 }
