@@ -133,6 +133,17 @@ struct WalletsAcrossACut {
     BOOST_TEST_REQUIRE(cluster.wait_status(1, 2, "down", std::chrono::seconds(10)));
     BOOST_TEST_REQUIRE(cluster.wait_status(2, 1, "down", std::chrono::seconds(10)));
   }
+
+  // Both sides charge every wallet: the lone side (node 1) 10, the other side (node 2) 100.
+  void charge_on_both_sides(bool other_side_first) {
+    auto lone = cluster.client(1);
+    auto rest = cluster.client(2);
+    for (const auto& fan : fans) {
+      if (other_side_first) BOOST_TEST_REQUIRE(charged(*rest, fan, 100, "other side", deadline));
+      BOOST_TEST_REQUIRE(charged(*lone, fan, 10, "lone side", deadline));
+      if (!other_side_first) BOOST_TEST_REQUIRE(charged(*rest, fan, 100, "other side", deadline));
+    }
+  }
 };
 
 }  // namespace
@@ -235,14 +246,8 @@ BOOST_AUTO_TEST_CASE(a_wallet_charged_on_both_sides_of_a_cut_reads_the_same_ever
   WalletsAcrossACut cut("cluster_partition_wallets");
   auto& cluster = cut.cluster;
   const auto& fans = cut.fans;
-  const auto deadline = cut.deadline;
   // Each side now owns every wallet in its own view: both charge each one.
-  auto lone = cluster.client(1);
-  auto rest = cluster.client(2);
-  for (const auto& fan : fans) {
-    BOOST_TEST_REQUIRE(charged(*lone, fan, 10, "lone side", deadline));
-    BOOST_TEST_REQUIRE(charged(*rest, fan, 100, "other side", deadline));
-  }
+  cut.charge_on_both_sides(false);
   cluster.relays().heal_all();
   BOOST_TEST_REQUIRE(cluster.wait_converged(std::chrono::seconds(20)), cluster.problems_logged());
 
@@ -271,15 +276,9 @@ BOOST_AUTO_TEST_CASE(a_heal_that_reaches_one_peer_first_leaves_no_stale_wallet_b
   WalletsAcrossACut cut("cluster_partial_heal");
   auto& cluster = cut.cluster;
   const auto& fans = cut.fans;
-  const auto deadline = cut.deadline;
   // The other side charges first, then the lone side: its write conflicts, it reloads and
   // charges on top. The other side's actor still holds the balance before the lone charge.
-  auto lone = cluster.client(1);
-  auto rest = cluster.client(2);
-  for (const auto& fan : fans) {
-    BOOST_TEST_REQUIRE(charged(*rest, fan, 100, "other side", deadline));
-    BOOST_TEST_REQUIRE(charged(*lone, fan, 10, "lone side", deadline));
-  }
+  cut.charge_on_both_sides(true);
   // The heal reaches node 3 first: the lone side's hand-overs (and their "reload" notes) go to
   // the owners of a two-node view; then node 2.
   cluster.relays().set_between(1, 3, false);
