@@ -247,7 +247,6 @@ domain::Result<domain::HoldView> Gateway::hold(domain::Id schedule, std::int32_t
 
 domain::Result<domain::HoldView> Gateway::cancel(domain::Id schedule, domain::Id reservation,
                                                  domain::Id user, const RequestOrigin& origin) {
-  if (auto refused = refuse_unknown_schedule(schedule)) return *refused;
   const auto tag = write_tag(origin);
   return ask<domain::HoldView>(runtime_, entity_key(EntityKind::schedule, schedule),
                                caf::make_message(cancel_atom::value, reservation, user, tag),
@@ -259,7 +258,6 @@ domain::Result<domain::PaymentReceipt> Gateway::pay(domain::Id schedule, domain:
                                                     const std::string& token,
                                                     const std::string& idempotency_key,
                                                     const RequestOrigin& origin) {
-  if (auto refused = refuse_unknown_schedule(schedule)) return *refused;
   const auto tag = write_tag(origin);
   auto receipt = ask<domain::PaymentReceipt>(
       runtime_, entity_key(EntityKind::schedule, schedule),

@@ -37,7 +37,8 @@ struct RequestOrigin {
 class Gateway {
  public:
   // With a directory, a wallet or schedule id that does not exist is refused before any actor
-  // starts for it (none: the entity actor finds out, with a database read).
+  // starts for it (none: the entity actor finds out, with a database read). Cancels and
+  // payments name the schedule of a stored reservation: it exists, no check.
   explicit Gateway(Runtime& runtime, EntityDirectory* directory = nullptr);
 
   // This node's current view of the cluster (a single node: itself only).

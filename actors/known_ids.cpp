@@ -5,8 +5,13 @@
 namespace boxoffice::actors {
 
 domain::Result<bool> KnownIds::exists(domain::Id id) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  if (ids_.contains(id)) return true;
+  {
+    std::shared_lock<std::shared_mutex> shared(mutex_);
+    if (ids_.contains(id)) return true;
+    if (known_absent(id)) return false;
+  }
+  std::unique_lock<std::shared_mutex> lock(mutex_);
+  if (ids_.contains(id)) return true;  // read meanwhile
   if (known_absent(id)) return false;
   // A read that starts after this request arrived: one already running may have missed an
   // id created just before the request.
@@ -29,13 +34,13 @@ domain::Result<bool> KnownIds::exists(domain::Id id) {
 }
 
 void KnownIds::add(domain::Id id) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::shared_mutex> lock(mutex_);
   ids_.insert(id);
   pending_gaps_.erase(id);
 }
 
 std::uint64_t KnownIds::reads() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::shared_lock<std::shared_mutex> lock(mutex_);
   return reads_started_;
 }
 
@@ -44,7 +49,7 @@ bool KnownIds::known_absent(domain::Id id) const {
   return id < next_unseen_ && pending_gaps_.count(id) == 0;
 }
 
-void KnownIds::read(std::unique_lock<std::mutex>& lock) {
+void KnownIds::read(std::unique_lock<std::shared_mutex>& lock) {
   reading_ = true;
   const auto generation = ++reads_started_;
   const auto started = std::chrono::steady_clock::now();

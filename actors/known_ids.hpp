@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <vector>
 
 #include "domain/id_set.hpp"
@@ -50,15 +51,17 @@ class KnownIds {
   using Time = std::chrono::steady_clock::time_point;
 
   bool known_absent(domain::Id id) const;
-  void read(std::unique_lock<std::mutex>& lock);
+  void read(std::unique_lock<std::shared_mutex>& lock);
   void apply(const std::vector<domain::Id>& ids, Time now);
   void settle_gaps(Time now);
 
   const Loader loader_;
   const Options options_;
 
-  mutable std::mutex mutex_;
-  std::condition_variable read_done_;
+  // Shared for the answers memory gives (every request for an id that exists), exclusive
+  // around reads of the list.
+  mutable std::shared_mutex mutex_;
+  std::condition_variable_any read_done_;
   domain::IdSet ids_;
   domain::Id next_unseen_ = 1;               // every id below it is known or a gap
   std::map<domain::Id, Time> pending_gaps_;  // gap -> when it was first seen

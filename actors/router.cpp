@@ -55,13 +55,16 @@ void hand_over(Self* self, const StatePtr& state, const std::string& key, const 
 }
 
 // The local actor of `key` may have loaded while another actor of it still wrote: it stops
-// (after its own writes) and the next request starts afresh from the database.
-void reload_local(Self* self, const StatePtr& state, const std::string& key) {
+// (after its own writes) and the next request starts afresh from the database. With
+// `again_when_stopped`, the key reloads once more when it has stopped (writes it still had in
+// flight may land after the fresh load).
+void reload_local(Self* self, const StatePtr& state, const std::string& key,
+                  bool again_when_stopped = false) {
   auto it = state->entities.find(key);
   if (it == state->entities.end()) return;
   const auto entity = it->second;
   state->entities.erase(it);
-  hand_over(self, state, key, entity, false);
+  hand_over(self, state, key, entity, again_when_stopped);
   --state->context().stats.ownership_moves;  // not a move: a reload
 }
 
@@ -69,13 +72,7 @@ void reload_every_entity(Self* self, const StatePtr& state) {
   std::vector<std::string> keys;
   for (const auto& entry : state->entities)
     if (entry.first != kQueueKey) keys.push_back(entry.first);
-  for (const auto& key : keys) {
-    const auto it = state->entities.find(key);
-    const auto entity = it->second;
-    state->entities.erase(it);
-    hand_over(self, state, key, entity, true);
-    --state->context().stats.ownership_moves;  // not a move: a reload
-  }
+  for (const auto& key : keys) reload_local(self, state, key, true);
 }
 
 // Tells the owner of `key` (maybe this node) to reload it.

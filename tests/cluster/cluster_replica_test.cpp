@@ -23,12 +23,7 @@ using Clock = std::chrono::steady_clock;
 
 // The cluster's own counter of requests a node sent on to another node.
 std::int64_t forwarded(httplib::Client& client) {
-  const std::string name = "boxoffice_cluster_forwarded_requests_total";
-  auto answer = client.Get("/metrics");
-  BOOST_TEST_REQUIRE(static_cast<bool>(answer));
-  const auto at = answer->body.find("\n" + name + " ");
-  BOOST_TEST_REQUIRE(at != std::string::npos, name << " not in /metrics");
-  return std::stoll(answer->body.substr(at + name.size() + 2));
+  return metric_count(client, "boxoffice_cluster_forwarded_requests_total");
 }
 
 // Asks until `done` holds for the answer (false when it never does within `limit`).

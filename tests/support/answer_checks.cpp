@@ -100,4 +100,10 @@ double metric_sample(httplib::Client& http, const std::string& series) {
   return -999;
 }
 
+std::int64_t metric_count(httplib::Client& http, const std::string& series) {
+  const auto value = metric_sample(http, series);
+  BOOST_TEST_REQUIRE(value != -999, series << " not in /metrics");
+  return static_cast<std::int64_t>(value);
+}
+
 }  // namespace boxoffice::testing

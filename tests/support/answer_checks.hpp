@@ -39,5 +39,7 @@ std::int64_t time_field(const nlohmann::json& body, const char* field);
 std::int64_t int_field(const nlohmann::json& body, const char* field);
 // The value of the /metrics sample named exactly `series`, or -999 when absent.
 double metric_sample(httplib::Client& http, const std::string& series);
+// The same for a counter that must be there (the test stops when it is not).
+std::int64_t metric_count(httplib::Client& http, const std::string& series);
 
 }  // namespace boxoffice::testing
