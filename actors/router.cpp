@@ -57,9 +57,13 @@ void hand_over(Self* self, const StatePtr& state, const std::string& key, const 
 // The local actor of `key` may have loaded while another actor of it still wrote: it stops
 // (after its own writes) and the next request starts afresh from the database. With
 // `again_when_stopped`, the key reloads once more when it has stopped (writes it still had in
-// flight may land after the fresh load).
+// flight may land after the fresh load). Never the queue: it loads only once it holds the
+// lease, which its predecessor gave back after its last write (or lost, and its writes are
+// fenced by the epoch); a reload would only start a second host in this node whose lease
+// fails the first one's writes in flight (503s during a rolling restart).
 void reload_local(Self* self, const StatePtr& state, const std::string& key,
                   bool again_when_stopped = false) {
+  if (key == kQueueKey) return;
   auto it = state->entities.find(key);
   if (it == state->entities.end()) return;
   const auto entity = it->second;
@@ -70,8 +74,7 @@ void reload_local(Self* self, const StatePtr& state, const std::string& key,
 
 void reload_every_entity(Self* self, const StatePtr& state) {
   std::vector<std::string> keys;
-  for (const auto& entry : state->entities)
-    if (entry.first != kQueueKey) keys.push_back(entry.first);
+  for (const auto& entry : state->entities) keys.push_back(entry.first);
   for (const auto& key : keys) reload_local(self, state, key, true);
 }
 

@@ -7,11 +7,25 @@
 namespace boxoffice::chaos {
 namespace {
 
-// The fault whose handling was under way at `at_s` (signal to recovered), if any.
-const FaultRecord* fault_at(const std::vector<FaultRecord>& timeline, double at_s) {
-  for (const auto& fault : timeline)
-    if (at_s >= fault.at_s && at_s <= fault.until_s) return &fault;
-  return nullptr;
+// Whether `attempt` was in flight while `fault` was handled (signal to recovered): sent
+// before it was over and answered after it began. A write sent to a node just before it was
+// killed is answered only at its deadline (its outcome is told then, docs/adr-004), long
+// after the node was taken out: that failure is the kill's.
+bool overlaps(const FailedAttempt& attempt, const FaultRecord& fault) {
+  return attempt.sent_s <= fault.until_s && attempt.at_s >= fault.at_s;
+}
+
+// The fault whose handling overlapped `attempt`, if any (a kill first: its failures are
+// counted, not refused).
+const FaultRecord* fault_of(const std::vector<FaultRecord>& timeline,
+                            const FailedAttempt& attempt) {
+  const FaultRecord* found = nullptr;
+  for (const auto& fault : timeline) {
+    if (!overlaps(attempt, fault)) continue;
+    if (fault.kind == FaultKind::kill) return &fault;
+    if (!found) found = &fault;
+  }
+  return found;
 }
 
 }  // namespace
@@ -21,7 +35,7 @@ void attribute_failures(const RunRecord& record, std::vector<FaultRecord>& timel
     std::optional<double> first, last;
     fault.failed = 0;
     for (const auto& attempt : record.failed) {
-      if (attempt.at_s < fault.at_s || attempt.at_s > fault.until_s) continue;
+      if (!overlaps(attempt, fault)) continue;
       ++fault.failed;
       if (!first || attempt.at_s < *first) first = attempt.at_s;
       if (!last || attempt.at_s > *last) last = attempt.at_s;
@@ -34,7 +48,7 @@ std::vector<Verdict> check_balancer(const CheckInputs& in) {
   Violations failed, internal;
   std::size_t during_kills = 0;
   for (const auto& attempt : in.record.failed) {
-    const auto* fault = fault_at(in.timeline, attempt.at_s);
+    const auto* fault = fault_of(in.timeline, attempt);
     const auto line =
         fmt::format("{} got {} at {:.1f} s{}", attempt.op, attempt.label, attempt.at_s,
                     fault ? fmt::format(" ({} of node {} at {:.1f} s)", to_string(fault->kind),

@@ -106,13 +106,14 @@ ApiReply LoadWorker::call(const char* op, const ApiRequest& request, Retry retry
       earlier_503 += reply.status == 503;
       earlier_transport += reply.status == 0;
     }
+    const double sent_s = world_.elapsed_s();
     reply = clients_.send(node, request);
     reply.earlier_503 = earlier_503;
     reply.earlier_transport = earlier_transport;
     ++stats.attempts;
     ++stats.by_label[reply.label()];
     if (reply.status == 0 || reply.status >= 500)
-      record_.failed.push_back({world_.elapsed_s(), op, reply.label()});
+      record_.failed.push_back({sent_s, world_.elapsed_s(), op, reply.label()});
     // 503 must say when to retry; 504 OUTCOME_UNKNOWN is the truth when the server cannot tell.
     if (reply.status >= 500 && !(reply.status == 503 && reply.retry_after) &&
         !(reply.status == 504 && reply.code == "OUTCOME_UNKNOWN")) {

@@ -79,8 +79,8 @@ void print_report(std::ostream& out, const RunSummary& s) {
   if (s.timeline.empty()) out << "  (none)\n";
   if (s.options.balanced()) {
     out << "\n-- behind the balancer (seconds; out = signal until it marked the node DOWN, in = "
-           "node back until it saw it UP; failed = attempts answered 5xx or lost from the "
-           "signal until the fault was over, first to last)\n";
+           "node back until it saw it UP; failed = attempts in flight between the signal "
+           "and the fault's end answered 5xx or lost, first to last answer)\n";
     out << fmt::format("{:>7} {:>5} {:<5} {:>7} {:>7} {:>7} {:>8}\n", "at", "node", "fault", "out",
                        "in", "failed", "failing");
     for (const auto& f : s.timeline)

@@ -42,7 +42,8 @@ struct AckPayment {
   std::string key;
 };
 struct FailedAttempt {  // any 5xx answer or a transport error
-  double at_s = 0;
+  double sent_s = 0;    // when the attempt was sent
+  double at_s = 0;      // when its answer (or the transport error) came
   std::string op, label;
 };
 struct BadAnswer {  // 500, another 5xx, or 503 without Retry-After
