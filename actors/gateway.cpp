@@ -17,24 +17,37 @@ namespace {
 // Whether a request may be sent again to a new owner when the first one died answering it.
 enum class Retry { safe, unsafe };
 
+// A read: --request-timeout. A write: answered by its deadline (503) or, once its COMMIT was
+// sent, within --commit-wait after it; a second more covers the hops.
+std::chrono::milliseconds answer_timeout(const config::Config& config,
+                                         const domain::WriteTag* write) {
+  if (!write) return config.request_timeout;
+  return std::chrono::milliseconds(
+      std::max<domain::TimeMs>(0, write->deadline - domain::wall_clock_ms()) +
+      config.commit_wait.count() + 1000);
+}
+
+// Sends `request` to the owner of `key`; `done` gets the answer on the router's thread.
+template <class Reply>
+void ask_later(Runtime& runtime, const std::string& key, caf::message request, Retry retry,
+               const domain::WriteTag* write, std::function<void(domain::Result<Reply>)> done) {
+  auto slot =
+      std::make_shared<TypedSlot<Reply>>(answer_timeout(runtime.context().config, write),
+                                         retry == Retry::safe, write != nullptr, std::move(done));
+  caf::anon_send(runtime.router(), route_atom::value, key, std::move(request),
+                 std::shared_ptr<ReplySlot>(slot));
+}
+
 template <class Reply>
 domain::Result<Reply> ask(Runtime& runtime, const std::string& key, caf::message request,
                           Retry retry, const domain::WriteTag* write = nullptr) {
   const auto& config = runtime.context().config;
-  // A read: --request-timeout. A write: answered by its deadline (503) or, once its COMMIT
-  // was sent, within --commit-wait after it; a second more covers the hops.
-  auto timeout = config.request_timeout;
-  if (write)
-    timeout = std::chrono::milliseconds(
-        std::max<domain::TimeMs>(0, write->deadline - domain::wall_clock_ms()) +
-        config.commit_wait.count() + 1000);
+  const auto timeout = answer_timeout(config, write);
   auto promise = std::make_shared<std::promise<domain::Result<Reply>>>();
   auto answer = promise->get_future();
-  auto slot = std::make_shared<TypedSlot<Reply>>(
-      timeout, retry == Retry::safe, write != nullptr,
+  ask_later<Reply>(
+      runtime, key, std::move(request), retry, write,
       [promise](domain::Result<Reply> result) { promise->set_value(std::move(result)); });
-  caf::anon_send(runtime.router(), route_atom::value, key, std::move(request),
-                 std::shared_ptr<ReplySlot>(slot));
   // The slot's own request times out at `timeout`; the margin covers the router's queue
   // and one retry (or a lookup) after a peer was found dead.
   const auto margin = std::chrono::milliseconds(500) + config.peer_timeout;
@@ -243,6 +256,18 @@ domain::Result<domain::HoldView> Gateway::hold(domain::Id schedule, std::int32_t
   return ask<domain::HoldView>(runtime_, entity_key(EntityKind::schedule, schedule),
                                caf::make_message(hold_atom::value, seat, user, tag), Retry::safe,
                                &tag);
+}
+
+void Gateway::hold_later(domain::Id schedule, std::int32_t seat, domain::Id user,
+                         const RequestOrigin& origin, Answer<domain::HoldView> done) {
+  if (auto refused = refuse_unknown_schedule(schedule)) {
+    done(*refused);
+    return;
+  }
+  const auto tag = write_tag(origin);
+  ask_later<domain::HoldView>(runtime_, entity_key(EntityKind::schedule, schedule),
+                              caf::make_message(hold_atom::value, seat, user, tag), Retry::safe,
+                              &tag, std::move(done));
 }
 
 domain::Result<domain::HoldView> Gateway::cancel(domain::Id schedule, domain::Id reservation,

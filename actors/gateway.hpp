@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,6 +75,13 @@ class Gateway {
   domain::Result<ScheduleView> schedule_summary(domain::Id schedule);
   domain::Result<domain::HoldView> hold(domain::Id schedule, std::int32_t seat, domain::Id user,
                                         const RequestOrigin& origin = {});
+  // The answer of a request, given on an actor's thread (or at once, for a refusal): the
+  // caller's thread does not wait for it.
+  template <class Reply>
+  using Answer = std::function<void(domain::Result<Reply>)>;
+  // hold() without a waiting thread (the HTTP front answers later).
+  void hold_later(domain::Id schedule, std::int32_t seat, domain::Id user,
+                  const RequestOrigin& origin, Answer<domain::HoldView> done);
   domain::Result<domain::HoldView> cancel(domain::Id schedule, domain::Id reservation,
                                           domain::Id user, const RequestOrigin& origin = {});
   domain::Result<domain::PaymentReceipt> pay(domain::Id schedule, domain::Id reservation,

@@ -4,11 +4,16 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "domain/error.hpp"
+
 namespace boxoffice::http {
+
+class LaterAnswer;
 
 // What a handler knows about its request beyond httplib's Request.
 struct RequestContext {
@@ -18,6 +23,10 @@ struct RequestContext {
   // When the request was handed to its handler (its writes' deadline is --request-timeout
   // after it). Unset: the handler's own start counts.
   std::chrono::steady_clock::time_point started{};
+  // Takes the answer out of the handler's hands: it returns at once and answers through the
+  // handle later, from any thread (an actor's reply), holding no thread meanwhile; a handle
+  // dropped unanswered answers `unanswered`. Empty where that is not possible: answer now.
+  std::function<std::shared_ptr<LaterAnswer>(domain::Error unanswered)> answer_later;
 
   const std::string& param(const std::string& name) const { return params.at(name); }
 };

@@ -7,9 +7,11 @@
 #include <stdexcept>
 
 #include "http/access_log.hpp"
+#include "http/answer_bytes.hpp"
 #include "http/client_address.hpp"
 #include "http/front/buffered_stream.hpp"
 #include "http/front/listen_socket.hpp"
+#include "http/later_answer.hpp"
 #include "http/problem.hpp"
 
 namespace boxoffice::http {
@@ -56,15 +58,29 @@ ErrorCode code_for_status(int status) {
   }
 }
 
-const char* reason_phrase(int status) {
-  switch (status) {
-    case 400: return "Bad Request";
-    case 408: return "Request Timeout";
-    case 413: return "Payload Too Large";
-    case 431: return "Request Header Fields Too Large";
-    case 503: return "Service Unavailable";
-    default: return status >= 500 ? "Server Error" : "Client Error";
-  }
+// The request this worker runs, for handlers that answer later: httplib's routing passes
+// nothing of ours through to dispatch(), and process() runs it on this thread.
+struct CurrentRequest {
+  front::Deferral* deferral = nullptr;
+  bool closing = false;
+};
+thread_local CurrentRequest current_request;
+
+bool equals_ignoring_case(const std::string& a, const char* b) {
+  const std::string_view other(b);
+  if (a.size() != other.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(other[i])))
+      return false;
+  return true;
+}
+
+// Whether the connection ends after this request's answer (as httplib decides it).
+bool ends_connection(const httplib::Request& request, bool closing) {
+  const auto connection = request.get_header_value("Connection");
+  if (closing || equals_ignoring_case(connection, "close")) return true;
+  return request.version == "HTTP/1.0" && !equals_ignoring_case(connection, "keep-alive");
 }
 
 front::FrontConfig front_config(const config::Config& config) {
@@ -88,7 +104,9 @@ Server::Server(Services services)
       loop_(
           front_config(services_.config),
           [this](std::string_view request, const front::PeerAddress& peer, bool closing,
-                 std::string& answer) { return process(request, peer, closing, answer); },
+                 std::string& answer, front::Deferral& deferral) {
+            return process(request, peer, closing, answer, deferral);
+          },
           [this](ErrorCode code, const std::string& detail, std::string_view request_id,
                  bool closing) { return refusal(code, detail, request_id, closing); }) {
   const auto& config = services_.config;
@@ -175,12 +193,18 @@ void Server::stop() {
 }
 
 bool Server::process(std::string_view request, const front::PeerAddress& peer, bool closing,
-                     std::string& answer) {
+                     std::string& answer, front::Deferral& deferral) {
   front::BufferedStream stream(request, peer, answer);
+  current_request = CurrentRequest{&deferral, closing};
   bool parsed = false;
   bool connection_closed = false;
   const bool answered = dispatcher_->process_request(
       stream, closing, connection_closed, [&parsed](httplib::Request&) { parsed = true; });
+  current_request = CurrentRequest{};
+  if (deferral.taken()) {  // its handler answers later: what httplib wrote is not the answer
+    answer.clear();
+    return false;
+  }
   // A request httplib could not parse is answered 400 on a connection it leaves open: what
   // follows on it cannot be trusted, so it ends.
   return !answered || !parsed || connection_closed || closing;
@@ -195,14 +219,7 @@ std::string Server::refusal(ErrorCode code, const std::string& detail, std::stri
   const std::string route = code == ErrorCode::unavailable ? "(shed)" : "(unrouted)";
   metrics_.record("OTHER", route, response.status, std::chrono::nanoseconds(0));
   log_answer("OTHER", route, "", response.status, 0.0, request_id, "");
-  std::string out =
-      "HTTP/1.1 " + std::to_string(response.status) + " " + reason_phrase(response.status) + "\r\n";
-  for (const auto& [name, value] : response.headers) out += name + ": " + value + "\r\n";
-  out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
-  out += std::string(kRequestIdHeader) + ": " + request_id + "\r\n";
-  out += closing ? "Connection: close\r\n\r\n" : "\r\n";
-  out += response.body;
-  return out;
+  return answer_bytes(response, request_id, closing);
 }
 
 // Before httplib reads a body. Framing (Content-Length, chunked, bodies on GET) was settled
@@ -244,6 +261,21 @@ void Server::dispatch(const httplib::Request& request, httplib::Response& respon
   if (spdlog::should_log(spdlog::level::debug))
     spdlog::debug("{} {} {} started id={} client={}", known_method(request.method), context.route,
                   printable(request.path), context.request_id, printable(client_address(request)));
+  bool deferred = false;
+  if (auto* deferral = current_request.deferral) {
+    context.answer_later = [&, deferral](domain::Error unanswered) {
+      deferred = true;
+      LaterAnswer::Origin origin{known_method(request.method),
+                                 context.route,
+                                 request.path,
+                                 context.request_id,
+                                 client_address(request),
+                                 ends_connection(request, current_request.closing),
+                                 start};
+      return std::make_shared<LaterAnswer>(deferral->take(), std::move(origin), metrics_,
+                                           std::move(unanswered));
+    };
+  }
   try {
     (*match.handler)(request, response, context);
   } catch (const std::exception& error) {
@@ -251,6 +283,7 @@ void Server::dispatch(const httplib::Request& request, httplib::Response& respon
                   context.request_id, printable(error.what()));
     write_problem(response, domain::make_error(ErrorCode::internal, "internal error"));
   }
+  if (deferred) return;  // counted and logged when it is given
   finish(request, response, context.route, context.request_id, start);
 }
 

@@ -41,7 +41,7 @@ class Server {
  private:
   class Dispatcher;
   bool process(std::string_view request, const front::PeerAddress& peer, bool closing,
-               std::string& answer);
+               std::string& answer, front::Deferral& deferral);
   std::string refusal(domain::ErrorCode code, const std::string& detail,
                       std::string_view request_id, bool closing);
   httplib::Server::HandlerResponse screen(const httplib::Request& request,

@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include "http/front/connection_loop.hpp"
+#include "http/front/deferred_answer.hpp"
 
 namespace boxoffice::http::front {
 
@@ -15,6 +16,7 @@ void ConnectionLoop::run_on_worker(Connection& connection, bool expired) {
   thread_local std::string answer;
   answer.clear();
   bool close = false;
+  Deferral deferral(*this, connection);
   if (expired) {
     gauges_.requests_shed.fetch_add(1, std::memory_order_relaxed);
     answer = refusal_(ErrorCode::unavailable, "the server is busy; retry shortly", {}, false);
@@ -24,14 +26,30 @@ void ConnectionLoop::run_on_worker(Connection& connection, bool expired) {
             ? std::string_view(connection.input).substr(0, connection.request_bytes)
             : std::string_view(connection.normalized);
     try {
-      close =
-          processor_(request, connection.peer, stopping_.load(std::memory_order_relaxed), answer);
+      close = processor_(request, connection.peer, stopping_.load(std::memory_order_relaxed),
+                         answer, deferral);
     } catch (const std::exception& error) {
       spdlog::error("http: a request failed outside its handler: {}", error.what());
       answer = refusal_(ErrorCode::internal, "internal error", {}, true);
       close = true;
+      if (deferral.taken()) {  // whatever its handler answers later comes too late
+        deferral.answer()->send(answer, true);
+        deferral.answer()->release_worker();
+        return;
+      }
     }
   }
+  if (deferral.taken()) {  // answered (maybe already) by whoever holds the handle
+    deferral.answer()->release_worker();
+    return;
+  }
+  deliver(connection, answer, close);
+  if (answer.capacity() > 4 * kKeptCapacity) std::string().swap(answer);
+}
+
+// Sends what fits the socket now; the loop sends the rest (it owns the connection again once
+// the completion is posted).
+void ConnectionLoop::deliver(Connection& connection, const std::string& answer, bool close) {
   std::size_t sent = 0;
   bool failed = false;
   while (sent < answer.size()) {
@@ -46,7 +64,6 @@ void ConnectionLoop::run_on_worker(Connection& connection, bool expired) {
     }
   }
   if (!failed && sent < answer.size()) connection.output.assign(answer, sent);
-  if (answer.capacity() > 4 * kKeptCapacity) std::string().swap(answer);
   connection.close_requested = close;
   connection.write_failed = failed;
   post_completion(connection);

@@ -10,6 +10,7 @@
 
 #include "domain/error.hpp"
 #include "http/front/connection.hpp"
+#include "http/front/deferred_answer.hpp"
 #include "http/front/front_config.hpp"
 #include "http/front/front_gauges.hpp"
 #include "http/front/request_framing.hpp"
@@ -26,8 +27,10 @@ class ConnectionLoop {
   // Runs one complete request (its bytes as framed) on a worker and appends the whole answer
   // to `answer`; returns true when the connection must end after it. `closing` asks for a
   // `Connection: close` answer (the server is stopping).
+  // The processor may instead take the answer's handle from `deferral` and answer later from
+  // any thread (its return value and `answer` are ignored then).
   using Processor = std::function<bool(std::string_view request, const PeerAddress& peer,
-                                       bool closing, std::string& answer)>;
+                                       bool closing, std::string& answer, Deferral& deferral)>;
   // The bytes of a whole problem+json answer the loop gives without running a request;
   // `request_id` is the request's X-Request-Id when its head was read (else empty).
   using Refusal = std::function<std::string(domain::ErrorCode code, const std::string& detail,
@@ -53,6 +56,9 @@ class ConnectionLoop {
   void advance(Connection& connection, SteadyClock::time_point now);
   bool dispatch(Connection& connection, FramedRequest& framed, SteadyClock::time_point now);
   void run_on_worker(Connection& connection, bool expired);
+  friend class DeferredAnswer;
+  // Sends `answer` (what does not fit: by the loop) and hands the connection back to the loop.
+  void deliver(Connection& connection, const std::string& answer, bool close);
   void post_completion(Connection& connection);
   bool take_completions(SteadyClock::time_point now);  // true when there were some
   void complete(Connection& connection, SteadyClock::time_point now);

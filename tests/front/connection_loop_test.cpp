@@ -22,8 +22,8 @@ class TestFront {
   explicit TestFront(FrontConfig config)
       : loop_(
             config,
-            [this](std::string_view request, const PeerAddress&, bool closing,
-                   std::string& answer) { return process(request, closing, answer); },
+            [this](std::string_view request, const PeerAddress&, bool closing, std::string& answer,
+                   Deferral& deferral) { return process(request, closing, answer, deferral); },
             [](domain::ErrorCode code, const std::string& detail, std::string_view, bool closing) {
               httplib::Response problem;
               write_problem(problem, domain::make_error(code, detail));
@@ -54,11 +54,32 @@ class TestFront {
     released_ = true;
     changed_.notify_all();
   }
+  // The handles of /later requests, once that many were taken.
+  std::vector<std::shared_ptr<DeferredAnswer>> later(std::size_t count) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return later_.size() >= count; });
+    return later_;
+  }
+
+  static std::string answer_text(const std::string& text, bool closing) {
+    return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(text.size()) + "\r\n" +
+           (closing ? "Connection: close\r\n" : "") + "\r\n" + text;
+  }
 
  private:
-  bool process(std::string_view request, bool closing, std::string& answer) {
+  bool process(std::string_view request, bool closing, std::string& answer, Deferral& deferral) {
     const auto line = request.substr(0, request.find("\r\n"));
     const auto path = line.substr(line.find(' ') + 1, line.rfind(' ') - line.find(' ') - 1);
+    if (path == "/later") {  // answered by the test, from its own thread
+      std::lock_guard<std::mutex> lock(mutex_);
+      later_.push_back(deferral.take());
+      changed_.notify_all();
+      return false;
+    }
+    if (path == "/later-at-once") {  // answered through the handle before the worker is done
+      deferral.take()->send(answer_text("given early", closing), closing);
+      return false;
+    }
     if (path == "/block") {
       std::unique_lock<std::mutex> lock(mutex_);
       ++blocked_;
@@ -79,6 +100,7 @@ class TestFront {
   std::condition_variable changed_;
   int blocked_ = 0;
   bool released_ = false;
+  std::vector<std::shared_ptr<DeferredAnswer>> later_;
 };
 
 // A client that writes exact bytes; every wait for an answer is bounded.
@@ -249,6 +271,63 @@ BOOST_AUTO_TEST_CASE(stop_closes_idle_connections_and_answers_the_request_in_fli
   // The destructor releases the blocked request: its answer still arrives, then the close.
   BOOST_TEST(busy.read_answer().status == 200);
   BOOST_TEST(busy.closed_within(5s));
+  stopper.join();
+}
+
+BOOST_AUTO_TEST_CASE(a_request_answered_later_holds_no_worker) {
+  auto config = small_config();
+  config.workers = 1;
+  TestFront front(config);
+  Client waiting(front.port());
+  waiting.write("GET /later HTTP/1.1\r\nHost: t\r\n\r\n");
+  const auto handle = front.later(1).front();
+  // The only worker is free again: another client is answered while the first one waits.
+  Client other(front.port());
+  other.write("GET /one HTTP/1.1\r\nHost: t\r\n\r\n");
+  const auto first = other.read_answer();
+  BOOST_TEST(first.status == 200);
+  BOOST_TEST(first.body == "/one body=0");
+  std::thread([handle] { handle->send(TestFront::answer_text("later", false), false); }).join();
+  const auto later = waiting.read_answer();
+  BOOST_TEST(later.status == 200);
+  BOOST_TEST(later.body == "later");
+  waiting.write("GET /two HTTP/1.1\r\nHost: t\r\n\r\n");  // the connection is kept
+  BOOST_TEST(waiting.read_answer().body == "/two body=0");
+}
+
+BOOST_AUTO_TEST_CASE(a_pipelined_request_waits_for_the_answer_given_later_before_it) {
+  TestFront front(small_config());
+  Client client(front.port());
+  client.write(
+      "GET /later HTTP/1.1\r\nHost: t\r\n\r\n"
+      "GET /after HTTP/1.1\r\nHost: t\r\n\r\n");
+  const auto handle = front.later(1).front();
+  handle->send(TestFront::answer_text("first", false), false);
+  handle->send(TestFront::answer_text("twice", false), false);  // only the first answer counts
+  BOOST_TEST(client.read_answer().body == "first");
+  BOOST_TEST(client.read_answer().body == "/after body=0");
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_given_before_its_worker_returned_is_sent_once_it_has) {
+  TestFront front(small_config());
+  Client client(front.port());
+  client.write(
+      "GET /later-at-once HTTP/1.1\r\nHost: t\r\n\r\n"
+      "GET /next HTTP/1.1\r\nHost: t\r\n\r\n");
+  BOOST_TEST(client.read_answer().body == "given early");
+  BOOST_TEST(client.read_answer().body == "/next body=0");
+}
+
+BOOST_AUTO_TEST_CASE(a_stop_waits_for_the_answers_still_to_be_given) {
+  auto front = std::make_unique<TestFront>(small_config());
+  Client client(front->port());
+  client.write("GET /later HTTP/1.1\r\nHost: t\r\n\r\n");
+  const auto handle = front->later(1).front();
+  std::thread stopper([&front] { front.reset(); });  // stop() returns once it is answered
+  handle->send(TestFront::answer_text("answered while stopping", true), true);
+  const auto answer = client.read_answer();
+  BOOST_TEST(answer.status == 200);
+  BOOST_TEST(answer.body == "answered while stopping");
   stopper.join();
 }
 

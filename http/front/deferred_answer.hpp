@@ -1,0 +1,54 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace boxoffice::http::front {
+
+class ConnectionLoop;
+struct Connection;
+
+// An answer its request's handler gives later, from any thread (an actor's reply), after the
+// worker that ran the handler went back to the pool: a request waiting for the database holds
+// no thread. The connection stays with the request (the loop does not touch it) until the
+// answer is out, as with a worker. Given at most once; the first answer counts.
+class DeferredAnswer {
+ public:
+  DeferredAnswer(ConnectionLoop& loop, Connection& connection)
+      : loop_(loop), connection_(connection) {}
+  DeferredAnswer(const DeferredAnswer&) = delete;
+  DeferredAnswer& operator=(const DeferredAnswer&) = delete;
+
+  // The whole answer (head and body); `close` ends the connection after it. Sent at once, or
+  // when the worker has left the request if it has not yet (it may still read its bytes).
+  void send(std::string bytes, bool close);
+  // The worker is done with the request: an answer given meanwhile goes out now.
+  void release_worker();
+
+ private:
+  ConnectionLoop& loop_;
+  Connection& connection_;
+  std::mutex mutex_;
+  bool worker_done_ = false;
+  bool sent_ = false;
+  std::optional<std::pair<std::string, bool>> waiting_;  // given before the worker was done
+};
+
+// Handed to the processor with each request: it takes the answer's handle when it will answer
+// later (then it leaves the synchronous answer empty).
+class Deferral {
+ public:
+  Deferral(ConnectionLoop& loop, Connection& connection) : loop_(loop), connection_(connection) {}
+  std::shared_ptr<DeferredAnswer> take();
+  bool taken() const { return answer_ != nullptr; }
+  const std::shared_ptr<DeferredAnswer>& answer() const { return answer_; }
+
+ private:
+  ConnectionLoop& loop_;
+  Connection& connection_;
+  std::shared_ptr<DeferredAnswer> answer_;
+};
+
+}  // namespace boxoffice::http::front
