@@ -293,4 +293,27 @@ domain::Result<domain::PaymentReceipt> Gateway::pay(domain::Id schedule, domain:
   return receipt;
 }
 
+void Gateway::pay_later(domain::Id schedule, domain::Id reservation, domain::Id user,
+                        domain::Id wallet, const std::string& token,
+                        const std::string& idempotency_key, const RequestOrigin& origin,
+                        Answer<domain::PaymentReceipt> done) {
+  const auto tag = write_tag(origin);
+  Runtime& runtime = runtime_;
+  ask_later<domain::PaymentReceipt>(
+      runtime, entity_key(EntityKind::schedule, schedule),
+      caf::make_message(pay_atom::value,
+                        PayRequest{reservation, user, wallet, token, idempotency_key, tag}),
+      retry_with_key(idempotency_key), &tag,
+      [&runtime, token, done = std::move(done)](domain::Result<domain::PaymentReceipt> receipt) {
+        if (!receipt.ok()) {
+          done(std::move(receipt));
+          return;
+        }
+        // As token_completed(): answered once the next fan is in.
+        ask_later<bool>(runtime, kQueueKey, caf::make_message(complete_atom::value, token),
+                        Retry::safe, nullptr,
+                        [done, receipt](domain::Result<bool>) { done(receipt); });
+      });
+}
+
 }  // namespace boxoffice::actors

@@ -89,6 +89,10 @@ class Gateway {
                                              const std::string& token,
                                              const std::string& idempotency_key,
                                              const RequestOrigin& origin = {});
+  // pay() without a waiting thread.
+  void pay_later(domain::Id schedule, domain::Id reservation, domain::Id user, domain::Id wallet,
+                 const std::string& token, const std::string& idempotency_key,
+                 const RequestOrigin& origin, Answer<domain::PaymentReceipt> done);
 
  private:
   // Published snapshots answer reads only for entities this node owns now: another

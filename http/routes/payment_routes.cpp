@@ -2,6 +2,7 @@
 #include "domain/rfc3339.hpp"
 #include "http/idempotency_header.hpp"
 #include "http/json_input.hpp"
+#include "http/later_answer.hpp"
 #include "http/replies.hpp"
 #include "http/request_origin.hpp"
 #include "http/routes/routes.hpp"
@@ -19,6 +20,16 @@ nlohmann::json payment_json(const domain::PaymentReceipt& receipt) {
           {"userId", receipt.user},       {"scheduleId", receipt.schedule},
           {"seatNumber", receipt.seat},   {"amount", receipt.amount},
           {"balance", receipt.balance},   {"paidAt", domain::format_rfc3339(receipt.paid_at)}};
+}
+
+// `Answer`: a NowAnswer or a LaterAnswer.
+template <class Answer>
+void give_receipt(const domain::Result<domain::PaymentReceipt>& receipt, Answer& answer) {
+  if (!receipt.ok()) {
+    answer.reply_error(receipt.error());
+    return;
+  }
+  answer.reply_json(201, payment_json(receipt.value()));
 }
 
 }  // namespace
@@ -72,11 +83,23 @@ void add_payment_routes(Server& server) {
                                              "user " + std::to_string(user) + " has no wallet"));
           return;
         }
-        const auto receipt =
-            services.actors.pay(target->schedule, reservation.value(), user, *target->wallet,
-                                token->token, key.value(), origin_of(context));
-        if (reply_if_error(response, receipt)) return;
-        reply_json(response, 201, payment_json(receipt.value()));
+        if (!context.answer_later) {
+          NowAnswer now(response);
+          give_receipt(
+              services.actors.pay(target->schedule, reservation.value(), user, *target->wallet,
+                                  token->token, key.value(), origin_of(context)),
+              now);
+          return;
+        }
+        // No thread waits for the payment's batch: the actors' reply answers the client.
+        auto later = context.answer_later(
+            make_error(ErrorCode::outcome_unknown,
+                       "the payment was not answered; it may or may not have happened"));
+        services.actors.pay_later(target->schedule, reservation.value(), user, *target->wallet,
+                                  token->token, key.value(), origin_of(context),
+                                  [later](domain::Result<domain::PaymentReceipt> receipt) {
+                                    give_receipt(receipt, *later);
+                                  });
       });
 }
 
