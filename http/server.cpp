@@ -66,6 +66,17 @@ struct CurrentRequest {
 };
 thread_local CurrentRequest current_request;
 
+// Sets current_request for one process() call, whatever way it ends.
+class CurrentRequestScope {
+ public:
+  CurrentRequestScope(front::Deferral& deferral, bool closing) {
+    current_request = CurrentRequest{&deferral, closing};
+  }
+  ~CurrentRequestScope() { current_request = CurrentRequest{}; }
+  CurrentRequestScope(const CurrentRequestScope&) = delete;
+  CurrentRequestScope& operator=(const CurrentRequestScope&) = delete;
+};
+
 bool equals_ignoring_case(const std::string& a, const char* b) {
   const std::string_view other(b);
   if (a.size() != other.size()) return false;
@@ -195,12 +206,14 @@ void Server::stop() {
 bool Server::process(std::string_view request, const front::PeerAddress& peer, bool closing,
                      std::string& answer, front::Deferral& deferral) {
   front::BufferedStream stream(request, peer, answer);
-  current_request = CurrentRequest{&deferral, closing};
   bool parsed = false;
   bool connection_closed = false;
-  const bool answered = dispatcher_->process_request(
-      stream, closing, connection_closed, [&parsed](httplib::Request&) { parsed = true; });
-  current_request = CurrentRequest{};
+  bool answered = false;
+  {
+    const CurrentRequestScope scope(deferral, closing);
+    answered = dispatcher_->process_request(stream, closing, connection_closed,
+                                            [&parsed](httplib::Request&) { parsed = true; });
+  }
   if (deferral.taken()) {  // its handler answers later: what httplib wrote is not the answer
     answer.clear();
     return false;
