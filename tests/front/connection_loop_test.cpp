@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "http/front/listen_socket.hpp"
+#include "http/later_answer.hpp"
 #include "http/problem.hpp"
 #include "support/raw_connection.hpp"
 
@@ -76,6 +77,16 @@ class TestFront {
       changed_.notify_all();
       return false;
     }
+    if (path == "/later-dropped") {  // a LaterAnswer given up without an answer
+      LaterAnswer::Origin origin;
+      origin.method = "GET";
+      origin.route = "/later-dropped";
+      origin.request_id = "dropped-1";
+      origin.close = closing;
+      LaterAnswer dropped(deferral.take(), origin, metrics_,
+                          domain::make_error(domain::ErrorCode::outcome_unknown, "not answered"));
+      return false;
+    }
     if (path == "/later-at-once") {  // answered through the handle before the worker is done
       deferral.take()->send(answer_text("given early", closing), closing);
       return false;
@@ -101,6 +112,7 @@ class TestFront {
   int blocked_ = 0;
   bool released_ = false;
   std::vector<std::shared_ptr<DeferredAnswer>> later_;
+  HttpMetrics metrics_;
 };
 
 // A client that writes exact bytes; every wait for an answer is bounded.
@@ -316,6 +328,15 @@ BOOST_AUTO_TEST_CASE(an_answer_given_before_its_worker_returned_is_sent_once_it_
       "GET /next HTTP/1.1\r\nHost: t\r\n\r\n");
   BOOST_TEST(client.read_answer().body == "given early");
   BOOST_TEST(client.read_answer().body == "/next body=0");
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_given_up_unanswered_says_its_outcome_is_unknown) {
+  TestFront front(small_config());
+  Client client(front.port());
+  client.write("GET /later-dropped HTTP/1.1\r\nHost: t\r\n\r\n");
+  const auto answer = client.read_answer();
+  BOOST_TEST(answer.status == 504);
+  BOOST_TEST(answer.body.find("OUTCOME_UNKNOWN") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_stop_waits_for_the_answers_still_to_be_given) {
