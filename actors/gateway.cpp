@@ -38,18 +38,16 @@ void ask_later(Runtime& runtime, const std::string& key, caf::message request, R
                  std::shared_ptr<ReplySlot>(slot));
 }
 
+// Waits on this thread for what `start` answers later. `timeout`: the asks' own timeouts;
+// the margin covers the router's queue and one retry (or a lookup) after a peer was found
+// dead; past it a write is 504 (it may be committing somewhere), a read 503.
 template <class Reply>
-domain::Result<Reply> ask(Runtime& runtime, const std::string& key, caf::message request,
-                          Retry retry, const domain::WriteTag* write = nullptr) {
-  const auto& config = runtime.context().config;
-  const auto timeout = answer_timeout(config, write);
+domain::Result<Reply> wait_for(const config::Config& config, std::chrono::milliseconds timeout,
+                               bool write,
+                               const std::function<void(Gateway::Answer<Reply>)>& start) {
   auto promise = std::make_shared<std::promise<domain::Result<Reply>>>();
   auto answer = promise->get_future();
-  ask_later<Reply>(
-      runtime, key, std::move(request), retry, write,
-      [promise](domain::Result<Reply> result) { promise->set_value(std::move(result)); });
-  // The slot's own request times out at `timeout`; the margin covers the router's queue
-  // and one retry (or a lookup) after a peer was found dead.
+  start([promise](domain::Result<Reply> result) { promise->set_value(std::move(result)); });
   const auto margin = std::chrono::milliseconds(500) + config.peer_timeout;
   if (answer.wait_for(timeout + margin) != std::future_status::ready) {
     if (write)  // it may be committing somewhere: only a 504 is the truth
@@ -60,6 +58,16 @@ domain::Result<Reply> ask(Runtime& runtime, const std::string& key, caf::message
                               "the owning actor did not answer in time");
   }
   return answer.get();
+}
+
+template <class Reply>
+domain::Result<Reply> ask(Runtime& runtime, const std::string& key, caf::message request,
+                          Retry retry, const domain::WriteTag* write = nullptr) {
+  const auto& config = runtime.context().config;
+  return wait_for<Reply>(
+      config, answer_timeout(config, write), write != nullptr, [&](Gateway::Answer<Reply> done) {
+        ask_later<Reply>(runtime, key, std::move(request), retry, write, std::move(done));
+      });
 }
 
 Retry retry_with_key(const std::string& idempotency_key) {
@@ -196,13 +204,6 @@ domain::Result<domain::TokenView> Gateway::check_token(const std::string& token)
                                  Retry::safe));
 }
 
-void Gateway::token_completed(const std::string& token) {
-  // The payment committed the token's COMPLETED row already; the queue actor answers once the
-  // admission the freed place made is committed and readable, so the payment's answer means
-  // "the next fan is in" (API.md: a payment lets the next fan in). An ask on this worker.
-  ask<bool>(runtime_, kQueueKey, caf::make_message(complete_atom::value, token), Retry::safe);
-}
-
 }  // namespace boxoffice::actors
 
 namespace boxoffice::actors {
@@ -251,11 +252,12 @@ domain::Result<Gateway::ScheduleView> Gateway::schedule_summary(domain::Id sched
 
 domain::Result<domain::HoldView> Gateway::hold(domain::Id schedule, std::int32_t seat,
                                                domain::Id user, const RequestOrigin& origin) {
-  if (auto refused = refuse_unknown_schedule(schedule)) return *refused;
+  const auto& config = runtime_.context().config;
   const auto tag = write_tag(origin);
-  return ask<domain::HoldView>(runtime_, entity_key(EntityKind::schedule, schedule),
-                               caf::make_message(hold_atom::value, seat, user, tag), Retry::safe,
-                               &tag);
+  return wait_for<domain::HoldView>(config, answer_timeout(config, &tag), true,
+                                    [&](Answer<domain::HoldView> done) {
+                                      hold_later(schedule, seat, user, origin, std::move(done));
+                                    });
 }
 
 void Gateway::hold_later(domain::Id schedule, std::int32_t seat, domain::Id user,
@@ -283,14 +285,15 @@ domain::Result<domain::PaymentReceipt> Gateway::pay(domain::Id schedule, domain:
                                                     const std::string& token,
                                                     const std::string& idempotency_key,
                                                     const RequestOrigin& origin) {
+  const auto& config = runtime_.context().config;
   const auto tag = write_tag(origin);
-  auto receipt = ask<domain::PaymentReceipt>(
-      runtime_, entity_key(EntityKind::schedule, schedule),
-      caf::make_message(pay_atom::value,
-                        PayRequest{reservation, user, wallet, token, idempotency_key, tag}),
-      retry_with_key(idempotency_key), &tag);
-  if (receipt.ok()) token_completed(token);  // frees the place in the line at once
-  return receipt;
+  // The payment, then the queue's completion (a read's timeout).
+  return wait_for<domain::PaymentReceipt>(config,
+                                          answer_timeout(config, &tag) + config.request_timeout,
+                                          true, [&](Answer<domain::PaymentReceipt> done) {
+                                            pay_later(schedule, reservation, user, wallet, token,
+                                                      idempotency_key, origin, std::move(done));
+                                          });
 }
 
 void Gateway::pay_later(domain::Id schedule, domain::Id reservation, domain::Id user,
@@ -309,7 +312,9 @@ void Gateway::pay_later(domain::Id schedule, domain::Id reservation, domain::Id 
           done(std::move(receipt));
           return;
         }
-        // As token_completed(): answered once the next fan is in.
+        // The payment committed the token's COMPLETED row already; the queue actor answers
+        // once the admission the freed place made is committed and readable, so the answer
+        // means "the next fan is in" (API.md: a payment lets the next fan in).
         ask_later<bool>(runtime, kQueueKey, caf::make_message(complete_atom::value, token),
                         Retry::safe, nullptr,
                         [done, receipt](domain::Result<bool>) { done(receipt); });

@@ -55,7 +55,6 @@ class Gateway {
   domain::Result<domain::TokenView> issue_token(domain::Id user);
   domain::Result<domain::TokenView> look_at_token(const std::string& token);  // GET me
   domain::Result<domain::TokenView> check_token(const std::string& token);    // booking gate
-  void token_completed(const std::string& token);                             // after a payment
 
   // Schedules: seat maps and summaries from the schedule actor's memory.
   struct SeatMapView {

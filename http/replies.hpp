@@ -22,17 +22,4 @@ bool reply_if_error(httplib::Response& response, const domain::Result<T>& result
   return true;
 }
 
-// An answer given now, with the calls of a LaterAnswer (for handlers that answer either way).
-class NowAnswer {
- public:
-  explicit NowAnswer(httplib::Response& response) : response_(response) {}
-  void reply_json(int status, const nlohmann::json& body) {
-    http::reply_json(response_, status, body);
-  }
-  void reply_error(const domain::Error& error) { write_problem(response_, error); }
-
- private:
-  httplib::Response& response_;
-};
-
 }  // namespace boxoffice::http

@@ -25,7 +25,7 @@ struct RequestContext {
   std::chrono::steady_clock::time_point started{};
   // Takes the answer out of the handler's hands: it returns at once and answers through the
   // handle later, from any thread (an actor's reply), holding no thread meanwhile; a handle
-  // dropped unanswered answers `unanswered`. Empty where that is not possible: answer now.
+  // dropped unanswered answers `unanswered`. Set by Server for every routed request.
   std::function<std::shared_ptr<LaterAnswer>(domain::Error unanswered)> answer_later;
 
   const std::string& param(const std::string& name) const { return params.at(name); }

@@ -22,16 +22,6 @@ nlohmann::json payment_json(const domain::PaymentReceipt& receipt) {
           {"balance", receipt.balance},   {"paidAt", domain::format_rfc3339(receipt.paid_at)}};
 }
 
-// `Answer`: a NowAnswer or a LaterAnswer.
-template <class Answer>
-void give_receipt(const domain::Result<domain::PaymentReceipt>& receipt, Answer& answer) {
-  if (!receipt.ok()) {
-    answer.reply_error(receipt.error());
-    return;
-  }
-  answer.reply_json(201, payment_json(receipt.value()));
-}
-
 }  // namespace
 
 void add_payment_routes(Server& server) {
@@ -83,14 +73,6 @@ void add_payment_routes(Server& server) {
                                              "user " + std::to_string(user) + " has no wallet"));
           return;
         }
-        if (!context.answer_later) {
-          NowAnswer now(response);
-          give_receipt(
-              services.actors.pay(target->schedule, reservation.value(), user, *target->wallet,
-                                  token->token, key.value(), origin_of(context)),
-              now);
-          return;
-        }
         // No thread waits for the payment's batch: the actors' reply answers the client.
         auto later = context.answer_later(
             make_error(ErrorCode::outcome_unknown,
@@ -98,7 +80,10 @@ void add_payment_routes(Server& server) {
         services.actors.pay_later(target->schedule, reservation.value(), user, *target->wallet,
                                   token->token, key.value(), origin_of(context),
                                   [later](domain::Result<domain::PaymentReceipt> receipt) {
-                                    give_receipt(receipt, *later);
+                                    if (receipt.ok())
+                                      later->reply_json(201, payment_json(receipt.value()));
+                                    else
+                                      later->reply_error(receipt.error());
                                   });
       });
 }

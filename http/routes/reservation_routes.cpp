@@ -43,19 +43,6 @@ domain::Result<domain::ReservationRecord> reservation_of(Services& services,
   return *record.value();
 }
 
-// POST /reservations: 201 for a new hold, 200 for the same user's live hold of the seat.
-// `Answer`: a NowAnswer or a LaterAnswer.
-template <class Answer>
-void give_hold(const domain::Result<domain::HoldView>& hold, Answer& answer) {
-  if (!hold.ok()) {
-    answer.reply_error(hold.error());
-    return;
-  }
-  answer.reply_json(hold->created ? 201 : 200,
-                    reservation_json(hold->reservation, hold->schedule, hold->concert, hold->seat,
-                                     hold->user, hold->price, "HELD", hold->held_until));
-}
-
 }  // namespace
 
 void add_reservation_routes(Server& server) {
@@ -78,19 +65,23 @@ void add_reservation_routes(Server& server) {
             seat.value() < 1 || seat.value() > std::numeric_limits<std::int32_t>::max()
                 ? 0
                 : static_cast<std::int32_t>(seat.value());
-        if (!context.answer_later) {
-          NowAnswer now(response);
-          give_hold(services.actors.hold(schedule.value(), number, token->user, origin_of(context)),
-                    now);
-          return;
-        }
         // No thread waits for the schedule actor: its reply answers the client.
         auto later = context.answer_later(
             make_error(ErrorCode::outcome_unknown,
                        "the hold was not answered; it may or may not have been made"));
         services.actors.hold_later(
             schedule.value(), number, token->user, origin_of(context),
-            [later](domain::Result<domain::HoldView> hold) { give_hold(hold, *later); });
+            [later](domain::Result<domain::HoldView> hold) {
+              if (!hold.ok()) {
+                later->reply_error(hold.error());
+                return;
+              }
+              // 201 for a new hold, 200 for the user's live hold of it.
+              later->reply_json(
+                  hold->created ? 201 : 200,
+                  reservation_json(hold->reservation, hold->schedule, hold->concert, hold->seat,
+                                   hold->user, hold->price, "HELD", hold->held_until));
+            });
       });
 
   server.router().add(
