@@ -11,6 +11,7 @@
 #include "http/client_address.hpp"
 #include "http/front/buffered_stream.hpp"
 #include "http/front/listen_socket.hpp"
+#include "http/front/request_framing.hpp"
 #include "http/later_answer.hpp"
 #include "http/problem.hpp"
 
@@ -77,21 +78,11 @@ class CurrentRequestScope {
   CurrentRequestScope& operator=(const CurrentRequestScope&) = delete;
 };
 
-bool equals_ignoring_case(const std::string& a, const char* b) {
-  const std::string_view other(b);
-  if (a.size() != other.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(other[i])))
-      return false;
-  return true;
-}
-
 // Whether the connection ends after this request's answer (as httplib decides it).
 bool ends_connection(const httplib::Request& request, bool closing) {
   const auto connection = request.get_header_value("Connection");
-  if (closing || equals_ignoring_case(connection, "close")) return true;
-  return request.version == "HTTP/1.0" && !equals_ignoring_case(connection, "keep-alive");
+  if (closing || front::equals_ignoring_case(connection, "close")) return true;
+  return request.version == "HTTP/1.0" && !front::equals_ignoring_case(connection, "keep-alive");
 }
 
 front::FrontConfig front_config(const config::Config& config) {

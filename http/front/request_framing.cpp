@@ -13,13 +13,6 @@ using domain::ErrorCode;
 constexpr std::string_view kCrlf = "\r\n";
 constexpr std::size_t kMaxChunkLine = 1024;  // chunk size and its extensions
 
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
@@ -304,6 +297,13 @@ bool is_operations_target(std::string_view method, std::string_view target) {
   if (method != "GET" && method != "HEAD") return false;
   const auto path = target.substr(0, target.find('?'));
   return path == "/healthz" || path == "/readyz" || path == "/metrics";
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
 }
 
 }  // namespace boxoffice::http::front

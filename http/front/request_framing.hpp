@@ -48,4 +48,7 @@ FramedRequest frame_request(std::string_view buffer, const FramingLimits& limits
 // True for the request targets answered even when every worker is busy.
 bool is_operations_target(std::string_view method, std::string_view target);
 
+// ASCII case-insensitive equality (header names and tokens, RFC 9110 section 5.1).
+bool equals_ignoring_case(std::string_view a, std::string_view b);
+
 }  // namespace boxoffice::http::front
