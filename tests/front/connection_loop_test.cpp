@@ -344,7 +344,12 @@ BOOST_AUTO_TEST_CASE(a_stop_waits_for_the_answers_still_to_be_given) {
   Client client(front->port());
   client.write("GET /later HTTP/1.1\r\nHost: t\r\n\r\n");
   const auto handle = front->later(1).front();
+  Client idle(front->port());
+  idle.write("GET /one HTTP/1.1\r\nHost: t\r\n\r\n");
+  BOOST_TEST_REQUIRE(idle.read_answer().status == 200);
   std::thread stopper([&front] { front.reset(); });  // stop() returns once it is answered
+  // The stop has begun (it closes idle connections at once), the answer is still owed.
+  BOOST_TEST_REQUIRE(idle.closed_within(5s));
   handle->send(TestFront::answer_text("answered while stopping", true), true);
   const auto answer = client.read_answer();
   BOOST_TEST(answer.status == 200);
