@@ -130,12 +130,26 @@ domain::Result<domain::ChargeReceipt> Gateway::charge(domain::Id wallet, domain:
                                                       domain::Won amount,
                                                       const std::string& idempotency_key,
                                                       const RequestOrigin& origin) {
-  if (auto refused = refuse_unknown_wallet(wallet)) return *refused;
+  const auto& config = runtime_.context().config;
   const auto tag = write_tag(origin);
-  return ask<domain::ChargeReceipt>(
+  return wait_for<domain::ChargeReceipt>(
+      config, answer_timeout(config, &tag), true, [&](Answer<domain::ChargeReceipt> done) {
+        charge_later(wallet, user, amount, idempotency_key, origin, std::move(done));
+      });
+}
+
+void Gateway::charge_later(domain::Id wallet, domain::Id user, domain::Won amount,
+                           const std::string& idempotency_key, const RequestOrigin& origin,
+                           Answer<domain::ChargeReceipt> done) {
+  if (auto refused = refuse_unknown_wallet(wallet)) {
+    done(*refused);
+    return;
+  }
+  const auto tag = write_tag(origin);
+  ask_later<domain::ChargeReceipt>(
       runtime_, entity_key(EntityKind::wallet, wallet),
       caf::make_message(charge_atom::value, ChargeCommand{user, amount, idempotency_key, tag}),
-      retry_with_key(idempotency_key), &tag);
+      retry_with_key(idempotency_key), &tag, std::move(done));
 }
 
 }  // namespace boxoffice::actors

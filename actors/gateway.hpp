@@ -45,11 +45,20 @@ class Gateway {
   // This node's current view of the cluster (a single node: itself only).
   std::shared_ptr<const ClusterView> cluster() const;
 
+  // The answer of a request, given on an actor's thread (or at once, for a refusal): the
+  // caller's thread does not wait for it.
+  template <class Reply>
+  using Answer = std::function<void(domain::Result<Reply>)>;
+
   domain::Result<domain::BalanceView> wallet_balance(domain::Id wallet, domain::Id user);
   domain::Result<domain::ChargeReceipt> charge(domain::Id wallet, domain::Id user,
                                                domain::Won amount,
                                                const std::string& idempotency_key,
                                                const RequestOrigin& origin = {});
+  // charge() without a waiting thread (the HTTP front answers later).
+  void charge_later(domain::Id wallet, domain::Id user, domain::Won amount,
+                    const std::string& idempotency_key, const RequestOrigin& origin,
+                    Answer<domain::ChargeReceipt> done);
 
   // Waiting room. issue_token: created == true for a new token (201).
   domain::Result<domain::TokenView> issue_token(domain::Id user);
@@ -74,10 +83,6 @@ class Gateway {
   domain::Result<ScheduleView> schedule_summary(domain::Id schedule);
   domain::Result<domain::HoldView> hold(domain::Id schedule, std::int32_t seat, domain::Id user,
                                         const RequestOrigin& origin = {});
-  // The answer of a request, given on an actor's thread (or at once, for a refusal): the
-  // caller's thread does not wait for it.
-  template <class Reply>
-  using Answer = std::function<void(domain::Result<Reply>)>;
   // hold() without a waiting thread (the HTTP front answers later).
   void hold_later(domain::Id schedule, std::int32_t seat, domain::Id user,
                   const RequestOrigin& origin, Answer<domain::HoldView> done);

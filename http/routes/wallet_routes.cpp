@@ -1,6 +1,7 @@
 // Wallets: balance query and charge (Idempotency-Key aware).
 #include "http/idempotency_header.hpp"
 #include "http/json_input.hpp"
+#include "http/later_answer.hpp"
 #include "http/replies.hpp"
 #include "http/request_origin.hpp"
 #include "http/routes/routes.hpp"
@@ -61,14 +62,22 @@ void add_wallet_routes(Server& server) {
         if (reply_if_error(response, user)) return;
         const auto key = idempotency_key_of(request);
         if (reply_if_error(response, key)) return;
-        const auto receipt = services.actors.charge(wallet.value(), user.value(), amount.value(),
-                                                    key.value(), origin_of(context));
-        if (reply_if_error(response, receipt)) return;
-        reply_json(response, 200,
-                   {{"walletId", receipt->wallet},
-                    {"userId", receipt->user},
-                    {"balance", receipt->balance},
-                    {"charged", receipt->charged}});
+        // No thread waits for the wallet actor: its reply answers the client.
+        auto later = context.answer_later(
+            make_error(ErrorCode::outcome_unknown,
+                       "the charge was not answered; it may or may not have happened"));
+        services.actors.charge_later(wallet.value(), user.value(), amount.value(), key.value(),
+                                     origin_of(context),
+                                     [later](domain::Result<domain::ChargeReceipt> receipt) {
+                                       if (!receipt.ok()) {
+                                         later->reply_error(receipt.error());
+                                         return;
+                                       }
+                                       later->reply_json(200, {{"walletId", receipt->wallet},
+                                                               {"userId", receipt->user},
+                                                               {"balance", receipt->balance},
+                                                               {"charged", receipt->charged}});
+                                     });
       });
 }
 
