@@ -1,5 +1,7 @@
 #include "chaos/balancer.hpp"
 
+#include "chaos/stable_ports.hpp"
+
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -42,7 +44,7 @@ int run_to_file(const std::string& binary, std::vector<std::string> args, const 
 Balancer::Balancer(const Options& options, std::vector<std::string> node_addresses)
     : options_(options),
       nodes_(std::move(node_addresses)),
-      address_("127.0.0.1:" + std::to_string(pick_free_ports(1).front())),
+      address_("127.0.0.1:" + std::to_string(pick_stable_ports(1).front())),
       config_path_(options.out_dir + "/haproxy.cfg"),
       socket_path_(options.out_dir + "/haproxy.sock"),
       current_(nodes_.size()) {

@@ -1,9 +1,5 @@
 #include "chaos/cluster.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -11,6 +7,7 @@
 #include <thread>
 
 #include "chaos/http_api.hpp"
+#include "chaos/stable_ports.hpp"
 
 namespace boxoffice::chaos {
 namespace {
@@ -23,31 +20,9 @@ clock::time_point deadline_in(double seconds) {
 
 }  // namespace
 
-std::vector<int> pick_free_ports(int count) {
-  std::vector<int> sockets, ports;
-  for (int i = 0; i < count; ++i) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw std::runtime_error("socket() for a free port failed");
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = 0;
-    socklen_t length = sizeof address;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-      ::close(fd);
-      throw std::runtime_error("cannot bind a free port on 127.0.0.1");
-    }
-    sockets.push_back(fd);
-    ports.push_back(ntohs(address.sin_port));
-  }
-  for (const int fd : sockets) ::close(fd);
-  return ports;
-}
-
 Cluster::Cluster(const Options& options, std::string database_url)
     : options_(options), database_url_(std::move(database_url)) {
-  const auto ports = pick_free_ports(2 * options.nodes);
+  const auto ports = pick_stable_ports(2 * options.nodes);
   for (int i = 0; i < options.nodes; ++i) {
     http_.push_back("127.0.0.1:" + std::to_string(ports[static_cast<std::size_t>(2 * i)]));
     cluster_.push_back("127.0.0.1:" + std::to_string(ports[static_cast<std::size_t>(2 * i + 1)]));

@@ -61,7 +61,4 @@ class Cluster {
   std::unique_ptr<LinkRelays> relays_;
 };
 
-// Free TCP ports on 127.0.0.1 (all held open while picking, so they differ).
-std::vector<int> pick_free_ports(int count);
-
 }  // namespace boxoffice::chaos

@@ -1,65 +1,20 @@
 #include "support/test_cluster.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "chaos/stable_ports.hpp"
 #include "support/test_database.hpp"
 
 namespace boxoffice::testing {
 
-namespace {
-
-// The lowest port the OS gives to outgoing connections and to bind(0).
-int ephemeral_floor() {
-  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
-  int low = 32768;
-  range >> low;
-  return low;
-}
-
-bool bindable(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  const bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
-  ::close(fd);
-  return bound;
-}
-
-}  // namespace
-
-int cluster_port() {
-  // Below the ephemeral range: a port bind(0) chose could be given to an outgoing connection
-  // (a database client, another test) before a node restarted on it, which then cannot listen.
-  const int high = ephemeral_floor();
-  const int low = std::max(1024, high - 20000);
-  thread_local std::mt19937 generator{std::random_device{}()};
-  std::uniform_int_distribution<int> pick(low, high - 1);
-  for (int attempt = 0; attempt < 1000; ++attempt) {
-    const int port = pick(generator);
-    if (bindable(port)) return port;
-  }
-  throw std::runtime_error("cannot find a free port below the ephemeral range");
-}
-
 TestCluster::TestCluster(int nodes, config::DatabaseTarget database,
                          std::vector<std::string> extra_flags)
     : database_(std::move(database)), extra_flags_(std::move(extra_flags)) {
+  cluster_ports_ = chaos::pick_stable_ports(nodes);
   for (int i = 0; i < nodes; ++i) {
-    cluster_ports_.push_back(cluster_port());
     processes_.push_back(nullptr);
     earlier_output_.emplace_back();
     database_urls_.emplace_back();

@@ -65,8 +65,4 @@ class TestCluster {
   std::unique_ptr<chaos::LinkRelays> relays_;
 };
 
-// A TCP port nobody listens on right now, below the OS's ephemeral range, so that no outgoing
-// connection takes it while its node is down: a node restarts on the same cluster address.
-int cluster_port();
-
 }  // namespace boxoffice::testing
