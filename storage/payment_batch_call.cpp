@@ -1,5 +1,5 @@
 // PostgreSQL: a batch of payments as one call of boxoffice_pay_batch (schema version 4,
-// payment_batch_function.cpp): one round trip between BEGIN and COMMIT, whatever its size.
+// payment_batch_function.cpp): one statement, its own transaction, whatever its size.
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -30,13 +30,19 @@ nlohmann::json batch_json(const std::vector<PaymentEntry>& entries) {
 
 }  // namespace
 
-std::vector<PaymentOutcome> PaymentRepository::write_batch_in_one_call(
-    const std::vector<PaymentEntry>& entries, domain::TimeMs now) {
-  using Kind = PaymentOutcome::Kind;
+std::string PaymentRepository::call_pay_batch(const std::vector<PaymentEntry>& entries,
+                                              domain::TimeMs now) {
   const std::string batch = batch_json(entries).dump();
   std::string answer;
   session_ << "SELECT boxoffice_pay_batch(CAST(:batch AS TEXT), CAST(:now AS BIGINT))",
       soci::use(batch), soci::use(now), soci::into(answer);
+  return answer;
+}
+
+std::vector<PaymentOutcome> PaymentRepository::outcomes_of(const std::vector<PaymentEntry>& entries,
+                                                           const std::string& answer,
+                                                           domain::TimeMs now) {
+  using Kind = PaymentOutcome::Kind;
   const auto results = nlohmann::json::parse(answer);
   if (!results.is_array() || results.size() != entries.size())
     throw std::runtime_error("boxoffice_pay_batch answered " + std::to_string(results.size()) +

@@ -2,6 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "storage/write_outcome.hpp"
 #include "storage/write_transaction.hpp"
 
 namespace boxoffice::storage {
@@ -79,14 +84,11 @@ PaymentOutcome PaymentRepository::wallet_refused(const PaymentEntry& entry,
 
 std::vector<PaymentOutcome> PaymentRepository::pay_batch(const std::vector<PaymentEntry>& entries,
                                                          domain::TimeMs now) {
+  if (kind_ == config::DatabaseKind::postgresql) return pay_batch_in_one_statement(entries, now);
   WriteTransaction transaction(session_, kind_);
   std::vector<PaymentOutcome> outcomes;
-  if (kind_ == config::DatabaseKind::postgresql) {
-    outcomes = write_batch_in_one_call(entries, now);
-  } else {
-    outcomes.reserve(entries.size());
-    for (const auto& entry : entries) outcomes.push_back(write_in_savepoint(entry, now));
-  }
+  outcomes.reserve(entries.size());
+  for (const auto& entry : entries) outcomes.push_back(write_in_savepoint(entry, now));
   // Only paid payments wrote anything; all of them commit together or none does, so the
   // payment row of any one of them proves the whole batch.
   const PaymentEntry* witness = nullptr;
@@ -104,6 +106,60 @@ std::vector<PaymentOutcome> PaymentRepository::pay_batch(const std::vector<Payme
     });
   }
   transaction.commit();
+  return outcomes;
+}
+
+// PostgreSQL: the batch function is the whole transaction (autocommit, one round trip). Its
+// outcomes are only known once it answered, so a connection that broke while it ran is
+// settled with every payment's request id: any of them found means the batch committed
+// (all paid payments of it did). Without a request id on every payment a payment that is not
+// found proves nothing: no proof (OutcomeUnknown).
+std::vector<PaymentOutcome> PaymentRepository::pay_batch_in_one_statement(
+    const std::vector<PaymentEntry>& entries, domain::TimeMs now) {
+  WriteTransaction::Proof proof;
+  const bool every_one_tagged =
+      std::all_of(entries.begin(), entries.end(),
+                  [](const PaymentEntry& entry) { return !entry.order.tag.request_id.empty(); });
+  if (every_one_tagged)
+    proof = [kind = kind_, entries](soci::session& s) {
+      PaymentRepository repository(s, kind);
+      return std::any_of(entries.begin(), entries.end(), [&](const PaymentEntry& entry) {
+        return repository.find_payment(entry.order.reservation, entry.order.tag.request_id)
+            .has_value();
+      });
+    };
+  std::string answer;
+  bool answered = false;
+  commit_one_statement(session_, kind_, proof, [&] {
+    answer = call_pay_batch(entries, now);
+    answered = true;
+  });
+  if (!answered) return recovered(entries);
+  try {
+    return outcomes_of(entries, answer, now);
+  } catch (const std::exception& error) {  // committed: its answer is what the database has
+    spdlog::error("storage: the payment batch's answer cannot be read ({}); reading it back",
+                  error.what());
+    return recovered(entries);
+  }
+}
+
+std::vector<PaymentOutcome> PaymentRepository::recovered(const std::vector<PaymentEntry>& entries) {
+  std::vector<PaymentOutcome> outcomes;
+  for (const auto& entry : entries) {
+    const auto receipt = entry.order.tag.request_id.empty()
+                             ? std::nullopt
+                             : find_payment(entry.order.reservation, entry.order.tag.request_id);
+    if (!receipt && entry.order.tag.request_id.empty()) throw OutcomeUnknown();
+    if (receipt) {
+      outcomes.push_back(paid(entry, receipt->payment, receipt->balance, receipt->paid_at));
+      continue;
+    }
+    PaymentOutcome outcome;  // rolled back alone inside the batch: nothing of it was written
+    outcome.kind = PaymentOutcome::Kind::failed;
+    outcome.detail = "its batch committed without it and the batch's answer was lost";
+    outcomes.push_back(std::move(outcome));
+  }
   return outcomes;
 }
 

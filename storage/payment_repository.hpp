@@ -56,7 +56,10 @@ class PaymentRepository {
   // version_conflict, never a refusal). The outcomes are in the order of `entries`. Throws
   // when the transaction as a whole fails (then nothing of the batch is committed, or, for
   // OutcomeUnknown, perhaps every payment answered `paid`); a broken COMMIT is settled by the
-  // request id of one paid payment (all of them committed, or none).
+  // request id of one paid payment (all of them committed, or none). On PostgreSQL the
+  // batch is one statement, its own transaction (one round trip): a connection that broke
+  // while it ran is settled by the request ids of all its payments, and each payment's
+  // outcome read back.
   std::vector<PaymentOutcome> pay_batch(const std::vector<PaymentEntry>& entries,
                                         domain::TimeMs now);
   // A batch of one.
@@ -74,9 +77,15 @@ class PaymentRepository {
                                                      const std::string& request_id);
 
  private:
-  // PostgreSQL: the batch as one call of boxoffice_pay_batch (payment_batch_call.cpp).
-  std::vector<PaymentOutcome> write_batch_in_one_call(const std::vector<PaymentEntry>& entries,
-                                                      domain::TimeMs now);
+  std::vector<PaymentOutcome> pay_batch_in_one_statement(const std::vector<PaymentEntry>& entries,
+                                                         domain::TimeMs now);
+  // PostgreSQL: the batch as one call of boxoffice_pay_batch, and the outcomes its answer
+  // names (payment_batch_call.cpp).
+  std::string call_pay_batch(const std::vector<PaymentEntry>& entries, domain::TimeMs now);
+  std::vector<PaymentOutcome> outcomes_of(const std::vector<PaymentEntry>& entries,
+                                          const std::string& answer, domain::TimeMs now);
+  // A committed batch whose answer was lost: each payment as the database has it.
+  std::vector<PaymentOutcome> recovered(const std::vector<PaymentEntry>& entries);
   // SQLite (no round trips): each payment statement by statement inside a savepoint.
   PaymentOutcome write_in_savepoint(const PaymentEntry& entry, domain::TimeMs now);
   PaymentOutcome write_one(const PaymentEntry& entry, domain::TimeMs now);

@@ -54,6 +54,8 @@ std::optional<domain::SeatMap> ScheduleRepository::load(domain::Id id) {
 ScheduleWrite ScheduleRepository::write(domain::Id schedule,
                                         const std::vector<PendingRelease>& releases,
                                         const std::vector<PendingHold>& holds, domain::TimeMs now) {
+  if (kind_ == config::DatabaseKind::postgresql)
+    return write_in_one_call(schedule, releases, holds, now);
   WriteTransaction transaction(session_, kind_);
   ScheduleWrite result;
   // Lock order as in the payment transaction: the seat, then its reservation.
@@ -71,7 +73,7 @@ ScheduleWrite ScheduleRepository::write(domain::Id schedule,
       result.version_conflict = true;
       return result;
     }
-    const std::string status = release.cancelled ? "CANCELLED" : "EXPIRED";
+    const std::string status = release_status(release);
     soci::indicator request_set = release.request_id.empty() ? soci::i_null : soci::i_ok;
     changed_rows(session_,
                  "UPDATE reservations SET status = :status, updated_at_ms = :now,"
@@ -81,7 +83,7 @@ ScheduleWrite ScheduleRepository::write(domain::Id schedule,
                  soci::use(release.reservation));
   }
   if (!holds.empty() && !write_holds(schedule, holds, now, result)) return result;
-  prove(transaction, releases, holds);
+  transaction.prove_with(proof_of(releases, holds));
   transaction.commit();
   return result;
 }
@@ -89,28 +91,26 @@ ScheduleWrite ScheduleRepository::write(domain::Id schedule,
 // A row this transaction wrote with a request id: the first hold's reservation, else the
 // first cancel. Passed holds released on their own carry none (a broken COMMIT of only
 // those has an unknown outcome: the actor reloads).
-void ScheduleRepository::prove(WriteTransaction& transaction,
-                               const std::vector<PendingRelease>& releases,
-                               const std::vector<PendingHold>& holds) const {
+WriteTransaction::Proof ScheduleRepository::proof_of(const std::vector<PendingRelease>& releases,
+                                                     const std::vector<PendingHold>& holds) const {
   const auto kind = kind_;
   for (const auto& hold : holds) {
     if (hold.request_id.empty()) continue;
-    transaction.prove_with([kind, user = hold.user, request = hold.request_id](soci::session& s) {
+    return [kind, user = hold.user, request = hold.request_id](soci::session& s) {
       return ScheduleRepository(s, kind).find_hold(user, request).has_value();
-    });
-    return;
+    };
   }
   for (const auto& release : releases) {
     if (release.request_id.empty()) continue;
-    transaction.prove_with(
+    return
         [kind, reservation = release.reservation, request = release.request_id](soci::session& s) {
           return ScheduleRepository(s, kind).cancelled_by(reservation, request);
-        });
-    return;
+        };
   }
+  return {};
 }
 
-// All holds of a batch in three statements whatever its size (every value is an integer
+// SQLite: all holds of a batch in three statements whatever its size (every value is an integer
 // from the actor's own state, written as a number): expire the passed holds they replace
 // (first: one live hold per seat), insert the reservations, then move every seat to HELD
 // where its version is still the one the actor decided on.

@@ -32,6 +32,10 @@ struct PendingRelease {
   std::string request_id;  // a cancel's, stored with the reservation (empty: none)
 };
 
+inline const char* release_status(const PendingRelease& release) {
+  return release.cancelled ? "CANCELLED" : "EXPIRED";
+}
+
 struct ScheduleWrite {
   bool version_conflict = false;         // nothing was written: reload
   std::vector<domain::Id> reservations;  // ids of the new holds, in order
@@ -46,7 +50,7 @@ class ScheduleRepository {
 
   std::optional<domain::SeatMap> load(domain::Id schedule);
   // One transaction: releases first, then holds; every seat update is conditional on the
-  // seat version the actor holds.
+  // seat version the actor holds. On PostgreSQL one statement (schedule_batch_call.cpp).
   ScheduleWrite write(domain::Id schedule, const std::vector<PendingRelease>& releases,
                       const std::vector<PendingHold>& holds, domain::TimeMs now);
 
@@ -60,10 +64,14 @@ class ScheduleRepository {
   std::optional<std::vector<domain::Id>> schedules_of(domain::Id concert);
 
  private:
+  ScheduleWrite write_in_one_call(domain::Id schedule, const std::vector<PendingRelease>& releases,
+                                  const std::vector<PendingHold>& holds, domain::TimeMs now);
+  ScheduleWrite recovered(const std::vector<PendingHold>& holds);
   bool write_holds(domain::Id schedule, const std::vector<PendingHold>& holds, domain::TimeMs now,
                    ScheduleWrite& result);
-  void prove(WriteTransaction& transaction, const std::vector<PendingRelease>& releases,
-             const std::vector<PendingHold>& holds) const;
+  // What proves the batch committed when its connection broke during COMMIT (none: unknown).
+  WriteTransaction::Proof proof_of(const std::vector<PendingRelease>& releases,
+                                   const std::vector<PendingHold>& holds) const;
 
   soci::session& session_;
   config::DatabaseKind kind_;

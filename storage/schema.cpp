@@ -2,6 +2,7 @@
 // (SQLite generates ids only for exactly INTEGER PRIMARY KEY).
 #include <string>
 
+#include "storage/hold_batch_function.hpp"
 #include "storage/migrations.hpp"
 #include "storage/payment_batch_function.hpp"
 
@@ -189,7 +190,12 @@ std::vector<Migration> render(config::DatabaseKind kind) {
   if (kind == config::DatabaseKind::postgresql)
     fourth.statements.push_back(pay_batch_function_sql());
   Migration fifth{5, "queue lease holder's connections", kVersion5};
-  return {first, second, third, fourth, fifth};
+  // A schedule's batch of releases and holds in one statement on PostgreSQL (one round trip);
+  // SQLite keeps its statements (in-process, they cost no round trip).
+  Migration sixth{6, "hold batch function", {}};
+  if (kind == config::DatabaseKind::postgresql)
+    sixth.statements.push_back(hold_batch_function_sql());
+  return {first, second, third, fourth, fifth, sixth};
 }
 
 }  // namespace

@@ -44,4 +44,13 @@ class WriteTransaction {
   bool open_ = true;
 };
 
+// PostgreSQL: runs `statement`, one statement that is a transaction of its own (autocommit:
+// no BEGIN, and sending it is sending its COMMIT; one round trip), under the rules of
+// WriteTransaction::commit: never sent at or after the job's deadline (DeadlinePassed), and
+// settled with `proof` when the connection breaks while it runs (NotCommitted,
+// OutcomeUnknown). A statement the database refuses throws what it said (nothing written).
+void commit_one_statement(soci::session& session, config::DatabaseKind kind,
+                          const WriteTransaction::Proof& proof,
+                          const std::function<void()>& statement);
+
 }  // namespace boxoffice::storage

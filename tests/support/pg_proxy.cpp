@@ -136,12 +136,13 @@ void PgProxy::accept_loop() {
 
 // Copies bytes both ways; parses the client's messages to find the armed transaction's COMMIT.
 void PgProxy::pump(int client, int server) {
-  std::string from_client;  // bytes not yet forwarded, cut at message boundaries
-  bool startup = true;      // untyped messages first (SSL/GSS requests, then the startup)
-  bool picked = false;      // this connection runs the armed transaction
-  bool committing = false;  // its COMMIT is being passed to the server
-  bool muted = false;       // the server's verdict is withheld: nothing goes to the client
-  bool swallowing = false;  // the COMMIT was swallowed: nothing goes to the server any more
+  std::string from_client;      // bytes not yet forwarded, cut at message boundaries
+  bool startup = true;          // untyped messages first (SSL/GSS requests, then the startup)
+  bool picked = false;          // this connection runs the armed transaction
+  bool committing = false;      // its COMMIT is being passed to the server
+  bool in_transaction = false;  // between BEGIN and COMMIT/ROLLBACK (else: autocommit)
+  bool muted = false;           // the server's verdict is withheld: nothing goes to the client
+  bool swallowing = false;      // the COMMIT was swallowed: nothing goes to the server any more
   Break how = Break::before_commit;
   char buffer[16384];
   const auto close_both = [&] {
@@ -188,15 +189,20 @@ void PgProxy::pump(int client, int server) {
         size = 1 + read_u32(from_client, 1);
         if (from_client.size() < size) break;
         const auto sql = statement_of(type, from_client.substr(5, size - 5));
+        // The armed statement outside a transaction is a transaction of its own: its COMMIT.
+        bool own_commit = false;
         if (!sql.empty()) {
           std::lock_guard<std::mutex> lock(mutex_);
           if (!picked && arm_.armed && sql.find(arm_.text) != std::string::npos) {
             picked = true;
             how = arm_.how;
+            own_commit = !in_transaction;
           }
+          if (sql.rfind("BEGIN", 0) == 0) in_transaction = true;
+          if (sql == "COMMIT" || sql == "ROLLBACK") in_transaction = false;
         }
         // COMMIT comes as a simple query, or as Parse .. Sync of the extended protocol.
-        if (picked && !committing && sql == "COMMIT") {
+        if (picked && !committing && (sql == "COMMIT" || own_commit)) {
           if (how == Break::before_commit) {  // the server never sees it
             close_both();
             fire();

@@ -12,7 +12,8 @@ namespace boxoffice::testing {
 // A TCP proxy in front of a PostgreSQL server that can break one connection at the one moment
 // a test needs: while a transaction's COMMIT is in flight. It reads the client's protocol
 // messages (simple and extended query) and, once armed, picks the first transaction that runs
-// a statement containing a given text; at that transaction's COMMIT it either closes both
+// a statement containing a given text (outside BEGIN .. COMMIT: that statement is its own
+// transaction and its COMMIT); at that transaction's COMMIT it either closes both
 // sides before the server sees the COMMIT (the transaction cannot commit), or lets the COMMIT
 // through, waits for the server's verdict and closes both sides before the client reads it
 // (committed, but the client only sees a broken connection); or lets it through and withholds

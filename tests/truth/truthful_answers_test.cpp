@@ -376,8 +376,8 @@ BOOST_AUTO_TEST_CASE(a_hold_is_answered_by_what_its_commit_did) {
   const auto schedule = open_schedule(*client, 10, 1000);
   const auto fan = new_fan(*client, "cut-hold");
   std::int32_t seat = 0;
-  for (const auto& cut :
-       {cut_after("INSERT INTO reservations"), cut_before("INSERT INTO reservations")}) {
+  // A batch of holds is one statement, the batch function (schema version 6).
+  for (const auto& cut : {cut_after("boxoffice_hold_batch"), cut_before("boxoffice_hold_batch")}) {
     BOOST_TEST_CONTEXT("cut " << (cut.how == PgProxy::Break::after_commit ? "after" : "before")) {
       ++seat;
       env.proxy().arm(cut.statement, cut.how);
@@ -396,8 +396,8 @@ BOOST_AUTO_TEST_CASE(a_cancel_is_answered_by_what_its_commit_did) {
   const auto schedule = open_schedule(*client, 10, 1000);
   const auto fan = new_fan(*client, "cut-cancel");
   std::int32_t seat = 0;
-  // The release of the seat is in the cancel's transaction (both before and after v2).
-  for (const auto& cut : {cut_after("status = 'AVAILABLE'"), cut_before("status = 'AVAILABLE'")}) {
+  // The release of the seat is in the cancel's batch, the batch function (schema version 6).
+  for (const auto& cut : {cut_after("boxoffice_hold_batch"), cut_before("boxoffice_hold_batch")}) {
     BOOST_TEST_CONTEXT("cut " << (cut.how == PgProxy::Break::after_commit ? "after" : "before")) {
       const auto reservation = held(*client, fan, schedule, ++seat);
       env.proxy().arm(cut.statement, cut.how);
