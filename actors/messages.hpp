@@ -45,6 +45,8 @@ using leave_atom = caf::atom_constant<caf::atom("leave")>;
 using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
 // sweep = answer (503) the queued writes whose deadline passed.
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
+// idle = an entity actor looks whether it saw a request since (idle_watch.hpp).
+using idle_atom = caf::atom_constant<caf::atom("idle")>;
 
 // Work to finish inside an actor after a storage job (see storage_bridge.hpp).
 struct Continuation {

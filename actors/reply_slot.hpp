@@ -20,9 +20,15 @@ class ReplySlot : public std::enable_shared_from_this<ReplySlot> {
   ReplySlot(const ReplySlot&) = delete;
   ReplySlot& operator=(const ReplySlot&) = delete;
 
+  // Sends the request (a new attempt) without a CAF timeout: the router watches its deadline
+  // (slot_deadlines.hpp) and calls expire() once `timeout()` passed.
   virtual void ask(caf::event_based_actor* self, const caf::actor& target,
                    caf::message request) = 0;
   virtual void fail(const domain::Error& error) = 0;
+  // Answers "not in time" if `attempt` is still the current one and unanswered.
+  virtual void expire(std::uint64_t attempt) = 0;
+  virtual std::chrono::milliseconds timeout() const = 0;
+  std::uint64_t attempt() const { return attempt_; }
   // Answers with `reply` (learned another way: its owner died, the database was asked).
   virtual void settle(const caf::message& reply) = 0;
 
@@ -51,20 +57,26 @@ class TypedSlot final : public ReplySlot {
   void ask(caf::event_based_actor* self, const caf::actor& target, caf::message request) override {
     const auto attempt = ++attempt_;
     auto slot = std::static_pointer_cast<TypedSlot>(shared_from_this());
-    self->request(target, timeout_, std::move(request))
+    self->request(target, caf::infinite, std::move(request))
         .then([slot, attempt](Reply& reply) { slot->complete(attempt, std::move(reply)); },
               [slot, attempt](caf::error& error) {
-                if (slot->write_ && error == caf::sec::request_timeout)
-                  slot->complete(attempt, domain::make_error(domain::ErrorCode::outcome_unknown,
-                                                             "the write was not answered in "
-                                                             "time; it may or may not have "
-                                                             "happened"));
-                else
-                  slot->complete(attempt, to_domain_error(error));
+                slot->complete(attempt, to_domain_error(error));
               });
   }
 
   void fail(const domain::Error& error) override { complete(attempt_, error); }
+
+  void expire(std::uint64_t attempt) override {
+    if (write_)
+      complete(attempt, domain::make_error(domain::ErrorCode::outcome_unknown,
+                                           "the write was not answered in time; it may or may "
+                                           "not have happened"));
+    else
+      complete(attempt, domain::make_error(domain::ErrorCode::unavailable,
+                                           "the owning actor did not answer in time"));
+  }
+
+  std::chrono::milliseconds timeout() const override { return timeout_; }
 
   void settle(const caf::message& reply) override {
     if (reply.match_elements<Reply>())
@@ -75,10 +87,14 @@ class TypedSlot final : public ReplySlot {
   }
 
  private:
+  // The sink is let go once called: an answer that never comes (a promise its actor dropped)
+  // leaves CAF holding this slot, not what the sink holds.
   void complete(std::uint64_t attempt, domain::Result<Reply> result) {
     if (done_ || attempt != attempt_) return;
     done_ = true;
-    sink_(std::move(result));
+    auto sink = std::move(sink_);
+    sink_ = nullptr;
+    sink(std::move(result));
   }
 
   std::chrono::milliseconds timeout_;

@@ -8,6 +8,38 @@
 
 namespace boxoffice::actors {
 namespace routing {
+namespace {
+
+// The deadline sweep runs at most this often (a request may be answered "not in time" this
+// much after its deadline).
+constexpr std::chrono::milliseconds kSweepEvery{100};
+
+// Arms the sweep for `due` unless one is on its way for about then or earlier; a sweep armed
+// for later is superseded (its generation is ignored when it arrives).
+void arm_deadline_sweep(Self* self, const StatePtr& state, SlotDeadlines::Clock::time_point due) {
+  if (state->deadline_sweep_for && *state->deadline_sweep_for <= due + kSweepEvery) return;
+  const auto now = SlotDeadlines::Clock::now();
+  const auto delay =
+      std::max(std::chrono::duration_cast<std::chrono::milliseconds>(due - now), kSweepEvery);
+  state->deadline_sweep_for = now + delay;
+  self->delayed_send(self, delay, sweep_atom::value, ++state->deadline_sweep);
+}
+
+void sweep_deadlines(Self* self, const StatePtr& state, std::uint64_t generation) {
+  if (generation != state->deadline_sweep) return;  // superseded by an earlier one
+  state->deadline_sweep_for.reset();
+  if (const auto next = state->deadlines.expire(SlotDeadlines::Clock::now()))
+    arm_deadline_sweep(self, state, *next);
+}
+
+}  // namespace
+
+void ask_watched(Self* self, const StatePtr& state, const std::shared_ptr<ReplySlot>& slot,
+                 const caf::actor& target, caf::message request) {
+  slot->ask(self, target, std::move(request));
+  state->deadlines.watch(slot, slot->timeout());
+  arm_deadline_sweep(self, state, SlotDeadlines::Clock::now() + slot->timeout());
+}
 
 caf::actor entity_for(Self* self, const StatePtr& state, const std::string& key) {
   auto it = state->entities.find(key);
@@ -31,7 +63,8 @@ void route(Self* self, const StatePtr& state, const std::string& key, caf::messa
   if (owner != state->view.self) {
     if (auto* link = owner_link(state, owner)) {
       ++state->context().stats.forwarded_requests;
-      slot->ask(self, link->router, caf::make_message(serve_atom::value, key, request));
+      ask_watched(self, state, slot, link->router,
+                  caf::make_message(serve_atom::value, key, request));
       track_ask(state, *link, RemoteAsk{std::move(slot), key, std::move(request)});
       return;
     }
@@ -41,7 +74,7 @@ void route(Self* self, const StatePtr& state, const std::string& key, caf::messa
     slot->fail(domain::make_error(domain::ErrorCode::internal, "no actor kind for " + key));
     return;
   }
-  slot->ask(self, entity, std::move(request));
+  ask_watched(self, state, slot, entity, std::move(request));
 }
 
 void hand_over(Self* self, const StatePtr& state, const std::string& key, const caf::actor& entity,
@@ -127,7 +160,7 @@ void forward_debit(Self* self, const StatePtr& state, PeerLink& link, const std:
         else
           promise.deliver(to_caf_error(result.error()));
       });
-  slot->ask(self, link.router, caf::make_message(serve_atom::value, key, request));
+  ask_watched(self, state, slot, link.router, caf::make_message(serve_atom::value, key, request));
   track_ask(state, link, RemoteAsk{std::move(slot), key, std::move(request)});
 }
 
@@ -239,6 +272,9 @@ caf::behavior router_actor(caf::event_based_actor* self, RouterSetup setup) {
         return ask_snapshot_of(self, state, host);
       },
       [self, state](replica_atom, snapshot_atom) { return serve_snapshot(self, state); },
+      [self, state](sweep_atom, std::uint64_t generation) {
+        sweep_deadlines(self, state, generation);
+      },
       [](continue_atom, const Continuation& next) { next.run(); },
   };
 }

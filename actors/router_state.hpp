@@ -2,12 +2,14 @@
 
 // Internal to the router (router.cpp, cluster_links.cpp).
 #include <caf/all.hpp>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "actors/replica_messages.hpp"
 #include "actors/router.hpp"
+#include "actors/slot_deadlines.hpp"
 
 namespace boxoffice::actors::routing {
 
@@ -71,6 +73,12 @@ struct RouterState {
   caf::actor replica;
   ReplicaBatch feed;  // header only; source.host 0: none
 
+  // Deadlines of the requests in flight; the sweep on its way (its generation, and the time
+  // it is for: none when none is armed).
+  SlotDeadlines deadlines;
+  std::uint64_t deadline_sweep = 0;
+  std::optional<SlotDeadlines::Clock::time_point> deadline_sweep_for;
+
   EntityContext& context() { return *setup.context; }
   bool clustered() const { return !view.self_address.empty(); }
 };
@@ -79,6 +87,9 @@ using Self = caf::event_based_actor;
 using StatePtr = std::shared_ptr<RouterState>;
 
 // router.cpp
+// Sends `request` as the slot's next attempt and watches its deadline.
+void ask_watched(Self* self, const StatePtr& state, const std::shared_ptr<ReplySlot>& slot,
+                 const caf::actor& target, caf::message request);
 void route(Self* self, const StatePtr& state, const std::string& key, caf::message request,
            std::shared_ptr<ReplySlot> slot);
 caf::actor entity_for(Self* self, const StatePtr& state, const std::string& key);

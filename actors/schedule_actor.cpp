@@ -152,8 +152,37 @@ void pay(ScheduleActor* self, EntityContext* context, PayRequest request,
           });
 }
 
+// Asks the router to forget this actor when nothing of it is live (no hold, no write):
+// false when something is.
+bool passivate_if_idle(ScheduleActor* self, EntityContext* context) {
+  auto& state = self->state;
+  bool holds_live = false;
+  for (const auto& seat : state.map.seats())
+    holds_live = holds_live || seat.status == domain::SeatStatus::held ||
+                 seat.status == domain::SeatStatus::paying;
+  if (holds_live || state.writing || !state.holds.empty() || !state.releases.empty() ||
+      state.stopping)
+    return false;
+  self->request(context->router, caf::infinite, passivate_atom::value,
+                entity_key(EntityKind::schedule, state.map.schedule().id))
+      .then(
+          [self, context](bool forgotten) {
+            if (!forgotten) {  // the router moved on meanwhile: look again later
+              self->state.idle.arm(self, context->config.entity_idle_timeout);
+              return;
+            }
+            self->state.stopping = true;
+            if (!self->state.writing) self->quit();
+          },
+          [self, context](caf::error&) {
+            self->state.idle.arm(self, context->config.entity_idle_timeout);
+          });
+  return true;
+}
+
 caf::behavior serving(ScheduleActor* self, EntityContext* context) {
   self->set_default_handler(caf::print_and_drop);
+  self->state.idle.arm(self, context->config.entity_idle_timeout);
   publish(self, context);
   // Captures the board itself, not the context: the hook may run after the runtime is gone.
   self->attach_functor(
@@ -170,6 +199,7 @@ caf::behavior serving(ScheduleActor* self, EntityContext* context) {
     }
   return {
       [=](seats_atom) -> caf::result<SeatMapReply> {
+        self->state.idle.saw_request();
         const auto now = context->clock.now_ms();
         if (!self->state.map.bookable(now))
           return domain_error(ErrorCode::schedule_not_bookable,
@@ -177,6 +207,7 @@ caf::behavior serving(ScheduleActor* self, EntityContext* context) {
         return seat_map_reply(self->state.map, now);
       },
       [=](summary_atom) -> ScheduleSummary {
+        self->state.idle.saw_request();
         const auto& map = self->state.map;
         const auto now = context->clock.now_ms();
         const auto& spec = map.schedule().spec;
@@ -186,6 +217,7 @@ caf::behavior serving(ScheduleActor* self, EntityContext* context) {
       },
       [=](hold_atom, std::int32_t number, domain::Id user,
           domain::WriteTag& tag) -> caf::result<domain::HoldView> {
+        self->state.idle.saw_request();
         auto promise = self->make_response_promise();
         request_hold(self, context, QueuedHold{number, user, promise, 0, std::move(tag)});
         return promise;
@@ -193,6 +225,7 @@ caf::behavior serving(ScheduleActor* self, EntityContext* context) {
       [=](cancel_atom, domain::Id reservation, domain::Id user,
           domain::WriteTag& tag) -> caf::result<domain::HoldView> {
         auto& state = self->state;
+        state.idle.saw_request();
         if (tag.passed(domain::wall_clock_ms())) return deadline_error();
         const auto seat = state.map.check_live_hold(reservation, user, context->clock.now_ms());
         if (!seat.ok()) return to_caf_error(seat.error());
@@ -207,6 +240,7 @@ caf::behavior serving(ScheduleActor* self, EntityContext* context) {
       },
       [=](pay_atom, PayRequest& request) -> caf::result<domain::PaymentReceipt> {
         auto& state = self->state;
+        state.idle.saw_request();
         auto promise = self->make_response_promise();
         const auto key = payment_key(request);
         if (!request.idempotency_key.empty()) {
@@ -219,9 +253,7 @@ caf::behavior serving(ScheduleActor* self, EntityContext* context) {
         pay(self, context, std::move(request), promise);
         return promise;
       },
-      [=](expire_atom, std::int32_t number, domain::Id reservation) {
-        release_if_passed(self, context, number, reservation);
-      },
+      [=](expire_atom) { expire_passed(self, context); },
       [=](sweep_atom) { sweep(self, context); },
       // Another node owns this schedule now: finish the writes and payments, then stop.
       [=](handover_atom) {
@@ -229,26 +261,11 @@ caf::behavior serving(ScheduleActor* self, EntityContext* context) {
         write_next(self, context);
       },
       [](continue_atom, const Continuation& next) { next.run(); },
-      caf::after(context->config.entity_idle_timeout) >>
-          [=] {
-            auto& state = self->state;
-            bool holds_live = false;
-            for (const auto& seat : state.map.seats())
-              holds_live = holds_live || seat.status == domain::SeatStatus::held ||
-                           seat.status == domain::SeatStatus::paying;
-            if (holds_live || state.writing || !state.holds.empty() || !state.releases.empty() ||
-                state.stopping)
-              return;
-            self->request(context->router, caf::infinite, passivate_atom::value,
-                          entity_key(EntityKind::schedule, state.map.schedule().id))
-                .then(
-                    [self](bool forgotten) {
-                      if (!forgotten) return;
-                      self->state.stopping = true;
-                      if (!self->state.writing) self->quit();
-                    },
-                    [](caf::error&) {});
-          },
+      [=](idle_atom, std::uint64_t requests_then) {
+        auto& state = self->state;
+        if (!state.idle.idle_since(requests_then) || !passivate_if_idle(self, context))
+          state.idle.arm(self, context->config.entity_idle_timeout);
+      },
   };
 }
 

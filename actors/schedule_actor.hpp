@@ -3,11 +3,13 @@
 #include <caf/all.hpp>
 #include <deque>
 #include <map>
+#include <queue>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "actors/entity_context.hpp"
+#include "actors/idle_watch.hpp"
 #include "actors/messages.hpp"
 #include "actors/snapshot_board.hpp"
 #include "domain/seat_map.hpp"
@@ -30,6 +32,14 @@ struct QueuedRelease {
   domain::WriteTag tag;                          // a cancel's (a passed hold's: none)
 };
 
+// A live hold's deadline, in the schedule actor's expiry queue (earliest first).
+struct HoldDeadline {
+  domain::TimeMs held_until = 0;
+  std::int32_t seat = 0;
+  domain::Id reservation = 0;
+  bool operator>(const HoldDeadline& other) const { return held_until > other.held_until; }
+};
+
 struct ScheduleActorState {
   domain::SeatMap map;
   std::deque<QueuedHold> holds;        // decided in memory, waiting for the next write
@@ -49,9 +59,14 @@ struct ScheduleActorState {
   std::unordered_map<domain::Id, domain::TimeMs>
       held_at;  // reservation -> hold time (hold->payment latency)
   std::shared_ptr<const SeatMapSnapshot> published;  // the last version on the board
+  IdleWatch idle;
   bool writing = false;
   bool stopping = false;
   bool sweep_armed = false;  // a sweep_atom is on its way (queued deadlines)
+  // Live holds by deadline, and the deadline the one expire_atom on its way is for (0: none):
+  // one timer per schedule, not one per hold (each would wake CAF's clock thread).
+  std::priority_queue<HoldDeadline, std::vector<HoldDeadline>, std::greater<>> expiries;
+  domain::TimeMs expiry_armed_for = 0;
   static inline const char* name = "schedule";
 };
 

@@ -1,5 +1,6 @@
-// Hold expiry of the schedule actor: a delayed message per hold releases it at its deadline,
-// and a reload of the seat map (after a conflict or an unknown outcome) re-arms them.
+// Hold expiry of the schedule actor: live holds wait in a queue by deadline, one delayed
+// message releases those that passed when the earliest of them is due; a reload of the seat
+// map (after a conflict or an unknown outcome) re-arms them.
 #include <algorithm>
 
 #include "actors/schedule_writes.hpp"
@@ -8,14 +9,40 @@
 #include "storage/schedule_repository.hpp"
 
 namespace boxoffice::actors::schedule {
+namespace {
 
-void arm_expiry(ScheduleActor* self, EntityContext* context, const domain::Seat& seat) {
-  const auto delay = std::max<domain::TimeMs>(0, seat.held_until - context->clock.now_ms()) + 1;
-  self->delayed_send(self, std::chrono::milliseconds(delay), expire_atom::value, seat.number,
-                     seat.reservation);
+// The expire_atom for the earliest deadline, unless one is on its way for it or earlier.
+void arm_earliest(ScheduleActor* self, EntityContext* context) {
+  auto& state = self->state;
+  if (state.expiries.empty()) return;
+  const auto due = state.expiries.top().held_until;
+  if (state.expiry_armed_for != 0 && state.expiry_armed_for <= due) return;
+  state.expiry_armed_for = due;
+  const auto delay = std::max<domain::TimeMs>(0, due - context->clock.now_ms()) + 1;
+  self->delayed_send(self, std::chrono::milliseconds(delay), expire_atom::value);
 }
 
-// Queues the release of a passed hold (unless a new hold of the seat will replace it).
+}  // namespace
+
+void arm_expiry(ScheduleActor* self, EntityContext* context, const domain::Seat& seat) {
+  self->state.expiries.push(HoldDeadline{seat.held_until, seat.number, seat.reservation});
+  arm_earliest(self, context);
+}
+
+void expire_passed(ScheduleActor* self, EntityContext* context) {
+  auto& state = self->state;
+  state.expiry_armed_for = 0;
+  const auto now = context->clock.now_ms();
+  while (!state.expiries.empty() && state.expiries.top().held_until <= now) {
+    const auto passed = state.expiries.top();
+    state.expiries.pop();
+    release_if_passed(self, context, passed.seat, passed.reservation);
+  }
+  arm_earliest(self, context);
+}
+
+// Queues the release of a passed hold (unless a new hold of the seat will replace it). A seat
+// that has another hold or none by now is left alone: its deadline was an old one.
 void release_if_passed(ScheduleActor* self, EntityContext* context, std::int32_t number,
                        domain::Id reservation) {
   auto& state = self->state;

@@ -14,8 +14,10 @@ void count_holds(ScheduleActor* self, EntityContext* context, std::int64_t delta
 
 // Publishes the committed seat map for reads that skip the mailbox.
 void publish(ScheduleActor* self, EntityContext* context);
-// Arms the delayed message that releases a hold at its deadline.
+// Queues a live hold's deadline (and arms the expire_atom if it is the earliest).
 void arm_expiry(ScheduleActor* self, EntityContext* context, const domain::Seat& seat);
+// The expire_atom: releases every queued hold whose deadline passed, arms the next.
+void expire_passed(ScheduleActor* self, EntityContext* context);
 // Queues the release of a passed hold (unless a new hold of the seat will replace it).
 void release_if_passed(ScheduleActor* self, EntityContext* context, std::int32_t number,
                        domain::Id reservation);

@@ -253,13 +253,18 @@ void request_passivation(WalletActor* self, EntityContext* context) {
   const auto key = entity_key(EntityKind::wallet, self->state.wallet.id);
   self->request(context->router, caf::infinite, passivate_atom::value, key)
       .then(
-          [self](bool forgotten) {
-            if (!forgotten) return;
+          [self, context](bool forgotten) {
+            if (!forgotten) {  // the router moved on meanwhile: look again later
+              self->state.idle.arm(self, context->config.entity_idle_timeout);
+              return;
+            }
             self->state.stopping = true;
             if (!self->state.writing && self->state.queued.empty() && self->state.payments.empty())
               self->quit();
           },
-          [](caf::error&) {});
+          [self, context](caf::error&) {
+            self->state.idle.arm(self, context->config.entity_idle_timeout);
+          });
 }
 
 caf::behavior missing(WalletActor* self, EntityContext* context) {
@@ -280,14 +285,17 @@ caf::behavior missing(WalletActor* self, EntityContext* context) {
       },
       [=](handover_atom) { self->quit(); },
       [](sweep_atom) {},
+      [=](idle_atom, std::uint64_t) { request_passivation(self, context); },
       [](continue_atom, const Continuation& next) { next.run(); },
   };
 }
 
 caf::behavior ready(WalletActor* self, EntityContext* context) {
   self->set_default_handler(caf::print_and_drop);
+  self->state.idle.arm(self, context->config.entity_idle_timeout);
   return {
       [=](caf::get_atom, domain::Id user) -> caf::result<domain::BalanceView> {
+        self->state.idle.saw_request();
         const auto& wallet = self->state.wallet;
         if (wallet.owner == user) return domain::BalanceView{wallet.id, user, wallet.balance};
         auto promise = self->make_response_promise();
@@ -295,6 +303,7 @@ caf::behavior ready(WalletActor* self, EntityContext* context) {
         return promise;
       },
       [=](charge_atom, ChargeCommand& command) -> caf::result<domain::ChargeReceipt> {
+        self->state.idle.saw_request();
         if (command.tag.passed(domain::wall_clock_ms())) return deadline_error();
         auto promise = self->make_response_promise();
         if (self->state.wallet.owner != command.user) {
@@ -306,6 +315,7 @@ caf::behavior ready(WalletActor* self, EntityContext* context) {
         return promise;
       },
       [=](debit_atom, domain::PaymentOrder& order) -> caf::result<domain::PaymentReceipt> {
+        self->state.idle.saw_request();
         if (order.tag.passed(domain::wall_clock_ms())) return deadline_error();
         auto promise = self->make_response_promise();
         if (self->state.wallet.owner != order.user) {
@@ -328,12 +338,14 @@ caf::behavior ready(WalletActor* self, EntityContext* context) {
         if (!self->state.writing) write_next_batch(self, context);
       },
       [](continue_atom, const Continuation& next) { next.run(); },
-      caf::after(context->config.entity_idle_timeout) >>
-          [=] {
-            if (!self->state.writing && self->state.queued.empty() &&
-                self->state.payments.empty() && !self->state.stopping)
-              request_passivation(self, context);
-          },
+      [=](idle_atom, std::uint64_t requests_then) {
+        auto& state = self->state;
+        if (state.idle.idle_since(requests_then) && !state.writing && state.queued.empty() &&
+            state.payments.empty() && !state.stopping)
+          request_passivation(self, context);
+        else
+          state.idle.arm(self, context->config.entity_idle_timeout);
+      },
   };
 }
 

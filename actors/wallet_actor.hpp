@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "actors/entity_context.hpp"
+#include "actors/idle_watch.hpp"
 #include "actors/messages.hpp"
 #include "domain/wallet.hpp"
 
@@ -29,6 +30,7 @@ struct WalletActorState {
   bool writing = false;                // a batch transaction is in flight
   bool stopping = false;               // the router forgot us: quit once the write is done
   bool sweep_armed = false;            // a sweep_atom is on its way (queued deadlines)
+  IdleWatch idle;
   static inline const char* name = "wallet";
 };
 

@@ -1,0 +1,21 @@
+#include "actors/slot_deadlines.hpp"
+
+namespace boxoffice::actors {
+
+void SlotDeadlines::watch(const std::shared_ptr<ReplySlot>& slot,
+                          std::chrono::milliseconds timeout) {
+  watched_.push(Watched{Clock::now() + timeout, slot, slot->attempt()});
+}
+
+std::optional<SlotDeadlines::Clock::time_point> SlotDeadlines::expire(Clock::time_point now) {
+  while (!watched_.empty() && watched_.top().due <= now) {
+    const auto slot = watched_.top().slot.lock();  // gone: answered and forgotten
+    const auto attempt = watched_.top().attempt;
+    watched_.pop();
+    if (slot) slot->expire(attempt);
+  }
+  if (watched_.empty()) return std::nullopt;
+  return watched_.top().due;
+}
+
+}  // namespace boxoffice::actors
