@@ -172,6 +172,14 @@ const std::vector<std::string> kVersion5 = {
     "ALTER TABLE queue_lease ADD COLUMN holder_connections TEXT NOT NULL DEFAULT ''",
 };
 
+// PostgreSQL: the checks the hold path no longer pays for (docs/adr-007): each reservation is
+// inserted by the statement that has just moved its seat, and a hold's user is its token's.
+const std::vector<std::string> kVersion7PostgreSQL = {
+    "ALTER TABLE reservations DROP CONSTRAINT IF EXISTS reservations_schedule_id_seat_number_fkey",
+    "ALTER TABLE reservations DROP CONSTRAINT IF EXISTS reservations_user_id_fkey",
+    "ALTER TABLE seats DROP CONSTRAINT IF EXISTS seats_holder_user_id_fkey",
+};
+
 std::vector<Migration> render(config::DatabaseKind kind) {
   const std::string id = kind == config::DatabaseKind::sqlite
                              ? "INTEGER PRIMARY KEY AUTOINCREMENT"
@@ -195,7 +203,9 @@ std::vector<Migration> render(config::DatabaseKind kind) {
   Migration sixth{6, "hold batch function", {}};
   if (kind == config::DatabaseKind::postgresql)
     sixth.statements.push_back(hold_batch_function_sql());
-  return {first, second, third, fourth, fifth, sixth};
+  Migration seventh{7, "hold path without foreign-key checks", {}};
+  if (kind == config::DatabaseKind::postgresql) seventh.statements = kVersion7PostgreSQL;
+  return {first, second, third, fourth, fifth, sixth, seventh};
 }
 
 }  // namespace

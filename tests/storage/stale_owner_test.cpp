@@ -127,6 +127,28 @@ BOOST_AUTO_TEST_CASE(a_hold_from_a_stale_seat_is_refused) {
   BOOST_TEST(scalar("SELECT COUNT(*) FROM reservations") == 1);
 }
 
+// What the dropped foreign key to seats guarded on PostgreSQL (docs/adr-007): a batch naming a
+// seat that does not exist writes nothing (SQLite's foreign key still refuses it too).
+BOOST_AUTO_TEST_CASE(a_batch_naming_a_seat_that_does_not_exist_writes_nothing) {
+  const auto real = seat(4);
+  bool refused = false;
+  try {
+    refused =
+        ScheduleRepository(*session, target.kind)
+            .write(
+                schedule, {},
+                {PendingHold{real.number, fan.id, real.price, kHoldUntil, real.version, 0, "real"},
+                 PendingHold{99, fan.id, real.price, kHoldUntil, 0, 0, "ghost"}},
+                kNow)
+            .version_conflict;
+  } catch (const soci::soci_error&) {
+    refused = true;
+  }
+  BOOST_TEST(refused);
+  BOOST_TEST(scalar("SELECT COUNT(*) FROM reservations") == 0);
+  BOOST_TEST((seat(4).status == domain::SeatStatus::available));
+}
+
 BOOST_AUTO_TEST_CASE(a_cancel_or_expiry_from_a_stale_seat_is_refused) {
   const auto held = hold(seat(3));
   BOOST_TEST_REQUIRE(held.reservations.size() == 1u);
