@@ -30,16 +30,18 @@ void LaterAnswer::reply_error(const domain::Error& error) {
   give(response);
 }
 
+// Counted and logged before it is sent: once the client has its answer it may stop the
+// server, whose metrics this must not touch after that (it runs on an actor's thread).
 void LaterAnswer::give(const httplib::Response& response) {
   if (given_) return;
   given_ = true;
-  answer_->send(answer_bytes(response, origin_.request_id, origin_.close), origin_.close);
   const auto elapsed = std::chrono::steady_clock::now() - origin_.started;
   metrics_.record(origin_.method, origin_.route, response.status, elapsed);
   if (answer_may_be_logged(response.status))
     log_answer(origin_.method, origin_.route, origin_.path, response.status,
                std::chrono::duration<double, std::milli>(elapsed).count(), origin_.request_id,
                origin_.client);
+  answer_->send(answer_bytes(response, origin_.request_id, origin_.close), origin_.close);
 }
 
 }  // namespace boxoffice::http

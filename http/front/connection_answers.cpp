@@ -72,12 +72,11 @@ void ConnectionLoop::deliver(Connection& connection, const std::string& answer, 
 // The loop is only woken (eventfd) when it sleeps in epoll_wait: an awake loop takes the
 // completions before it sleeps again. `sleeping_` is stored before the loop's last look at
 // the queue and loaded after the worker's push, both under the queue's mutex, so one of the
-// two always sees the other.
+// two always sees the other. Nothing of the loop is touched once the mutex is released: the
+// completion may be the last one of a stop, after which the loop ends and may be destroyed.
 void ConnectionLoop::post_completion(Connection& connection) {
-  {
-    std::lock_guard<std::mutex> lock(completions_mutex_);
-    completions_.push_back(&connection);
-  }
+  std::lock_guard<std::mutex> lock(completions_mutex_);
+  completions_.push_back(&connection);
   if (sleeping_.load() && !wake_pending_.exchange(true)) {
     const std::uint64_t one = 1;
     [[maybe_unused]] const auto written = ::write(wake_fd_, &one, sizeof one);
