@@ -60,7 +60,7 @@ void release_if_passed(ScheduleActor* self, EntityContext* context, std::int32_t
   write_next(self, context);
 }
 
-void reload(ScheduleActor* self, EntityContext* context, std::function<void()> then) {
+void reload(ScheduleActor* self, EntityContext* context, const std::function<void()>& then) {
   const auto id = self->state.map.schedule().id;
   const auto kind = context->config.database.kind;
   run_storage<std::optional<domain::SeatMap>>(

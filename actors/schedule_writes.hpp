@@ -22,7 +22,7 @@ void expire_passed(ScheduleActor* self, EntityContext* context);
 void release_if_passed(ScheduleActor* self, EntityContext* context, std::int32_t number,
                        domain::Id reservation);
 // Reloads the seat map from the database, then runs `then`.
-void reload(ScheduleActor* self, EntityContext* context, std::function<void()> then);
+void reload(ScheduleActor* self, EntityContext* context, const std::function<void()>& then);
 // Starts the next coalesced write unless one is in flight.
 void write_next(ScheduleActor* self, EntityContext* context);
 // Decides a hold request on committed state: answers it (existing hold, refusal), makes it
