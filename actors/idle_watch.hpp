@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 #include "actors/messages.hpp"
 
@@ -29,5 +30,25 @@ class IdleWatch {
  private:
   std::uint64_t requests_ = 0;
 };
+
+// Asks the router to forget `self` (an entity actor whose state has `idle` and `stopping`).
+// Forgotten: the actor is stopping and `stop` runs (it quits now, or once its writes are
+// done); not (the router moved on meanwhile) or no answer: it looks again an idle timeout
+// later.
+template <class Actor, class Stop>
+void ask_to_passivate(Actor* self, const caf::actor& router, std::chrono::milliseconds every,
+                      std::string key, Stop stop) {
+  self->request(router, caf::infinite, passivate_atom::value, std::move(key))
+      .then(
+          [self, every, stop](bool forgotten) {
+            if (!forgotten) {
+              self->state.idle.arm(self, every);
+              return;
+            }
+            self->state.stopping = true;
+            stop();
+          },
+          [self, every](caf::error&) { self->state.idle.arm(self, every); });
+}
 
 }  // namespace boxoffice::actors

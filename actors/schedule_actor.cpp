@@ -163,20 +163,10 @@ bool passivate_if_idle(ScheduleActor* self, EntityContext* context) {
   if (holds_live || state.writing || !state.holds.empty() || !state.releases.empty() ||
       state.stopping)
     return false;
-  self->request(context->router, caf::infinite, passivate_atom::value,
-                entity_key(EntityKind::schedule, state.map.schedule().id))
-      .then(
-          [self, context](bool forgotten) {
-            if (!forgotten) {  // the router moved on meanwhile: look again later
-              self->state.idle.arm(self, context->config.entity_idle_timeout);
-              return;
-            }
-            self->state.stopping = true;
-            if (!self->state.writing) self->quit();
-          },
-          [self, context](caf::error&) {
-            self->state.idle.arm(self, context->config.entity_idle_timeout);
-          });
+  ask_to_passivate(self, context->router, context->config.entity_idle_timeout,
+                   entity_key(EntityKind::schedule, state.map.schedule().id), [self] {
+                     if (!self->state.writing) self->quit();
+                   });
   return true;
 }
 

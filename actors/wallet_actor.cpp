@@ -250,21 +250,12 @@ void wallet::write_next_batch(WalletActor* self, EntityContext* context) {
 namespace {
 
 void request_passivation(WalletActor* self, EntityContext* context) {
-  const auto key = entity_key(EntityKind::wallet, self->state.wallet.id);
-  self->request(context->router, caf::infinite, passivate_atom::value, key)
-      .then(
-          [self, context](bool forgotten) {
-            if (!forgotten) {  // the router moved on meanwhile: look again later
-              self->state.idle.arm(self, context->config.entity_idle_timeout);
-              return;
-            }
-            self->state.stopping = true;
-            if (!self->state.writing && self->state.queued.empty() && self->state.payments.empty())
-              self->quit();
-          },
-          [self, context](caf::error&) {
-            self->state.idle.arm(self, context->config.entity_idle_timeout);
-          });
+  ask_to_passivate(self, context->router, context->config.entity_idle_timeout,
+                   entity_key(EntityKind::wallet, self->state.wallet.id), [self] {
+                     const auto& state = self->state;
+                     if (!state.writing && state.queued.empty() && state.payments.empty())
+                       self->quit();
+                   });
 }
 
 caf::behavior missing(WalletActor* self, EntityContext* context) {
