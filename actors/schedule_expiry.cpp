@@ -83,7 +83,9 @@ void reload(ScheduleActor* self, EntityContext* context, const std::function<voi
           if (seat && seat->reservation == reservation && seat->status == domain::SeatStatus::held)
             state.map.mark_paying(number);
         }
-        // Holds another owner wrote have no timer here yet.
+        // The reloaded map's holds replace the queued deadlines (holds another owner wrote
+        // had none here; queueing every hold again on each reload would pile them up).
+        state.expiries = {};
         for (const auto& seat : state.map.seats())
           if (seat.status == domain::SeatStatus::held) {
             arm_expiry(self, context, seat);
