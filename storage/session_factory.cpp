@@ -9,10 +9,12 @@ namespace boxoffice::storage {
 
 void configure_session(soci::session& session, DatabaseKind kind) {
   if (kind == DatabaseKind::sqlite) {
+    // The busy timeout first: switching to WAL takes a lock that another connection opening
+    // the same file at the same moment may hold ("database is locked" without it).
+    session << "PRAGMA busy_timeout=10000";
     session << "PRAGMA journal_mode=WAL";
     session << "PRAGMA synchronous=FULL";
     session << "PRAGMA foreign_keys=ON";
-    session << "PRAGMA busy_timeout=10000";
   } else {
     session << "SET client_min_messages = warning";
   }
