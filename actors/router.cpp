@@ -37,8 +37,7 @@ void sweep_deadlines(Self* self, const StatePtr& state, std::uint64_t generation
 void ask_watched(Self* self, const StatePtr& state, const std::shared_ptr<ReplySlot>& slot,
                  const caf::actor& target, caf::message request) {
   slot->ask(self, target, std::move(request));
-  state->deadlines.watch(slot, slot->timeout());
-  arm_deadline_sweep(self, state, SlotDeadlines::Clock::now() + slot->timeout());
+  arm_deadline_sweep(self, state, state->deadlines.watch(slot, slot->timeout()));
 }
 
 caf::actor entity_for(Self* self, const StatePtr& state, const std::string& key) {

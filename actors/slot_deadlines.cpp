@@ -2,9 +2,11 @@
 
 namespace boxoffice::actors {
 
-void SlotDeadlines::watch(const std::shared_ptr<ReplySlot>& slot,
-                          std::chrono::milliseconds timeout) {
-  watched_.push(Watched{Clock::now() + timeout, slot, slot->attempt()});
+SlotDeadlines::Clock::time_point SlotDeadlines::watch(const std::shared_ptr<ReplySlot>& slot,
+                                                      std::chrono::milliseconds timeout) {
+  const auto due = Clock::now() + timeout;
+  watched_.push(Watched{due, slot, slot->attempt()});
+  return due;
 }
 
 std::optional<SlotDeadlines::Clock::time_point> SlotDeadlines::expire(Clock::time_point now) {

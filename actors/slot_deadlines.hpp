@@ -19,8 +19,9 @@ class SlotDeadlines {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // Watches the slot's current attempt until `timeout` from now.
-  void watch(const std::shared_ptr<ReplySlot>& slot, std::chrono::milliseconds timeout);
+  // Watches the slot's current attempt until `timeout` from now; returns that deadline.
+  Clock::time_point watch(const std::shared_ptr<ReplySlot>& slot,
+                          std::chrono::milliseconds timeout);
   // Fails every watched attempt whose deadline is at or before `now` and is not answered yet;
   // returns the earliest deadline still watched (none: nothing is).
   std::optional<Clock::time_point> expire(Clock::time_point now);

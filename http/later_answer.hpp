@@ -7,6 +7,7 @@
 #include <string>
 
 #include "domain/error.hpp"
+#include "domain/result.hpp"
 #include "http/front/deferred_answer.hpp"
 #include "http/http_metrics.hpp"
 
@@ -37,6 +38,13 @@ class LaterAnswer {
 
   void reply_json(int status, const nlohmann::json& body);
   void reply_error(const domain::Error& error);
+  // An actor's result: its error, or `render(value)` as {status, JSON body}.
+  template <class T, class Render>
+  void reply(const domain::Result<T>& result, Render render) {
+    if (!result.ok()) return reply_error(result.error());
+    const auto [status, body] = render(result.value());
+    reply_json(status, body);
+  }
 
  private:
   void give(const httplib::Response& response);

@@ -147,10 +147,8 @@ std::vector<PaymentOutcome> PaymentRepository::pay_batch_in_one_statement(
 std::vector<PaymentOutcome> PaymentRepository::recovered(const std::vector<PaymentEntry>& entries) {
   std::vector<PaymentOutcome> outcomes;
   for (const auto& entry : entries) {
-    const auto receipt = entry.order.tag.request_id.empty()
-                             ? std::nullopt
-                             : find_payment(entry.order.reservation, entry.order.tag.request_id);
-    if (!receipt && entry.order.tag.request_id.empty()) throw OutcomeUnknown();
+    if (entry.order.tag.request_id.empty()) throw OutcomeUnknown();  // cannot be looked up
+    const auto receipt = find_payment(entry.order.reservation, entry.order.tag.request_id);
     if (receipt) {
       outcomes.push_back(paid(entry, receipt->payment, receipt->balance, receipt->paid_at));
       continue;

@@ -84,11 +84,8 @@ ScheduleWrite ScheduleRepository::write_in_one_call(domain::Id schedule,
   const std::string until = held([&](const auto& h) { return n(h.held_until); });
   const std::string versions = held([&](const auto& h) { return n(h.seat_version); });
   const std::string requests = held([](const auto& h) { return quoted_or_null(h.request_id); });
-  std::string expired = "{";
-  for (const auto& hold : holds)
-    if (hold.expired_reservation != 0)
-      expired += (expired.size() > 1 ? "," : "") + n(hold.expired_reservation);
-  expired += "}";
+  // 0 where a hold replaces no passed one: no reservation has that id.
+  const std::string expired = held([&](const auto& h) { return n(h.expired_reservation); });
 
   ScheduleWrite result;
   std::string ids;

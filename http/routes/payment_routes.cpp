@@ -80,10 +80,9 @@ void add_payment_routes(Server& server) {
         services.actors.pay_later(target->schedule, reservation.value(), user, *target->wallet,
                                   token->token, key.value(), origin_of(context),
                                   [later](domain::Result<domain::PaymentReceipt> receipt) {
-                                    if (receipt.ok())
-                                      later->reply_json(201, payment_json(receipt.value()));
-                                    else
-                                      later->reply_error(receipt.error());
+                                    later->reply(receipt, [](const auto& paid) {
+                                      return std::pair{201, payment_json(paid)};
+                                    });
                                   });
       });
 }

@@ -72,15 +72,13 @@ void add_reservation_routes(Server& server) {
         services.actors.hold_later(
             schedule.value(), number, token->user, origin_of(context),
             [later](domain::Result<domain::HoldView> hold) {
-              if (!hold.ok()) {
-                later->reply_error(hold.error());
-                return;
-              }
-              // 201 for a new hold, 200 for the user's live hold of it.
-              later->reply_json(
-                  hold->created ? 201 : 200,
-                  reservation_json(hold->reservation, hold->schedule, hold->concert, hold->seat,
-                                   hold->user, hold->price, "HELD", hold->held_until));
+              later->reply(hold, [](const domain::HoldView& view) {
+                // 201 for a new hold, 200 for the user's live hold of it.
+                return std::pair{
+                    view.created ? 201 : 200,
+                    reservation_json(view.reservation, view.schedule, view.concert, view.seat,
+                                     view.user, view.price, "HELD", view.held_until)};
+              });
             });
       });
 

@@ -66,18 +66,16 @@ void add_wallet_routes(Server& server) {
         auto later = context.answer_later(
             make_error(ErrorCode::outcome_unknown,
                        "the charge was not answered; it may or may not have happened"));
-        services.actors.charge_later(wallet.value(), user.value(), amount.value(), key.value(),
-                                     origin_of(context),
-                                     [later](domain::Result<domain::ChargeReceipt> receipt) {
-                                       if (!receipt.ok()) {
-                                         later->reply_error(receipt.error());
-                                         return;
-                                       }
-                                       later->reply_json(200, {{"walletId", receipt->wallet},
-                                                               {"userId", receipt->user},
-                                                               {"balance", receipt->balance},
-                                                               {"charged", receipt->charged}});
-                                     });
+        services.actors.charge_later(
+            wallet.value(), user.value(), amount.value(), key.value(), origin_of(context),
+            [later](domain::Result<domain::ChargeReceipt> receipt) {
+              later->reply(receipt, [](const auto& charged) {
+                return std::pair{200, nlohmann::json{{"walletId", charged.wallet},
+                                                     {"userId", charged.user},
+                                                     {"balance", charged.balance},
+                                                     {"charged", charged.charged}}};
+              });
+            });
       });
 }
 

@@ -121,6 +121,11 @@ class Client : public boxoffice::testing::RawConnection {
   explicit Client(int port) : RawConnection(port, 5s) {}
 };
 
+// A GET of `path` as a client sends it.
+std::string get_request(const std::string& path) {
+  return "GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n";
+}
+
 FrontConfig small_config() {
   FrontConfig config;
   config.workers = 2;
@@ -134,10 +139,9 @@ BOOST_AUTO_TEST_SUITE(connection_loop)
 BOOST_AUTO_TEST_CASE(pipelined_requests_are_all_answered_in_order) {
   TestFront front(small_config());
   Client client(front.port());
-  client.write(
-      "GET /one HTTP/1.1\r\nHost: t\r\n\r\n"
-      "POST /two HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"
-      "GET /three HTTP/1.1\r\nHost: t\r\n\r\n");
+  client.write(get_request("/one") +
+               "POST /two HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc" +
+               get_request("/three"));
   for (const std::string expected : {"/one body=0", "/two body=3", "/three body=0"}) {
     const auto answer = client.read_answer();
     BOOST_TEST(answer.status == 200);
@@ -149,7 +153,7 @@ BOOST_AUTO_TEST_CASE(a_request_arriving_a_byte_at_a_time_delays_no_one) {
   auto config = small_config();
   config.workers = 1;
   TestFront front(config);
-  const std::string request = "GET /slow HTTP/1.1\r\nHost: t\r\n\r\n";
+  const std::string request = get_request("/slow");
   std::vector<std::unique_ptr<Client>> slow;
   for (int i = 0; i < 20; ++i) {
     slow.push_back(std::make_unique<Client>(front.port()));
@@ -246,10 +250,10 @@ BOOST_AUTO_TEST_CASE(saturated_workers_shed_new_requests_with_503_while_healthz_
   config.max_queue_wait = 50ms;
   TestFront front(config);
   Client blocker(front.port());
-  blocker.write("GET /block HTTP/1.1\r\nHost: t\r\n\r\n");
+  blocker.write(get_request("/block"));
   front.wait_until_blocked(1);
   Client queued(front.port());
-  queued.write("GET /queued HTTP/1.1\r\nHost: t\r\n\r\n");
+  queued.write(get_request("/queued"));
   // The shedding rule is about time spent waiting for a worker: let the queued one age.
   std::this_thread::sleep_for(config.max_queue_wait * 3);
 
@@ -276,7 +280,7 @@ BOOST_AUTO_TEST_CASE(stop_closes_idle_connections_and_answers_the_request_in_fli
     BOOST_TEST(idle.back()->get("/idle").status == 200);
   }
   Client busy(front->port());
-  busy.write("GET /block HTTP/1.1\r\nHost: t\r\n\r\n");
+  busy.write(get_request("/block"));
   front->wait_until_blocked(1);
   std::thread stopper([&] { front.reset(); });  // stop(), then wait for run() to return
   for (auto& client : idle) BOOST_TEST(client->closed_within(5s));
@@ -291,11 +295,11 @@ BOOST_AUTO_TEST_CASE(a_request_answered_later_holds_no_worker) {
   config.workers = 1;
   TestFront front(config);
   Client waiting(front.port());
-  waiting.write("GET /later HTTP/1.1\r\nHost: t\r\n\r\n");
+  waiting.write(get_request("/later"));
   const auto handle = front.later(1).front();
   // The only worker is free again: another client is answered while the first one waits.
   Client other(front.port());
-  other.write("GET /one HTTP/1.1\r\nHost: t\r\n\r\n");
+  other.write(get_request("/one"));
   const auto first = other.read_answer();
   BOOST_TEST(first.status == 200);
   BOOST_TEST(first.body == "/one body=0");
@@ -303,16 +307,14 @@ BOOST_AUTO_TEST_CASE(a_request_answered_later_holds_no_worker) {
   const auto later = waiting.read_answer();
   BOOST_TEST(later.status == 200);
   BOOST_TEST(later.body == "later");
-  waiting.write("GET /two HTTP/1.1\r\nHost: t\r\n\r\n");  // the connection is kept
+  waiting.write(get_request("/two"));  // the connection is kept
   BOOST_TEST(waiting.read_answer().body == "/two body=0");
 }
 
 BOOST_AUTO_TEST_CASE(a_pipelined_request_waits_for_the_answer_given_later_before_it) {
   TestFront front(small_config());
   Client client(front.port());
-  client.write(
-      "GET /later HTTP/1.1\r\nHost: t\r\n\r\n"
-      "GET /after HTTP/1.1\r\nHost: t\r\n\r\n");
+  client.write(get_request("/later") + get_request("/after"));
   const auto handle = front.later(1).front();
   handle->send(TestFront::answer_text("first", false), false);
   handle->send(TestFront::answer_text("twice", false), false);  // only the first answer counts
@@ -323,9 +325,7 @@ BOOST_AUTO_TEST_CASE(a_pipelined_request_waits_for_the_answer_given_later_before
 BOOST_AUTO_TEST_CASE(an_answer_given_before_its_worker_returned_is_sent_once_it_has) {
   TestFront front(small_config());
   Client client(front.port());
-  client.write(
-      "GET /later-at-once HTTP/1.1\r\nHost: t\r\n\r\n"
-      "GET /next HTTP/1.1\r\nHost: t\r\n\r\n");
+  client.write(get_request("/later-at-once") + get_request("/next"));
   BOOST_TEST(client.read_answer().body == "given early");
   BOOST_TEST(client.read_answer().body == "/next body=0");
 }
@@ -333,7 +333,7 @@ BOOST_AUTO_TEST_CASE(an_answer_given_before_its_worker_returned_is_sent_once_it_
 BOOST_AUTO_TEST_CASE(an_answer_given_up_unanswered_says_its_outcome_is_unknown) {
   TestFront front(small_config());
   Client client(front.port());
-  client.write("GET /later-dropped HTTP/1.1\r\nHost: t\r\n\r\n");
+  client.write(get_request("/later-dropped"));
   const auto answer = client.read_answer();
   BOOST_TEST(answer.status == 504);
   BOOST_TEST(answer.body.find("OUTCOME_UNKNOWN") != std::string::npos);
@@ -342,10 +342,10 @@ BOOST_AUTO_TEST_CASE(an_answer_given_up_unanswered_says_its_outcome_is_unknown) 
 BOOST_AUTO_TEST_CASE(a_stop_waits_for_the_answers_still_to_be_given) {
   auto front = std::make_unique<TestFront>(small_config());
   Client client(front->port());
-  client.write("GET /later HTTP/1.1\r\nHost: t\r\n\r\n");
+  client.write(get_request("/later"));
   const auto handle = front->later(1).front();
   Client idle(front->port());
-  idle.write("GET /one HTTP/1.1\r\nHost: t\r\n\r\n");
+  idle.write(get_request("/one"));
   BOOST_TEST_REQUIRE(idle.read_answer().status == 200);
   std::thread stopper([&front] { front.reset(); });  // stop() returns once it is answered
   // The stop has begun (it closes idle connections at once), the answer is still owed.
