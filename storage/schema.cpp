@@ -205,7 +205,12 @@ std::vector<Migration> render(config::DatabaseKind kind) {
     sixth.statements.push_back(hold_batch_function_sql());
   Migration seventh{7, "hold path without foreign-key checks", {}};
   if (kind == config::DatabaseKind::postgresql) seventh.statements = kVersion7PostgreSQL;
-  return {first, second, third, fourth, fifth, sixth, seventh};
+  // The hold batch function again: reservations by primary key, one at a time
+  // (storage/hold_batch_function.cpp says why).
+  Migration eighth{8, "hold batch function by primary key", {}};
+  if (kind == config::DatabaseKind::postgresql)
+    eighth.statements.push_back(hold_batch_function_sql());
+  return {first, second, third, fourth, fifth, sixth, seventh, eighth};
 }
 
 }  // namespace
