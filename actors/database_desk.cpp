@@ -149,11 +149,11 @@ domain::Result<std::optional<domain::Id>> DatabaseDesk::read_wallet_of(domain::I
   }
 }
 
-domain::Result<PaymentTarget> DatabaseDesk::payment_target(domain::Id user,
-                                                           domain::Id reservation) {
+domain::Result<PaymentTarget> DatabaseDesk::payment_target(domain::Id user, domain::Id reservation,
+                                                           domain::Id token_wallet) {
   PaymentTarget target;
   target.schedule = board_.schedule_of_reservation(reservation);
-  target.wallet = known_wallet(user);
+  target.wallet = token_wallet != 0 ? std::optional<domain::Id>(token_wallet) : known_wallet(user);
   if (target.schedule != 0 && target.wallet) return target;
   if (target.schedule != 0) {  // the wallet alone: in a batch with other payers' lookups
     const auto wallet = read_wallet_of(user);

@@ -56,9 +56,11 @@ class DatabaseDesk {
   static constexpr std::chrono::milliseconds kCatalogTtl{1000};
   domain::Result<std::optional<domain::ReservationRecord>> find_reservation(domain::Id id);
   // Without a database read when this node knows both: the reservation is a live hold of a
-  // schedule loaded here (SnapshotBoard) and the user paid or was looked up before (a user's
-  // wallet never changes). Else one read for what is missing.
-  domain::Result<PaymentTarget> payment_target(domain::Id user, domain::Id reservation);
+  // schedule loaded here (SnapshotBoard) and the user's wallet is `token_wallet` (the queue's
+  // host learns it with the user's token), or the user paid or was looked up here before (a
+  // user's wallet never changes). Else one read for what is missing.
+  domain::Result<PaymentTarget> payment_target(domain::Id user, domain::Id reservation,
+                                               domain::Id token_wallet = 0);
   // The first answer recorded for a user's payment Idempotency-Key, if it was for this
   // reservation (payment 0: the key belongs to another payment).
   domain::Result<std::optional<domain::PaymentReceipt>> payment_replay(

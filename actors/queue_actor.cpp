@@ -1,7 +1,7 @@
 #include "actors/queue_actor.hpp"
 
 #include <algorithm>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "actors/queue_writes.hpp"
 #include "actors/replica_messages.hpp"
@@ -15,8 +15,9 @@ using namespace queue_steps;  // the queue actor's own steps (queue_writes.hpp)
 
 namespace {
 
-// Issues a token for a user known to exist (its change is written by the next flush).
-void issue_for(QueueActor* self, domain::Id user, caf::response_promise promise,
+// Issues a token for a user known to exist, whose wallet is `wallet` (its change is written by
+// the next flush).
+void issue_for(QueueActor* self, domain::Id user, domain::Id wallet, caf::response_promise promise,
                domain::TimeMs now) {
   auto& room = *self->state.room;
   if (const auto* live = room.live_token_of(user)) {
@@ -29,7 +30,7 @@ void issue_for(QueueActor* self, domain::Id user, caf::response_promise promise,
       promise.deliver(to_reply(room.view(*room.find(token), now)));
     return;
   }
-  const auto& token = room.issue(user, domain::new_token_text(), now);
+  const auto& token = room.issue(user, domain::new_token_text(), now, wallet);
   self->state.replies_after_commit.emplace_back(std::move(promise), token.token);
 }
 
@@ -54,29 +55,30 @@ void check_users(QueueActor* self, EntityContext* context) {
   std::sort(users.begin(), users.end());
   users.erase(std::unique(users.begin(), users.end()), users.end());
   const auto kind = context->config.database.kind;
-  run_storage<std::vector<domain::Id>>(
+  run_storage<std::unordered_map<domain::Id, domain::Id>>(
       self, context->storage,
       [kind, users = std::move(users)](soci::session& session) {
         return storage::QueueRepository(session, kind).existing_users(users);
       },
-      [self, context, batch](StorageOutcome<std::vector<domain::Id>> outcome) {
+      [self, context, batch](StorageOutcome<std::unordered_map<domain::Id, domain::Id>> outcome) {
         self->state.checking_users = false;
         if (!outcome.value) {
           for (auto& issue : *batch)
             issue.promise.deliver(to_caf_error(
                 domain::make_error(ErrorCode::unavailable, "the database is not available")));
         } else {
-          const std::unordered_set<domain::Id> found(outcome.value->begin(), outcome.value->end());
+          const auto& found = *outcome.value;  // user -> wallet
           const auto now = context->clock.now_ms();
           take_looks(self, context);
           self->state.room->advance(now);
           for (auto& issue : *batch) {
-            if (found.count(issue.user) == 0)
+            const auto user = found.find(issue.user);
+            if (user == found.end())
               issue.promise.deliver(to_caf_error(
                   domain::make_error(ErrorCode::user_not_found,
                                      "user " + std::to_string(issue.user) + " does not exist")));
             else
-              issue_for(self, issue.user, std::move(issue.promise), now);
+              issue_for(self, issue.user, user->second, std::move(issue.promise), now);
           }
           flush(self, context);
         }

@@ -5,7 +5,8 @@
 namespace boxoffice::domain {
 
 TokenFacts facts_of(const QueueToken& token) {
-  return TokenFacts{token.user, token.seq, token.status, token.issued_at, token.expires_at};
+  return TokenFacts{token.user,      token.seq,        token.status,
+                    token.issued_at, token.expires_at, token.wallet};
 }
 
 QueueReadModel QueueReadModel::of(const std::vector<QueueToken>& live, std::uint64_t version) {

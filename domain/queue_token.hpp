@@ -17,6 +17,7 @@ std::optional<TokenStatus> parse_token_status(const std::string& name);
 struct QueueToken {
   std::string token;
   Id user = 0;
+  Id wallet = 0;         // the user's wallet, learned with the user (0: not known)
   std::int64_t seq = 0;  // issue order, assigned by the database
   TokenStatus status = TokenStatus::waiting;
   TimeMs issued_at = 0;
@@ -32,6 +33,7 @@ struct QueueToken {
 struct TokenView {
   std::string token;
   Id user = 0;
+  Id wallet = 0;  // the user's wallet when the queue's host knows it (0: not known here)
   TokenStatus status = TokenStatus::waiting;
   std::optional<std::int64_t> position;  // WAITING: >= 1; ACTIVE: 0; else none
   std::optional<std::int64_t> estimated_wait_seconds;

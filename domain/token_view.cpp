@@ -15,6 +15,7 @@ TokenView token_view(const std::string& token, const TokenFacts& facts, std::int
   TokenView view;
   view.token = token;
   view.user = facts.user;
+  view.wallet = facts.wallet;
   view.status = facts.status;
   view.issued_at = facts.issued_at;
   if (facts.status == TokenStatus::active && facts.expires_at <= now)

@@ -24,6 +24,7 @@ struct TokenFacts {
   TokenStatus status = TokenStatus::waiting;
   TimeMs issued_at = 0;
   TimeMs expires_at = 0;  // ACTIVE only
+  Id wallet = 0;          // the user's wallet; the host's model only (replicas: 0)
 };
 
 // What a client sees of a token at `now`; `position` counts only when it is WAITING. An

@@ -1,5 +1,7 @@
 #include "domain/waiting_room.hpp"
 
+#include "domain/queue_read_model.hpp"
+
 namespace boxoffice::domain {
 namespace {
 
@@ -39,11 +41,12 @@ QueueToken* WaitingRoom::add_live(QueueToken token) {
   return entry;
 }
 
-const QueueToken& WaitingRoom::issue(Id user, std::string text, TimeMs now) {
+const QueueToken& WaitingRoom::issue(Id user, std::string text, TimeMs now, Id wallet) {
   advance(now);
   QueueToken token;
   token.token = std::move(text);
   token.user = user;
+  token.wallet = wallet;
   token.seq = ++last_seq_;
   token.issued_at = now;
   token.last_seen_at = now;
@@ -155,7 +158,7 @@ AdmissionRate WaitingRoom::admission_rate() const {
 }
 
 TokenView WaitingRoom::view(const QueueToken& token, TimeMs now) const {
-  const TokenFacts facts{token.user, token.seq, token.status, token.issued_at, token.expires_at};
+  const auto facts = facts_of(token);
   const auto position = token.status == TokenStatus::waiting
                             ? static_cast<std::int64_t>(waiting_.order_of_key(token.seq)) + 1
                             : 0;

@@ -50,8 +50,8 @@ class WaitingRoom {
   void restore(std::vector<QueueToken> live, std::int64_t last_seq, TimeMs now);
 
   // A new token for a user without a live one: ACTIVE at once if there is room and nobody
-  // waits, else WAITING at the end of the line.
-  const QueueToken& issue(Id user, std::string text, TimeMs now);
+  // waits, else WAITING at the end of the line. `wallet`: the user's (0: not known).
+  const QueueToken& issue(Id user, std::string text, TimeMs now, Id wallet = 0);
 
   // Expires what is due at `now` and admits while there is room.
   void advance(TimeMs now);

@@ -11,19 +11,22 @@ namespace {
 // Any constant, distinct from the migration lock: the queue admission lock of all nodes.
 constexpr long long kQueueAdmissionLockId = 0x626f78717565LL;
 
+// A token with its user's wallet (every user has one; 0 if not).
 constexpr const char* kColumns =
-    "SELECT token, user_id, seq, status, issued_at_ms, last_seen_at_ms, COALESCE(activated_at_ms, "
-    "0),"
-    " COALESCE(expires_at_ms, 0), COALESCE(ended_at_ms, 0) FROM queue_tokens";
+    "SELECT t.token, t.user_id, COALESCE(w.id, 0), t.seq, t.status, t.issued_at_ms,"
+    " t.last_seen_at_ms, COALESCE(t.activated_at_ms, 0), COALESCE(t.expires_at_ms, 0),"
+    " COALESCE(t.ended_at_ms, 0) FROM queue_tokens t LEFT JOIN wallets w ON w.user_id = t.user_id";
 
 struct Row {
   std::string token, status;
-  long long user = 0, seq = 0, issued = 0, seen = 0, activated = 0, expires = 0, ended = 0;
+  long long user = 0, wallet = 0, seq = 0, issued = 0, seen = 0, activated = 0, expires = 0,
+            ended = 0;
 
   domain::QueueToken to_token() const {
     domain::QueueToken out;
     out.token = token;
     out.user = user;
+    out.wallet = wallet;
     out.seq = seq;
     out.status = domain::parse_token_status(status).value_or(domain::TokenStatus::expired);
     out.issued_at = issued;
@@ -63,10 +66,10 @@ StoredQueue QueueRepository::load_live() {
   Row row;
   soci::statement rows =
       (session_.prepare << std::string(kColumns) +
-                               " WHERE status IN ('WAITING', 'ACTIVE') ORDER BY seq",
-       soci::into(row.token), soci::into(row.user), soci::into(row.seq), soci::into(row.status),
-       soci::into(row.issued), soci::into(row.seen), soci::into(row.activated),
-       soci::into(row.expires), soci::into(row.ended));
+                               " WHERE t.status IN ('WAITING', 'ACTIVE') ORDER BY t.seq",
+       soci::into(row.token), soci::into(row.user), soci::into(row.wallet), soci::into(row.seq),
+       soci::into(row.status), soci::into(row.issued), soci::into(row.seen),
+       soci::into(row.activated), soci::into(row.expires), soci::into(row.ended));
   rows.execute();
   while (rows.fetch()) out.live.push_back(row.to_token());
   long long last = 0;
@@ -81,10 +84,10 @@ StoredQueue QueueRepository::load_live() {
 
 std::optional<domain::QueueToken> QueueRepository::find(const std::string& token) {
   Row row;
-  session_ << std::string(kColumns) + " WHERE token = :token", soci::use(token),
-      soci::into(row.token), soci::into(row.user), soci::into(row.seq), soci::into(row.status),
-      soci::into(row.issued), soci::into(row.seen), soci::into(row.activated),
-      soci::into(row.expires), soci::into(row.ended);
+  session_ << std::string(kColumns) + " WHERE t.token = :token", soci::use(token),
+      soci::into(row.token), soci::into(row.user), soci::into(row.wallet), soci::into(row.seq),
+      soci::into(row.status), soci::into(row.issued), soci::into(row.seen),
+      soci::into(row.activated), soci::into(row.expires), soci::into(row.ended);
   if (!session_.got_data()) return std::nullopt;
   return row.to_token();
 }
@@ -95,17 +98,23 @@ bool QueueRepository::user_exists(domain::Id user) {
   return count > 0;
 }
 
-std::vector<domain::Id> QueueRepository::existing_users(const std::vector<domain::Id>& users) {
-  std::vector<domain::Id> found;
+std::unordered_map<domain::Id, domain::Id> QueueRepository::existing_users(
+    const std::vector<domain::Id>& users) {
+  std::unordered_map<domain::Id, domain::Id> found;
   if (users.empty()) return found;
   std::string list;
   for (const auto user : users) {
     if (!list.empty()) list += ',';
     list += std::to_string(user);
   }
-  soci::rowset<long long> rows =
-      (session_.prepare << "SELECT id FROM users WHERE id IN (" + list + ")");
-  for (const auto id : rows) found.push_back(id);
+  long long user = 0, wallet = 0;
+  soci::statement rows = (session_.prepare << "SELECT u.id, COALESCE(w.id, 0) FROM users u"
+                                              " LEFT JOIN wallets w ON w.user_id = u.id"
+                                              " WHERE u.id IN (" +
+                                                  list + ")",
+                          soci::into(user), soci::into(wallet));
+  rows.execute();
+  while (rows.fetch()) found.emplace(user, wallet);
   return found;
 }
 

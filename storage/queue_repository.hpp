@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 #include <optional>
 #include <stdexcept>
+#include <unordered_map>
 #include <vector>
 
 #include "config/config.hpp"
@@ -33,8 +34,9 @@ class QueueRepository {
   StoredQueue load_live();
   std::optional<domain::QueueToken> find(const std::string& token);
   bool user_exists(domain::Id user);
-  // Which of `users` exist: one query (the users of every issue of a batch).
-  std::vector<domain::Id> existing_users(const std::vector<domain::Id>& users);
+  // Which of `users` exist, each with its wallet (0: none): one query (the users of every issue
+  // of a batch).
+  std::unordered_map<domain::Id, domain::Id> existing_users(const std::vector<domain::Id>& users);
 
   // Writes the changes in one transaction; the new tokens in one multi-row INSERT. A transition
   // whose token no longer has the `from` status (a payment completed it meanwhile) is skipped;

@@ -60,7 +60,8 @@ void add_payment_routes(Server& server) {
                                        domain::status_name(token->status) + ", not ACTIVE"));
           return;
         }
-        const auto target = services.database.payment_target(user, reservation.value());
+        const auto target =
+            services.database.payment_target(user, reservation.value(), token->wallet);
         if (reply_if_error(response, target)) return;
         if (target->schedule == 0) {
           write_problem(response, make_error(ErrorCode::reservation_not_found,

@@ -36,6 +36,7 @@ void expect_same_view(const TokenView& room, const std::optional<TokenView>& mod
   BOOST_TEST(model->estimated_wait_seconds.value_or(-1) == room.estimated_wait_seconds.value_or(-1),
              token);
   BOOST_TEST(model->user == room.user);
+  BOOST_TEST(model->wallet == room.wallet);
   BOOST_TEST(model->issued_at == room.issued_at);
 }
 
@@ -56,7 +57,8 @@ BOOST_AUTO_TEST_CASE(fed_with_the_rooms_changes_it_answers_every_token_as_the_ro
     const int issues = static_cast<int>(random() % 400);
     for (int i = 0; i < issues; ++i) {
       const auto token = "token-" + std::to_string(next_user) + "-abcdefghij";
-      room.issue(next_user++, token, now);
+      room.issue(next_user, token, now, next_user + 7'000'000);  // its wallet
+      ++next_user;
       issued.push_back(token);
     }
     for (int i = 0; i < 40 && !issued.empty(); ++i)
@@ -78,6 +80,7 @@ BOOST_AUTO_TEST_CASE(fed_with_the_rooms_changes_it_answers_every_token_as_the_ro
   BOOST_TEST(model.waiting_count() == room.waiting_count());
   BOOST_TEST(model.size() == issued.size());
   BOOST_TEST(model.version() == 400U);
+  BOOST_TEST(model.view(issued.front(), now)->wallet == 7'000'001);
 }
 
 BOOST_AUTO_TEST_CASE(a_loaded_line_answers_positions_from_its_first_seq_on) {

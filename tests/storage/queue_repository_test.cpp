@@ -24,6 +24,7 @@ struct QueueDatabase {
     domain::QueueToken token;
     token.token = "token-" + std::to_string(seq);
     token.user = user.id;
+    token.wallet = user.wallet_id;  // not written: read back with the user
     token.seq = seq;
     token.issued_at = kNow;
     token.last_seen_at = kNow;
@@ -73,6 +74,26 @@ BOOST_AUTO_TEST_CASE(expired_active_tokens_do_not_count_against_the_limit) {
   // Past the first one's expiry (not yet written as EXPIRED), one more may be admitted.
   BOOST_TEST(queue().apply({admit(second, kNow + kTtl)}, 1, kNow + kTtl) == 0);
   BOOST_TEST(active() == 2);
+}
+
+// The queue's host learns each user's wallet with the user (a payment then needs no lookup).
+BOOST_AUTO_TEST_CASE(tokens_and_users_are_read_with_their_wallets) {
+  const auto first = waiting(1);
+  const auto second = waiting(2);
+  BOOST_TEST_REQUIRE(first.wallet != second.wallet);
+
+  const auto loaded = queue().load_live();
+  BOOST_TEST_REQUIRE(loaded.live.size() == 2u);
+  BOOST_TEST(loaded.live[0].wallet == first.wallet);
+  BOOST_TEST(loaded.live[1].wallet == second.wallet);
+  BOOST_TEST(queue().find(second.token)->wallet == second.wallet);
+
+  const domain::Id nobody = second.user + 1000;
+  const auto users = queue().existing_users({first.user, nobody, second.user});
+  BOOST_TEST(users.size() == 2u);
+  BOOST_TEST(users.at(first.user) == first.wallet);
+  BOOST_TEST(users.at(second.user) == second.wallet);
+  BOOST_TEST(users.count(nobody) == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
