@@ -21,6 +21,9 @@ class EntityDirectory {
 
   domain::Result<bool> wallet_exists(domain::Id wallet) { return wallets_.exists(wallet); }
   domain::Result<bool> schedule_exists(domain::Id schedule) { return schedules_.exists(schedule); }
+  std::optional<bool> schedule_exists_now(domain::Id schedule) const {
+    return schedules_.exists_now(schedule);
+  }
   void wallet_created(domain::Id wallet) { wallets_.add(wallet); }
   void schedule_created(domain::Id schedule) { schedules_.add(schedule); }
   // Reads of the id lists so far (the dashboard's metric).

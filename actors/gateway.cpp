@@ -102,6 +102,10 @@ std::optional<domain::Error> Gateway::refuse_unknown_schedule(domain::Id schedul
                  "schedule", schedule);
 }
 
+bool Gateway::holds_without_waiting(domain::Id schedule) const {
+  return !directory_ || directory_->schedule_exists_now(schedule).has_value();
+}
+
 bool Gateway::owns(const std::string& key) const {
   return runtime_.cluster().current()->owns(key);
 }

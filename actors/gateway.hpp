@@ -64,6 +64,13 @@ class Gateway {
   domain::Result<domain::TokenView> issue_token(domain::Id user);
   domain::Result<domain::TokenView> look_at_token(const std::string& token);  // GET me
   domain::Result<domain::TokenView> check_token(const std::string& token);    // booking gate
+  // The booking gate's answer from this node's memory (the queue's read model), or none when
+  // only the queue actor can give it (check_token waits for it then).
+  std::optional<domain::Result<domain::TokenView>> check_token_now(const std::string& token) const {
+    return token_from_read_model(token, false);
+  }
+  // Whether hold_later() tells whether `schedule` exists without a database read.
+  bool holds_without_waiting(domain::Id schedule) const;
 
   // Schedules: seat maps and summaries from the schedule actor's memory.
   struct SeatMapView {

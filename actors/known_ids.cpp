@@ -33,6 +33,13 @@ domain::Result<bool> KnownIds::exists(domain::Id id) {
   return false;
 }
 
+std::optional<bool> KnownIds::exists_now(domain::Id id) const {
+  std::shared_lock<std::shared_mutex> shared(mutex_);
+  if (ids_.contains(id)) return true;
+  if (known_absent(id)) return false;
+  return std::nullopt;
+}
+
 void KnownIds::add(domain::Id id) {
   std::unique_lock<std::shared_mutex> lock(mutex_);
   ids_.insert(id);

@@ -42,6 +42,8 @@ class KnownIds {
   // Whether `id` exists; UNAVAILABLE (the loader's error) when it had to be read and the
   // read failed.
   domain::Result<bool> exists(domain::Id id);
+  // What memory says of `id` without a read: none when exists() would read (or wait for one).
+  std::optional<bool> exists_now(domain::Id id) const;
   // An id this node just created.
   void add(domain::Id id);
   // How many reads the loader was asked for.

@@ -1,5 +1,7 @@
 #include "http/router.hpp"
 
+#include <stdexcept>
+
 namespace boxoffice::http {
 namespace {
 
@@ -39,6 +41,21 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
   auto segments = split_path(pattern);
   routes_.push_back(
       Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
+}
+
+void Router::add_on_loop(std::string method, std::string pattern, Handler handler) {
+  for (const auto& segment : split_path(pattern))
+    if (is_placeholder(segment))
+      throw std::invalid_argument("a route run on the loop has a literal path: " + pattern);
+  on_loop_.emplace_back(method, pattern);
+  add(std::move(method), std::move(pattern), std::move(handler));
+}
+
+bool Router::runs_on_loop(std::string_view method, std::string_view target) const {
+  const auto path = target.substr(0, target.find('?'));
+  for (const auto& [loop_method, loop_path] : on_loop_)
+    if (method == loop_method && path == loop_path) return true;
+  return false;
 }
 
 Router::Match Router::match(std::string_view method, std::string_view path) const {

@@ -27,6 +27,11 @@ struct RequestContext {
   // handle later, from any thread (an actor's reply), holding no thread meanwhile; a handle
   // dropped unanswered answers `unanswered`. Set by Server for every routed request.
   std::function<std::shared_ptr<LaterAnswer>(domain::Error unanswered)> answer_later;
+  // Run by the connection loop's own thread (a route added with Router::add_on_loop): the
+  // handler must not wait. Where it would (an answer memory does not have), it calls
+  // `to_worker` and returns before doing anything: the request runs again on a worker.
+  bool on_loop = false;
+  std::function<void()> to_worker;
 
   const std::string& param(const std::string& name) const { return params.at(name); }
 };
@@ -39,6 +44,11 @@ using Handler =
 class Router {
  public:
   void add(std::string method, std::string pattern, Handler handler);
+  // A route whose handler answers from memory or later (RequestContext::on_loop): the
+  // connection loop runs it on its own thread. Its pattern is literal (no placeholders).
+  void add_on_loop(std::string method, std::string pattern, Handler handler);
+  // Whether a request (method and target as sent) is one of those, by exact path.
+  bool runs_on_loop(std::string_view method, std::string_view target) const;
 
   struct Match {
     const Handler* handler = nullptr;  // null: no route for this method
@@ -56,6 +66,7 @@ class Router {
     Handler handler;
   };
   std::vector<Route> routes_;
+  std::vector<std::pair<std::string, std::string>> on_loop_;  // method, path
 };
 
 }  // namespace boxoffice::http

@@ -85,8 +85,11 @@ bool ends_connection(const httplib::Request& request, bool closing) {
   return request.version == "HTTP/1.0" && !front::equals_ignoring_case(connection, "keep-alive");
 }
 
-front::FrontConfig front_config(const config::Config& config) {
+front::FrontConfig front_config(const config::Config& config, const Router& router) {
   front::FrontConfig front;
+  front.runs_on_loop = [&router](std::string_view method, std::string_view target) {
+    return router.runs_on_loop(method, target);
+  };
   front.max_connections = static_cast<std::size_t>(config.max_connections);
   front.workers = static_cast<std::size_t>(config.http_threads);
   front.keep_alive_timeout = config.keep_alive_timeout;
@@ -104,7 +107,7 @@ Server::Server(Services services)
     : services_(std::move(services)),
       dispatcher_(std::make_unique<Dispatcher>()),
       loop_(
-          front_config(services_.config),
+          front_config(services_.config, router_),
           [this](std::string_view request, const front::PeerAddress& peer, bool closing,
                  std::string& answer, front::Deferral& deferral) {
             return process(request, peer, closing, answer, deferral);
@@ -205,7 +208,8 @@ bool Server::process(std::string_view request, const front::PeerAddress& peer, b
     answered = dispatcher_->process_request(stream, closing, connection_closed,
                                             [&parsed](httplib::Request&) { parsed = true; });
   }
-  if (deferral.taken()) {  // its handler answers later: what httplib wrote is not the answer
+  // Its handler answers later, or a worker runs it again: what httplib wrote is not the answer.
+  if (deferral.taken() || deferral.handed_to_worker()) {
     answer.clear();
     return false;
   }
@@ -262,6 +266,14 @@ void Server::dispatch(const httplib::Request& request, httplib::Response& respon
     return;
   }
   context.params = std::move(match.params);
+  bool handed_to_worker = false;
+  if (auto* deferral = current_request.deferral; deferral && deferral->on_loop()) {
+    context.on_loop = true;
+    context.to_worker = [&handed_to_worker, deferral] {
+      handed_to_worker = true;
+      deferral->hand_to_worker();
+    };
+  }
   if (spdlog::should_log(spdlog::level::debug))
     spdlog::debug("{} {} {} started id={} client={}", known_method(request.method), context.route,
                   printable(request.path), context.request_id, printable(client_address(request)));
@@ -287,7 +299,7 @@ void Server::dispatch(const httplib::Request& request, httplib::Response& respon
                   context.request_id, printable(error.what()));
     write_problem(response, domain::make_error(ErrorCode::internal, "internal error"));
   }
-  if (deferred) return;  // counted and logged when it is given
+  if (deferred || handed_to_worker) return;  // counted and logged when it is given
   finish(request, response, context.route, context.request_id, start);
 }
 

@@ -28,15 +28,31 @@ domain::Result<domain::TokenView> require_known_token(actors::Gateway& actors,
   return actors.check_token(token.value());
 }
 
-domain::Result<domain::TokenView> require_active_token(actors::Gateway& actors,
-                                                       const httplib::Request& request) {
-  auto view = require_known_token(actors, request);
+namespace {
+
+domain::Result<domain::TokenView> active_only(domain::Result<domain::TokenView> view) {
   if (!view.ok()) return view;
   if (view->status != domain::TokenStatus::active)
     return domain::make_error(
         ErrorCode::token_not_active,
         std::string("the queue token is ") + domain::status_name(view->status) + ", not ACTIVE");
   return view;
+}
+
+}  // namespace
+
+domain::Result<domain::TokenView> require_active_token(actors::Gateway& actors,
+                                                       const httplib::Request& request) {
+  return active_only(require_known_token(actors, request));
+}
+
+std::optional<domain::Result<domain::TokenView>> active_token_now(const actors::Gateway& actors,
+                                                                  const httplib::Request& request) {
+  const auto token = bearer_token(request);
+  if (!token.ok()) return domain::Result<domain::TokenView>(token.error());
+  auto view = actors.check_token_now(token.value());
+  if (!view) return std::nullopt;
+  return active_only(std::move(*view));
 }
 
 }  // namespace boxoffice::http

@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <optional>
+
 #include "actors/gateway.hpp"
 #include "domain/result.hpp"
 
@@ -14,6 +16,11 @@ domain::Result<std::string> bearer_token(const httplib::Request& request);
 // 403 TOKEN_NOT_ACTIVE (WAITING, EXPIRED or COMPLETED), else the ACTIVE token.
 domain::Result<domain::TokenView> require_active_token(actors::Gateway& actors,
                                                        const httplib::Request& request);
+
+// The same gate from this node's memory only: none when the queue actor would have to be
+// asked (a handler on the connection loop hands the request to a worker then).
+std::optional<domain::Result<domain::TokenView>> active_token_now(const actors::Gateway& actors,
+                                                                  const httplib::Request& request);
 
 // The same gate without the ACTIVE requirement (reservation reads take any known token).
 domain::Result<domain::TokenView> require_known_token(actors::Gateway& actors,

@@ -13,10 +13,19 @@ namespace boxoffice::http::front {
 using domain::ErrorCode;
 
 void ConnectionLoop::run_on_worker(Connection& connection, bool expired) {
+  Deferral deferral(*this, connection);
+  run(connection, deferral, expired);
+}
+
+bool ConnectionLoop::run_on_loop(Connection& connection) {
+  Deferral deferral(*this, connection, true);
+  return run(connection, deferral, false);
+}
+
+bool ConnectionLoop::run(Connection& connection, Deferral& deferral, bool expired) {
   thread_local std::string answer;
   answer.clear();
   bool close = false;
-  Deferral deferral(*this, connection);
   if (expired) {
     gauges_.requests_shed.fetch_add(1, std::memory_order_relaxed);
     answer = refusal_(ErrorCode::unavailable, "the server is busy; retry shortly", {}, false);
@@ -35,16 +44,18 @@ void ConnectionLoop::run_on_worker(Connection& connection, bool expired) {
       if (deferral.taken()) {  // whatever its handler answers later comes too late
         deferral.answer()->send(answer, true);
         deferral.answer()->release_worker();
-        return;
+        return true;
       }
     }
   }
+  if (deferral.handed_to_worker()) return false;
   if (deferral.taken()) {  // answered (maybe already) by whoever holds the handle
     deferral.answer()->release_worker();
-    return;
+    return true;
   }
   deliver(connection, answer, close);
   if (answer.capacity() > 4 * kKeptCapacity) std::string().swap(answer);
+  return true;
 }
 
 // Sends what fits the socket now; the loop sends the rest (it owns the connection again once

@@ -234,7 +234,13 @@ bool ConnectionLoop::dispatch(Connection& connection, FramedRequest& framed,
   connection.request_bytes = framed.message_bytes;
   connection.normalized = std::move(framed.normalized);
   connection.state = Connection::State::dispatched;
-  auto& queue = is_operations_target(framed.method, framed.target) ? *operations_ : *requests_;
+  const bool operations = is_operations_target(framed.method, framed.target);
+  if (!operations && config_.runs_on_loop && config_.runs_on_loop(framed.method, framed.target)) {
+    gauges_.requests_in_flight.fetch_add(1, std::memory_order_relaxed);
+    if (run_on_loop(connection)) return true;
+    gauges_.requests_in_flight.fetch_sub(1, std::memory_order_relaxed);  // queued below
+  }
+  auto& queue = operations ? *operations_ : *requests_;
   if (queue.push(connection, now)) {
     gauges_.requests_in_flight.fetch_add(1, std::memory_order_relaxed);
     return true;

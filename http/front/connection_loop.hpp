@@ -56,6 +56,10 @@ class ConnectionLoop {
   void advance(Connection& connection, SteadyClock::time_point now);
   bool dispatch(Connection& connection, FramedRequest& framed, SteadyClock::time_point now);
   void run_on_worker(Connection& connection, bool expired);
+  // Runs a request the config says never waits on the loop's thread; false when its processor
+  // handed it to a worker instead (nothing of it was answered).
+  bool run_on_loop(Connection& connection);
+  bool run(Connection& connection, Deferral& deferral, bool expired);
   friend class DeferredAnswer;
   // Sends `answer` (what does not fit: by the loop) and hands the connection back to the loop.
   void deliver(Connection& connection, const std::string& answer, bool close);

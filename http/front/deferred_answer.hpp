@@ -37,17 +37,25 @@ class DeferredAnswer {
 };
 
 // Handed to the processor with each request: it takes the answer's handle when it will answer
-// later (then it leaves the synchronous answer empty).
+// later (then it leaves the synchronous answer empty). On the loop's own thread, a processor
+// that finds it would have to wait hands the request to a worker instead, before it has done
+// anything of it: the request then runs again there, from its bytes.
 class Deferral {
  public:
-  Deferral(ConnectionLoop& loop, Connection& connection) : loop_(loop), connection_(connection) {}
+  Deferral(ConnectionLoop& loop, Connection& connection, bool on_loop = false)
+      : loop_(loop), connection_(connection), on_loop_(on_loop) {}
   std::shared_ptr<DeferredAnswer> take();
   bool taken() const { return answer_ != nullptr; }
   const std::shared_ptr<DeferredAnswer>& answer() const { return answer_; }
+  bool on_loop() const { return on_loop_; }
+  void hand_to_worker() { handed_to_worker_ = on_loop_ && !answer_; }
+  bool handed_to_worker() const { return handed_to_worker_; }
 
  private:
   ConnectionLoop& loop_;
   Connection& connection_;
+  const bool on_loop_;
+  bool handed_to_worker_ = false;
   std::shared_ptr<DeferredAnswer> answer_;
 };
 

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
+#include <string_view>
 
 #include "http/front/request_framing.hpp"
 
@@ -21,6 +23,9 @@ struct FrontConfig {
   // that the close does not reset the answer away.
   std::chrono::milliseconds linger{std::chrono::seconds(2)};
   FramingLimits framing;
+  // Requests (by method and target) whose processing never waits: the loop runs them itself,
+  // no worker hand-off (docs/http-front.md, "Run on the loop"). Unset: none.
+  std::function<bool(std::string_view method, std::string_view target)> runs_on_loop;
 };
 
 }  // namespace boxoffice::http::front

@@ -48,15 +48,21 @@ domain::Result<domain::ReservationRecord> reservation_of(Services& services,
 void add_reservation_routes(Server& server) {
   Services& services = server.services();
 
-  server.router().add(
+  // Run on the connection loop (no worker hand-off) when memory has what the gate and the
+  // schedule check need; else on a worker, which may wait for the queue actor or a read.
+  server.router().add_on_loop(
       "POST", "/api/v1/reservations",
       [&services](const auto& request, auto& response, const RequestContext& context) {
-        const auto token = require_active_token(services.actors, request);
-        if (reply_if_error(response, token)) return;
+        auto token = context.on_loop ? active_token_now(services.actors, request)
+                                     : require_active_token(services.actors, request);
+        if (!token) return context.to_worker();
+        if (reply_if_error(response, *token)) return;
         const auto body = parse_object(request.body);
         if (reply_if_error(response, body)) return;
         const auto schedule = positive_id_field(body.value(), "scheduleId");
         if (reply_if_error(response, schedule)) return;
+        if (context.on_loop && !services.actors.holds_without_waiting(schedule.value()))
+          return context.to_worker();
         const auto seat = integer_field(body.value(), "seatNumber");
         if (reply_if_error(response, seat)) return;
         // Any integer is a seat number; one outside 1..seatCount is SEAT_NOT_FOUND (after
@@ -70,7 +76,7 @@ void add_reservation_routes(Server& server) {
             make_error(ErrorCode::outcome_unknown,
                        "the hold was not answered; it may or may not have been made"));
         services.actors.hold_later(
-            schedule.value(), number, token->user, origin_of(context),
+            schedule.value(), number, token->value().user, origin_of(context),
             [later](domain::Result<domain::HoldView> hold) {
               later->reply(hold, [](const domain::HoldView& view) {
                 // 201 for a new hold, 200 for the user's live hold of it.

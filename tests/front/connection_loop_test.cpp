@@ -1,5 +1,6 @@
 // The connection layer as a client sees it, with a stand-in for httplib: each request is
-// answered with its path and body size, except /block, which holds its worker until released.
+// answered with its path and body size (and " on loop" when the loop's thread ran it), except
+// /block, which holds its worker until released.
 #include "http/front/connection_loop.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -91,6 +92,11 @@ class TestFront {
       deferral.take()->send(answer_text("given early", closing), closing);
       return false;
     }
+    if (path == "/to-worker" && deferral.on_loop()) {  // would wait: a worker runs it again
+      answer += "garbage the loop must not send";
+      deferral.hand_to_worker();
+      return false;
+    }
     if (path == "/block") {
       std::unique_lock<std::mutex> lock(mutex_);
       ++blocked_;
@@ -98,7 +104,8 @@ class TestFront {
       changed_.wait(lock, [&] { return released_; });
     }
     const auto body = request.size() - (request.find("\r\n\r\n") + 4);
-    const std::string text = std::string(path) + " body=" + std::to_string(body);
+    const std::string text = std::string(path) + " body=" + std::to_string(body) +
+                             (deferral.on_loop() ? " on loop" : "");
     answer += "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(text.size()) + "\r\n" +
               (closing ? "Connection: close\r\n" : "") + "\r\n" + text;
     return closing;
@@ -132,6 +139,14 @@ FrontConfig small_config() {
   return config;
 }
 
+// /fast and /to-worker are run by the loop's own thread.
+FrontConfig with_loop_routes(FrontConfig config) {
+  config.runs_on_loop = [](std::string_view method, std::string_view target) {
+    return method == "GET" && (target == "/fast" || target == "/to-worker");
+  };
+  return config;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(connection_loop)
@@ -147,6 +162,33 @@ BOOST_AUTO_TEST_CASE(pipelined_requests_are_all_answered_in_order) {
     BOOST_TEST(answer.status == 200);
     BOOST_TEST(answer.body == expected);
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_request_run_on_the_loop_needs_no_free_worker) {
+  auto config = with_loop_routes(small_config());
+  config.workers = 1;
+  TestFront front(config);
+  Client blocked(front.port());
+  blocked.write(get_request("/block"));
+  front.wait_until_blocked(1);  // the only worker is taken
+
+  Client client(front.port());
+  BOOST_TEST(client.get("/fast").body == "/fast body=0 on loop");
+
+  front.release();
+  BOOST_TEST(blocked.read_answer().body == "/block body=0");
+  // Not the exact path: a worker's.
+  BOOST_TEST(client.get("/fast?again").body == "/fast?again body=0");
+}
+
+BOOST_AUTO_TEST_CASE(a_request_the_loop_hands_to_a_worker_is_answered_once_by_it) {
+  TestFront front(with_loop_routes(small_config()));
+  Client client(front.port());
+  client.write(get_request("/to-worker") + get_request("/fast") + get_request("/after"));
+  BOOST_TEST(client.read_answer().body == "/to-worker body=0");  // run again, on a worker
+  BOOST_TEST(client.read_answer().body == "/fast body=0 on loop");
+  BOOST_TEST(client.read_answer().body == "/after body=0");
+  BOOST_TEST(!client.readable_within(200ms));  // nothing else: the loop's attempt sent nothing
 }
 
 BOOST_AUTO_TEST_CASE(a_request_arriving_a_byte_at_a_time_delays_no_one) {
