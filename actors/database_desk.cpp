@@ -149,12 +149,25 @@ domain::Result<std::optional<domain::Id>> DatabaseDesk::read_wallet_of(domain::I
   }
 }
 
-domain::Result<PaymentTarget> DatabaseDesk::payment_target(domain::Id user, domain::Id reservation,
-                                                           domain::Id token_wallet) {
+PaymentTarget DatabaseDesk::target_in_memory(domain::Id user, domain::Id reservation,
+                                             domain::Id token_wallet) {
   PaymentTarget target;
   target.schedule = board_.schedule_of_reservation(reservation);
   target.wallet = token_wallet != 0 ? std::optional<domain::Id>(token_wallet) : known_wallet(user);
-  if (target.schedule != 0 && target.wallet) return target;
+  return target;
+}
+
+std::optional<PaymentTarget> DatabaseDesk::payment_target_now(domain::Id user,
+                                                              domain::Id reservation,
+                                                              domain::Id token_wallet) {
+  auto target = target_in_memory(user, reservation, token_wallet);
+  if (target.schedule == 0 || !target.wallet) return std::nullopt;
+  return target;
+}
+
+domain::Result<PaymentTarget> DatabaseDesk::payment_target(domain::Id user, domain::Id reservation,
+                                                           domain::Id token_wallet) {
+  auto target = target_in_memory(user, reservation, token_wallet);
   if (target.schedule != 0) {  // the wallet alone: in a batch with other payers' lookups
     const auto wallet = read_wallet_of(user);
     if (!wallet.ok()) return wallet.error();

@@ -61,6 +61,9 @@ class DatabaseDesk {
   // user's wallet never changes). Else one read for what is missing.
   domain::Result<PaymentTarget> payment_target(domain::Id user, domain::Id reservation,
                                                domain::Id token_wallet = 0);
+  // What payment_target() answers from memory alone; none when it would read.
+  std::optional<PaymentTarget> payment_target_now(domain::Id user, domain::Id reservation,
+                                                  domain::Id token_wallet = 0);
   // The first answer recorded for a user's payment Idempotency-Key, if it was for this
   // reservation (payment 0: the key belongs to another payment).
   domain::Result<std::optional<domain::PaymentReceipt>> payment_replay(
@@ -70,6 +73,8 @@ class DatabaseDesk {
 
  private:
   std::optional<domain::Id> known_wallet(domain::Id user);
+  // What this node knows of a payment's target without a read (schedule 0, wallet none: not).
+  PaymentTarget target_in_memory(domain::Id user, domain::Id reservation, domain::Id token_wallet);
   void remember_wallet(domain::Id user, domain::Id wallet);
   // The user's wallet id, read in a batch with other requests' (wallet_ids_).
   domain::Result<std::optional<domain::Id>> read_wallet_of(domain::Id user);

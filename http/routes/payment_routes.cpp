@@ -27,12 +27,17 @@ nlohmann::json payment_json(const domain::PaymentReceipt& receipt) {
 void add_payment_routes(Server& server) {
   Services& services = server.services();
 
-  server.router().add(
+  // Run on the connection loop when memory has all it needs (the token, the reservation's
+  // schedule, the payer's wallet) and no Idempotency-Key record must be read; else on a worker.
+  server.router().add_on_loop(
       "POST", "/api/v1/payments",
       [&services](const auto& request, auto& response, const RequestContext& context) {
         const auto token_text = bearer_token(request);
         if (reply_if_error(response, token_text)) return;
-        const auto token = services.actors.check_token(token_text.value());
+        auto known_token = context.on_loop ? services.actors.check_token_now(token_text.value())
+                                           : services.actors.check_token(token_text.value());
+        if (!known_token) return context.to_worker();
+        const auto& token = *known_token;
         if (reply_if_error(response, token)) return;
         const auto body = parse_object(request.body);
         if (reply_if_error(response, body)) return;
@@ -45,6 +50,7 @@ void add_payment_routes(Server& server) {
         // A retry with the same key answers the first 201, even though the token is COMPLETED
         // now (a payment without a key reads nothing here).
         if (!key->empty()) {
+          if (context.on_loop) return context.to_worker();
           const auto replay =
               services.database.payment_replay(user, key.value(), reservation.value());
           if (reply_if_error(response, replay)) return;
@@ -60,8 +66,14 @@ void add_payment_routes(Server& server) {
                                        domain::status_name(token->status) + ", not ACTIVE"));
           return;
         }
-        const auto target =
-            services.database.payment_target(user, reservation.value(), token->wallet);
+        std::optional<domain::Result<actors::PaymentTarget>> known_target;
+        if (!context.on_loop)
+          known_target = services.database.payment_target(user, reservation.value(), token->wallet);
+        else if (auto now =
+                     services.database.payment_target_now(user, reservation.value(), token->wallet))
+          known_target = *now;
+        if (!known_target) return context.to_worker();
+        const auto& target = *known_target;
         if (reply_if_error(response, target)) return;
         if (target->schedule == 0) {
           write_problem(response, make_error(ErrorCode::reservation_not_found,
