@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "storage/changed_rows.hpp"
+#include "storage/sql_literal.hpp"
 #include "storage/write_transaction.hpp"
 
 namespace boxoffice::storage {
@@ -44,16 +45,6 @@ soci::indicator null_if_zero(domain::TimeMs value) {
 
 std::string number_or_null(domain::TimeMs value) {
   return value == 0 ? "NULL" : std::to_string(value);
-}
-
-// A SQL string literal (standard quoting: both backends treat backslashes literally).
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
 }
 
 // Rows per INSERT statement (a burst of issues is one statement per this many).
@@ -127,7 +118,7 @@ void QueueRepository::insert_all(const std::vector<const domain::QueueToken*>& t
     for (std::size_t i = from; i < to; ++i) {
       const auto& token = *tokens[i];
       if (i > from) sql += ',';
-      sql += "(" + std::to_string(token.seq) + "," + quoted(token.token) + "," +
+      sql += "(" + std::to_string(token.seq) + "," + sql_quoted(token.token) + "," +
              std::to_string(token.user) + ",'" + domain::status_name(token.status) + "'," +
              std::to_string(token.issued_at) + "," + std::to_string(token.last_seen_at) + "," +
              number_or_null(token.activated_at) + "," + number_or_null(token.expires_at) + "," +

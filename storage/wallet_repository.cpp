@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/changed_rows.hpp"
+#include "storage/sql_literal.hpp"
 #include "storage/write_transaction.hpp"
 
 namespace boxoffice::storage {
@@ -52,6 +53,7 @@ ChargeBatch WalletRepository::apply_charges(const domain::Wallet& start,
   bool changed = false;
   bool refused_for_limit = false;
   std::string proof_request;  // the first applied charge's request id
+  std::string ledger;         // the applied charges' rows, written by one INSERT
   for (const auto& charge : charges) {
     ChargeOutcome outcome;
     const std::string fingerprint = domain::charge_fingerprint(charge.user, charge.amount);
@@ -86,11 +88,9 @@ ChargeBatch WalletRepository::apply_charges(const domain::Wallet& start,
     batch.wallet.balance = after.value();
     outcome.kind = Kind::applied;
     outcome.receipt = domain::ChargeReceipt{start.id, charge.user, after.value(), charge.amount};
-    soci::indicator request_set = charge.request_id.empty() ? soci::i_null : soci::i_ok;
-    session_ << "INSERT INTO wallet_ledger(wallet_id, kind, amount, balance_after, created_at_ms,"
-                " request_id) VALUES(:wallet, 'CHARGE', :amount, :after, :now, :request)",
-        soci::use(start.id), soci::use(charge.amount), soci::use(after.value()), soci::use(now),
-        soci::use(charge.request_id, request_set);
+    ledger += std::string(ledger.empty() ? "" : ",") + "(" + std::to_string(start.id) +
+              ",'CHARGE'," + std::to_string(charge.amount) + "," + std::to_string(after.value()) +
+              "," + std::to_string(now) + "," + sql_quoted_or_null(charge.request_id) + ")";
     if (proof_request.empty()) proof_request = charge.request_id;
     if (!charge.idempotency_key.empty()) {
       const std::string body = encode_receipt(outcome.receipt);
@@ -104,6 +104,10 @@ ChargeBatch WalletRepository::apply_charges(const domain::Wallet& start,
     changed = true;
     batch.outcomes.push_back(outcome);
   }
+  if (!ledger.empty())
+    session_ << "INSERT INTO wallet_ledger(wallet_id, kind, amount, balance_after, created_at_ms,"
+                " request_id) VALUES " +
+                    ledger;
   if (changed) {
     const long long updated =
         changed_rows(session_,
