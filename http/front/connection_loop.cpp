@@ -235,7 +235,8 @@ bool ConnectionLoop::dispatch(Connection& connection, FramedRequest& framed,
   connection.normalized = std::move(framed.normalized);
   connection.state = Connection::State::dispatched;
   const bool operations = is_operations_target(framed.method, framed.target);
-  if (!operations && config_.runs_on_loop && config_.runs_on_loop(framed.method, framed.target)) {
+  if (!operations && connection.request_bytes <= config_.max_loop_request_bytes &&
+      config_.runs_on_loop && config_.runs_on_loop(framed.method, framed.target)) {
     gauges_.requests_in_flight.fetch_add(1, std::memory_order_relaxed);
     if (run_on_loop(connection)) return true;
     gauges_.requests_in_flight.fetch_sub(1, std::memory_order_relaxed);  // queued below

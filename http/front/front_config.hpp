@@ -24,8 +24,11 @@ struct FrontConfig {
   std::chrono::milliseconds linger{std::chrono::seconds(2)};
   FramingLimits framing;
   // Requests (by method and target) whose processing never waits: the loop runs them itself,
-  // no worker hand-off (docs/http-front.md, "Run on the loop"). Unset: none.
+  // no worker hand-off (docs/http-front.md, "Run on the loop"), when they are no larger than
+  // `max_loop_request_bytes` (a big body is parsed on a worker, not between others' reads).
+  // Unset: none.
   std::function<bool(std::string_view method, std::string_view target)> runs_on_loop;
+  std::size_t max_loop_request_bytes = 8 * 1024;
 };
 
 }  // namespace boxoffice::http::front

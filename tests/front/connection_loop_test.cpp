@@ -177,8 +177,12 @@ BOOST_AUTO_TEST_CASE(a_request_run_on_the_loop_needs_no_free_worker) {
 
   front.release();
   BOOST_TEST(blocked.read_answer().body == "/block body=0");
-  // Not the exact path: a worker's.
+  // Not the exact path, or a request over the loop's size: a worker's.
   BOOST_TEST(client.get("/fast?again").body == "/fast?again body=0");
+  const std::string big(config.max_loop_request_bytes, 'x');
+  client.write("GET /fast HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(big.size()) +
+               "\r\n\r\n" + big);
+  BOOST_TEST(client.read_answer().body == "/fast body=" + std::to_string(big.size()));
 }
 
 BOOST_AUTO_TEST_CASE(a_request_the_loop_hands_to_a_worker_is_answered_once_by_it) {
