@@ -14,7 +14,8 @@ psql_run() { psql -q -v ON_ERROR_STOP=1 "$pg_url" -c "$1" >/dev/null; }
 seconds=${BENCH_SECONDS:-10}
 pay_seconds=${BENCH_PAY_SECONDS:-$seconds}  # shorter when the payers would run out before the end
 part=${BENCH_PART:-all}  # holds: the fills and pgbench only; payments: the payments only (A/B runs)
-payers=20000      # schedules 5..8: every seat held by its own user, who pays it
+payers=32000      # schedules 5..8, 8,000 seats each: every seat held by its own user, who pays it
+per_schedule=8000
 far=4102444800000 # 2100-01-01: nothing expires during the run
 
 "$bench_build/app/boxoffice" migrate --database "$pg_url" >/dev/null 2>&1
@@ -24,7 +25,7 @@ psql_run "INSERT INTO queue_tokens(seq, token, user_id, status, issued_at_ms, la
           SELECT id, 'benchtoken' || lpad(id::text, 12, '0'), id, 'ACTIVE', 0, 0, 0, $far, 0 FROM users"
 psql_run "INSERT INTO concerts(title, created_at_ms) VALUES ('bench', 0)"
 psql_run "INSERT INTO schedules(concert_id, starts_at_ms, booking_opens_at_ms, booking_closes_at_ms, seat_count, seat_price, version, created_at_ms)
-          SELECT 1, $far, 0, $far - 1, CASE WHEN g = 1 THEN 50 WHEN g >= 9 THEN 100000 ELSE 5000 END, 1000, 0, 0
+          SELECT 1, $far, 0, $far - 1, CASE WHEN g = 1 THEN 50 WHEN g >= 9 THEN 100000 WHEN g >= 5 THEN $per_schedule ELSE 5000 END, 1000, 0, 0
           FROM generate_series(1, 10) g"
 # Concert 2: 50 schedules of 10 seats (schedules 11..60) for GET /concerts/2/schedules.
 psql_run "INSERT INTO concerts(title, created_at_ms) VALUES ('fifty dates', 0)"
@@ -32,9 +33,9 @@ psql_run "INSERT INTO schedules(concert_id, starts_at_ms, booking_opens_at_ms, b
           SELECT 2, $far - 1000 + g, 0, $far - 1, 10, 1000, 0, 0 FROM generate_series(1, 50) g"
 psql_run "INSERT INTO seats(schedule_id, seat_number, price, status, version)
           SELECT s.id, n, 1000, 'AVAILABLE', 0 FROM schedules s CROSS JOIN LATERAL generate_series(1, s.seat_count) n"
-# User u holds seat ((u-1) % 5000) + 1 of schedule 5 + (u-1) / 5000 as reservation 1,000,000 + u.
+# User u holds seat ((u-1) % 8000) + 1 of schedule 5 + (u-1) / 8000 as reservation 1,000,000 + u.
 psql_run "INSERT INTO reservations(id, schedule_id, seat_number, user_id, price, status, held_until_ms, created_at_ms, updated_at_ms, version)
-          SELECT 1000000 + u, 5 + (u - 1) / 5000, (u - 1) % 5000 + 1, u, 1000, 'HELD', $far, 0, 0, 0
+          SELECT 1000000 + u, 5 + (u - 1) / $per_schedule, (u - 1) % $per_schedule + 1, u, 1000, 'HELD', $far, 0, 0, 0
           FROM generate_series(1, $payers) u"
 psql_run "UPDATE seats SET status = 'HELD', holder_user_id = r.user_id, held_until_ms = r.held_until_ms,
             reservation_id = r.id, version = 1
