@@ -44,11 +44,12 @@ struct Runtime::Impl {
     register_message_types(config);
     config.load<caf::io::middleman>();
     config.set("scheduler.max-threads", 2);
-    // An idle worker spins briefly (aggressive polling), then sleeps on its condition variable
-    // until the next enqueue wakes it. CAF's default polls 500 more times in between, sleeping
-    // 50 us each time: thousands of wake-ups a second for nothing on a 2-core machine (A/B in
-    // docs/benchmarks.md, session 9).
-    config.set("work-stealing.moderate-poll-attempts", std::size_t{0});
+    // An idle worker spins briefly (aggressive polling), polls 50 times 50 us apart, then sleeps
+    // on its condition variable until the next enqueue wakes it. CAF's default polls 500 times
+    // (25 ms of wake-ups every 50 us for nothing on a 2-core machine); not polling at all made
+    // the writes faster but the reads slower: a polling worker keeps a vCPU from halting, and
+    // a halted one is slow to wake (A/B in docs/benchmarks.md, session 9).
+    config.set("work-stealing.moderate-poll-attempts", std::size_t{50});
     config.set("logger.console", caf::atom("none"));
     // A frozen peer is noticed only through heartbeats, and only when both sides send them.
     const auto timeout = configuration.peer_timeout;

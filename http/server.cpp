@@ -299,7 +299,8 @@ void Server::dispatch(const httplib::Request& request, httplib::Response& respon
                   context.request_id, printable(error.what()));
     write_problem(response, domain::make_error(ErrorCode::internal, "internal error"));
   }
-  if (deferred || handed_to_worker) return;  // counted and logged when it is given
+  // Counted and logged when it is answered: later, or by the worker that runs it again.
+  if (deferred || handed_to_worker) return;
   finish(request, response, context.route, context.request_id, start);
 }
 
