@@ -83,12 +83,6 @@ std::optional<domain::QueueToken> QueueRepository::find(const std::string& token
   return row.to_token();
 }
 
-bool QueueRepository::user_exists(domain::Id user) {
-  int count = 0;
-  session_ << "SELECT COUNT(*) FROM users WHERE id = :id", soci::use(user), soci::into(count);
-  return count > 0;
-}
-
 std::unordered_map<domain::Id, domain::Id> QueueRepository::existing_users(
     const std::vector<domain::Id>& users) {
   std::unordered_map<domain::Id, domain::Id> found;

@@ -33,7 +33,6 @@ class QueueRepository {
 
   StoredQueue load_live();
   std::optional<domain::QueueToken> find(const std::string& token);
-  bool user_exists(domain::Id user);
   // Which of `users` exist, each with its wallet (0: none): one query (the users of every issue
   // of a batch).
   std::unordered_map<domain::Id, domain::Id> existing_users(const std::vector<domain::Id>& users);

@@ -199,6 +199,13 @@ const std::vector<std::string> kVersion10PostgreSQL = {
     "ALTER TABLE wallet_ledger DROP CONSTRAINT IF EXISTS wallet_ledger_payment_id_fkey",
 };
 
+// A version whose statements only PostgreSQL runs (SQLite records the version and runs none).
+Migration postgresql_only(config::DatabaseKind kind, int version, std::string name,
+                          std::vector<std::string> statements) {
+  if (kind != config::DatabaseKind::postgresql) statements.clear();
+  return Migration{version, std::move(name), std::move(statements)};
+}
+
 std::vector<Migration> render(config::DatabaseKind kind) {
   const std::string id = kind == config::DatabaseKind::sqlite
                              ? "INTEGER PRIMARY KEY AUTOINCREMENT"
@@ -209,31 +216,25 @@ std::vector<Migration> render(config::DatabaseKind kind) {
       statement.replace(at, 3, id);
     first.statements.push_back(std::move(statement));
   }
-  Migration second{2, "request ids of writes", kVersion2};
-  Migration third{3, "queue lease", kVersion3};
-  // Several payments per commit (docs/adr-005): on PostgreSQL the batch's writes are one
-  // server-side function; SQLite writes them statement by statement (no round trips there).
-  Migration fourth{4, "payment batch function", {}};
-  if (kind == config::DatabaseKind::postgresql)
-    fourth.statements.push_back(pay_batch_function_sql());
-  Migration fifth{5, "queue lease holder's connections", kVersion5};
-  // A schedule's batch of releases and holds in one statement on PostgreSQL (one round trip);
-  // SQLite keeps its statements (in-process, they cost no round trip).
-  Migration sixth{6, "hold batch function", {}};
-  if (kind == config::DatabaseKind::postgresql)
-    sixth.statements.push_back(hold_batch_function_sql());
-  Migration seventh{7, "hold path without foreign-key checks", {}};
-  if (kind == config::DatabaseKind::postgresql) seventh.statements = kVersion7PostgreSQL;
-  // The hold batch function again: reservations by primary key, one at a time
-  // (storage/hold_batch_function.cpp says why).
-  Migration eighth{8, "hold batch function by primary key", {}};
-  if (kind == config::DatabaseKind::postgresql)
-    eighth.statements.push_back(hold_batch_function_sql());
-  Migration ninth{9, "seats leave room on their pages", {}};
-  if (kind == config::DatabaseKind::postgresql) ninth.statements = kVersion9PostgreSQL;
-  Migration tenth{10, "payment and charge paths without foreign-key checks", {}};
-  if (kind == config::DatabaseKind::postgresql) tenth.statements = kVersion10PostgreSQL;
-  return {first, second, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth};
+  return {
+      first,
+      Migration{2, "request ids of writes", kVersion2},
+      Migration{3, "queue lease", kVersion3},
+      // Several payments per commit (docs/adr-005): on PostgreSQL the batch's writes are one
+      // server-side function; SQLite writes them statement by statement (no round trips there).
+      postgresql_only(kind, 4, "payment batch function", {pay_batch_function_sql()}),
+      Migration{5, "queue lease holder's connections", kVersion5},
+      // A schedule's batch of releases and holds in one statement on PostgreSQL (one round
+      // trip); SQLite keeps its statements (in-process, they cost no round trip).
+      postgresql_only(kind, 6, "hold batch function", {hold_batch_function_sql()}),
+      postgresql_only(kind, 7, "hold path without foreign-key checks", kVersion7PostgreSQL),
+      // The hold batch function again: reservations by primary key, one at a time
+      // (storage/hold_batch_function.cpp says why).
+      postgresql_only(kind, 8, "hold batch function by primary key", {hold_batch_function_sql()}),
+      postgresql_only(kind, 9, "seats leave room on their pages", kVersion9PostgreSQL),
+      postgresql_only(kind, 10, "payment and charge paths without foreign-key checks",
+                      kVersion10PostgreSQL),
+  };
 }
 
 }  // namespace
