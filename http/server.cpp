@@ -266,21 +266,16 @@ void Server::dispatch(const httplib::Request& request, httplib::Response& respon
     return;
   }
   context.params = std::move(match.params);
-  bool handed_to_worker = false;
-  if (auto* deferral = current_request.deferral; deferral && deferral->on_loop()) {
+  auto* const deferral = current_request.deferral;
+  if (deferral && deferral->on_loop()) {
     context.on_loop = true;
-    context.to_worker = [&handed_to_worker, deferral] {
-      handed_to_worker = true;
-      deferral->hand_to_worker();
-    };
+    context.to_worker = [deferral] { deferral->hand_to_worker(); };
   }
   if (spdlog::should_log(spdlog::level::debug))
     spdlog::debug("{} {} {} started id={} client={}", known_method(request.method), context.route,
                   printable(request.path), context.request_id, printable(client_address(request)));
-  bool deferred = false;
-  if (auto* deferral = current_request.deferral) {
+  if (deferral) {
     context.answer_later = [&, deferral](domain::Error unanswered) {
-      deferred = true;
       LaterAnswer::Origin origin{known_method(request.method),
                                  context.route,
                                  request.path,
@@ -300,7 +295,7 @@ void Server::dispatch(const httplib::Request& request, httplib::Response& respon
     write_problem(response, domain::make_error(ErrorCode::internal, "internal error"));
   }
   // Counted and logged when it is answered: later, or by the worker that runs it again.
-  if (deferred || handed_to_worker) return;
+  if (deferral && (deferral->taken() || deferral->handed_to_worker())) return;
   finish(request, response, context.route, context.request_id, start);
 }
 
