@@ -3,34 +3,14 @@
 // over a passed hold ends that one as EXPIRED.
 #include <boost/test/unit_test.hpp>
 
-#include "storage/catalog_repository.hpp"
-#include "storage/migrations.hpp"
 #include "storage/schedule_repository.hpp"
-#include "storage/session_factory.hpp"
-#include "support/test_database.hpp"
+#include "support/one_schedule.hpp"
 
 namespace boxoffice::storage {
 namespace {
 
-constexpr domain::TimeMs kNow = 2'000'000'000'000;
-constexpr domain::TimeMs kHoldUntil = kNow + 600'000;
-constexpr domain::Won kPrice = 50'000;
-
-struct ScheduleBatch {
-  config::DatabaseTarget target = testing::fresh_database("schedule_batch");
-  std::unique_ptr<soci::session> session = open_session(target);
-  domain::User fan;
-  domain::Id schedule = 0;
-
-  ScheduleBatch() {
-    migrate(*session, target.kind);
-    CatalogRepository catalog(*session, target.kind);
-    fan = catalog.create_user("fan", kNow);
-    const auto concert = catalog.create_concert("Night", kNow);
-    domain::ScheduleSpec spec{concert.id, kNow + 7'200'000, kNow - 3'600'000, kNow + 3'600'000, 4,
-                              kPrice};
-    schedule = catalog.create_schedule(spec, kNow)->id;
-  }
+struct ScheduleBatch : testing::OneSchedule {
+  ScheduleBatch() : OneSchedule("schedule_batch") {}
 
   ScheduleRepository repository() { return ScheduleRepository(*session, target.kind); }
   std::int64_t version_of(std::int32_t seat) {
@@ -44,11 +24,6 @@ struct ScheduleBatch {
     *session << "SELECT status FROM reservations WHERE id = " + std::to_string(reservation),
         soci::into(status);
     return status;
-  }
-  long long scalar(const std::string& sql) {
-    long long value = 0;
-    *session << sql, soci::into(value);
-    return value;
   }
 };
 

@@ -14,36 +14,15 @@
 #include "storage/session_factory.hpp"
 #include "storage/wallet_repository.hpp"
 #include "storage/worker_pool.hpp"
-#include "support/test_database.hpp"
+#include "support/one_schedule.hpp"
 
 namespace boxoffice::storage {
 namespace {
 
-constexpr domain::TimeMs kNow = 2'000'000'000'000;
-constexpr domain::TimeMs kHoldUntil = kNow + 600'000;
 const domain::WalletLimits kLimits{1'000'000, 100'000'000};
 
-struct TwoOwners {
-  config::DatabaseTarget target = testing::fresh_database("stale_owner");
-  std::unique_ptr<soci::session> session = open_session(target);
-  domain::User fan;
-  domain::Id schedule = 0;
-
-  TwoOwners() {
-    migrate(*session, target.kind);
-    CatalogRepository catalog(*session, target.kind);
-    fan = catalog.create_user("fan", kNow);
-    const auto concert = catalog.create_concert("Night", kNow);
-    domain::ScheduleSpec spec{concert.id, kNow + 7'200'000, kNow - 3'600'000, kNow + 3'600'000, 4,
-                              50'000};
-    schedule = catalog.create_schedule(spec, kNow)->id;
-  }
-
-  long long scalar(const std::string& sql) {
-    long long value = 0;
-    *session << sql, soci::into(value);
-    return value;
-  }
+struct TwoOwners : testing::OneSchedule {
+  TwoOwners() : OneSchedule("stale_owner") {}
   domain::Wallet wallet() { return *WalletRepository(*session, target.kind).load(fan.wallet_id); }
   domain::Seat seat(std::int32_t number) {
     return ScheduleRepository(*session, target.kind)
