@@ -61,6 +61,9 @@ struct ScheduleActorState {
   std::shared_ptr<const SeatMapSnapshot> published;  // the last version on the board
   IdleWatch idle;
   bool writing = false;
+  // The seat map is being read again: nothing is written meanwhile (a write decided on the
+  // map being replaced would only meet a version conflict, or be applied to the new map twice).
+  bool reloading = false;
   bool stopping = false;
   bool sweep_armed = false;  // a sweep_atom is on its way (queued deadlines)
   // Live holds by deadline, and the deadline the one expire_atom on its way is for (0: none):

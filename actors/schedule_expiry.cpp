@@ -63,6 +63,7 @@ void release_if_passed(ScheduleActor* self, EntityContext* context, std::int32_t
 void reload(ScheduleActor* self, EntityContext* context, const std::function<void()>& then) {
   const auto id = self->state.map.schedule().id;
   const auto kind = context->config.database.kind;
+  self->state.reloading = true;
   run_storage<std::optional<domain::SeatMap>>(
       self, context->storage,
       [kind, id](soci::session& session) {
@@ -75,6 +76,7 @@ void reload(ScheduleActor* self, EntityContext* context, const std::function<voi
           return;
         }
         auto& state = self->state;
+        state.reloading = false;
         state.map = std::move(**outcome.value);
         // A seat whose payment is in flight stays PAYING: it must neither expire nor be paid
         // twice meanwhile (the database only knows it as HELD).
