@@ -53,6 +53,8 @@ class DatabaseDesk {
   // seen by every request that starts after its creation, one created through another node
   // within kCatalogTtl.
   domain::Result<std::optional<std::vector<domain::Id>>> schedules_of(domain::Id concert);
+  // The same from memory only (a handler on the connection loop): none when it would read.
+  std::optional<std::optional<std::vector<domain::Id>>> schedules_of_now(domain::Id concert);
   static constexpr std::chrono::milliseconds kCatalogTtl{1000};
   domain::Result<std::optional<domain::ReservationRecord>> find_reservation(domain::Id id);
   // Without a database read when this node knows both: the reservation is a live hold of a

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -51,6 +52,7 @@ struct SeatMapSnapshot {
   // its concert's list of dates.
   mutable std::once_flag rendered;
   mutable std::string body;
+  mutable std::atomic<bool> body_ready{false};  // set once `body` is rendered
   mutable std::once_flag summarized;
   mutable std::string summary;
 

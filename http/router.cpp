@@ -1,7 +1,5 @@
 #include "http/router.hpp"
 
-#include <stdexcept>
-
 namespace boxoffice::http {
 namespace {
 
@@ -22,6 +20,25 @@ bool is_placeholder(const std::string& segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+// The same match on the path as sent, segment by segment (no copies).
+bool matches_path(const std::vector<std::string>& pattern, std::string_view path) {
+  std::size_t index = 0;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const auto slash = path.find('/', start);
+    const auto end = slash == std::string_view::npos ? path.size() : slash;
+    if (end > start) {
+      if (index == pattern.size()) return false;
+      const auto segment = path.substr(start, end - start);
+      if (!is_placeholder(pattern[index]) && pattern[index] != segment) return false;
+      ++index;
+    }
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return index == pattern.size();
+}
+
 bool matches(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
              std::map<std::string, std::string>* params) {
   if (pattern.size() != path.size()) return false;
@@ -37,24 +54,29 @@ bool matches(const std::vector<std::string>& pattern, const std::vector<std::str
 
 }  // namespace
 
-void Router::add(std::string method, std::string pattern, Handler handler) {
+void Router::add_route(std::string method, std::string pattern, Handler handler, bool on_loop) {
   auto segments = split_path(pattern);
-  routes_.push_back(
-      Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments),
+                          std::move(handler), on_loop});
+}
+
+void Router::add(std::string method, std::string pattern, Handler handler) {
+  add_route(std::move(method), std::move(pattern), std::move(handler), false);
 }
 
 void Router::add_on_loop(std::string method, std::string pattern, Handler handler) {
-  for (const auto& segment : split_path(pattern))
-    if (is_placeholder(segment))
-      throw std::invalid_argument("a route run on the loop has a literal path: " + pattern);
-  on_loop_.emplace_back(method, pattern);
-  add(std::move(method), std::move(pattern), std::move(handler));
+  add_route(std::move(method), std::move(pattern), std::move(handler), true);
 }
 
 bool Router::runs_on_loop(std::string_view method, std::string_view target) const {
   const auto path = target.substr(0, target.find('?'));
-  for (const auto& [loop_method, loop_path] : on_loop_)
-    if (method == loop_method && path == loop_path) return true;
+  const std::string_view wanted = method == "HEAD" ? std::string_view("GET") : method;
+  const Route* first = nullptr;  // the first route whose pattern matches: its pattern wins
+  for (const auto& route : routes_) {
+    if (first ? route.pattern != first->pattern : !matches_path(route.segments, path)) continue;
+    if (!first) first = &route;
+    if (route.method == wanted) return route.on_loop;
+  }
   return false;
 }
 

@@ -45,9 +45,10 @@ class Router {
  public:
   void add(std::string method, std::string pattern, Handler handler);
   // A route whose handler answers from memory or later (RequestContext::on_loop): the
-  // connection loop runs it on its own thread. Its pattern is literal (no placeholders).
+  // connection loop runs it on its own thread.
   void add_on_loop(std::string method, std::string pattern, Handler handler);
-  // Whether a request (method and target as sent) is one of those, by exact path.
+  // Whether a request (method and target as sent) goes to one of those (the route match()
+  // would pick for it). Allocates nothing: the loop asks it for every request.
   bool runs_on_loop(std::string_view method, std::string_view target) const;
 
   struct Match {
@@ -64,9 +65,11 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
+    bool on_loop = false;
   };
+  void add_route(std::string method, std::string pattern, Handler handler, bool on_loop);
+
   std::vector<Route> routes_;
-  std::vector<std::pair<std::string, std::string>> on_loop_;  // method, path
 };
 
 }  // namespace boxoffice::http

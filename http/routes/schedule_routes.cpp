@@ -76,10 +76,16 @@ nlohmann::json date_json(domain::Id schedule, const domain::ScheduleSpec& spec,
           {"availableSeats", available}};
 }
 
+// The largest seat map the connection loop renders itself; a larger one is rendered by a
+// worker (about 75 bytes of JSON per seat: 1,000 seats take tens of microseconds, 100,000
+// take milliseconds, while every other connection of the loop would wait).
+constexpr std::int32_t kMaxSeatsRenderedOnLoop = 1000;
+
 // A bookable date with free seats as a JSON object, "" when it is not listed. From the
-// schedule's published snapshot (rendered once per version) when it can answer, else asked.
-domain::Result<std::string> date_entry(Services& services, domain::Id schedule,
-                                       domain::TimeMs now) {
+// schedule's published snapshot (rendered once per version) when it can answer, else asked;
+// none when it would have to be asked and `on_loop` (the request goes to a worker then).
+std::optional<domain::Result<std::string>> date_entry(Services& services, domain::Id schedule,
+                                                      domain::TimeMs now, bool on_loop) {
   if (const auto snapshot = services.actors.seat_map_snapshot(schedule, now)) {
     std::call_once(snapshot->summarized, [&snapshot] {
       if (snapshot->available == 0) return;
@@ -92,10 +98,21 @@ domain::Result<std::string> date_entry(Services& services, domain::Id schedule,
     });
     return snapshot->summary;
   }
+  if (on_loop) return std::nullopt;
   const auto summary = services.actors.schedule_summary(schedule);
-  if (!summary.ok()) return summary.error();
+  if (!summary.ok()) return domain::Result<std::string>(summary.error());
   if (!summary->bookable || summary->available_seats == 0) return std::string();
   return date_json(schedule, summary->schedule.spec, summary->available_seats).dump();
+}
+
+// The schedule ids of a concert (none: no such concert); none at all when a handler on the
+// loop would have to read them.
+std::optional<domain::Result<std::optional<std::vector<domain::Id>>>> schedules_of(
+    Services& services, domain::Id concert, bool on_loop) {
+  if (!on_loop) return services.database.schedules_of(concert);
+  auto known = services.database.schedules_of_now(concert);
+  if (!known) return std::nullopt;
+  return domain::Result<std::optional<std::vector<domain::Id>>>(std::move(*known));
 }
 
 }  // namespace
@@ -103,17 +120,24 @@ domain::Result<std::string> date_entry(Services& services, domain::Id schedule,
 void add_schedule_routes(Server& server) {
   Services& services = server.services();
 
-  server.router().add(
+  // Both reads run on the connection loop when memory has the answer (the token, the
+  // concert's schedules, published snapshots), else on a worker, which may ask or read.
+  server.router().add_on_loop(
       "GET", "/api/v1/concerts/{concertId}/schedules",
       [&services](const auto& request, auto& response, const RequestContext& context) {
-        if (reply_if_error(response, require_active_token(services.actors, request))) return;
+        const auto token = context.on_loop ? active_token_now(services.actors, request)
+                                           : require_active_token(services.actors, request);
+        if (!token) return context.to_worker();
+        if (reply_if_error(response, *token)) return;
         const auto concert = parse_id(context.param("concertId"));
         if (!concert) {
           write_problem(response, make_error(ErrorCode::invalid_request,
                                              "concertId must be a positive integer"));
           return;
         }
-        const auto ids = services.database.schedules_of(*concert);
+        const auto known = schedules_of(services, *concert, context.on_loop);
+        if (!known) return context.to_worker();
+        const auto& ids = *known;
         if (reply_if_error(response, ids)) return;
         if (!ids.value()) {
           write_problem(response,
@@ -126,7 +150,9 @@ void add_schedule_routes(Server& server) {
         std::string body = R"({"concertId":)" + std::to_string(*concert) + R"(,"schedules":[)";
         bool first = true;
         for (const auto id : *ids.value()) {
-          const auto entry = date_entry(services, id, now);
+          const auto known_entry = date_entry(services, id, now, context.on_loop);
+          if (!known_entry) return context.to_worker();  // nothing was answered yet
+          const auto& entry = *known_entry;
           if (reply_if_error(response, entry)) return;
           if (entry->empty()) continue;
           if (!first) body += ',';
@@ -138,10 +164,13 @@ void add_schedule_routes(Server& server) {
         response.set_content(body, "application/json");
       });
 
-  server.router().add(
+  server.router().add_on_loop(
       "GET", "/api/v1/schedules/{scheduleId}/seats",
       [&services](const auto& request, auto& response, const RequestContext& context) {
-        if (reply_if_error(response, require_active_token(services.actors, request))) return;
+        const auto token = context.on_loop ? active_token_now(services.actors, request)
+                                           : require_active_token(services.actors, request);
+        if (!token) return context.to_worker();
+        if (reply_if_error(response, *token)) return;
         const auto schedule = parse_id(context.param("scheduleId"));
         if (!schedule) {
           write_problem(response, make_error(ErrorCode::invalid_request,
@@ -149,10 +178,15 @@ void add_schedule_routes(Server& server) {
           return;
         }
         // Hot path: the schedule actor's published map, rendered once per version.
-        if (const auto snapshot =
-                services.actors.seat_map_snapshot(*schedule, services.clock.now_ms())) {
-          std::call_once(snapshot->rendered,
-                         [&snapshot] { snapshot->body = render_snapshot(*snapshot); });
+        const auto snapshot = services.actors.seat_map_snapshot(*schedule, services.clock.now_ms());
+        if (context.on_loop && (!snapshot || (!snapshot->body_ready.load() &&
+                                              snapshot->seat_count > kMaxSeatsRenderedOnLoop)))
+          return context.to_worker();
+        if (snapshot) {
+          std::call_once(snapshot->rendered, [&snapshot] {
+            snapshot->body = render_snapshot(*snapshot);
+            snapshot->body_ready.store(true);
+          });
           response.status = 200;
           response.set_content(snapshot->body, "application/json");
           return;
