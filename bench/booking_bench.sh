@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Issues 5 and 14 benchmark on PostgreSQL with default durability, one run:
 #   holds/s on one 5,000-seat schedule at 64 connections (the time 5,000 holds take to commit,
-#   three fresh schedules) and on one 100,000-seat schedule (5,000 holds of it, three times) vs pgbench
-#   single-row UPDATE TPS at 16 and 64 clients on the same server; payments/s of held seats at
-#   64 connections, then an exactness check in the database (money conserved, no seat sold
-#   twice); seat-map reads/s of a 50-seat map and GET /concerts/{id}/schedules of 50 schedules,
-#   each vs a bare httplib handler serving the same bytes.
+#   three fresh schedules) and on one 100,000-seat schedule (5,000 holds of it, three times)
+#   vs pgbench single-row UPDATE TPS at 16 and 64 clients on the same server; payments/s of
+#   held seats at 64 connections, then an exactness check in the database (money conserved,
+#   no seat sold twice); charges/s to one wallet vs pgbench; seat-map reads/s of a 50-seat map
+#   and GET /concerts/{id}/schedules of 50 schedules, each vs a bare httplib handler serving
+#   the same bytes.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 [[ -n ${BENCH_NO_BUILD:-} ]] || bench_build_all  # BENCH_NO_BUILD=1: use $BOXOFFICE_BUILD_DIR as it is
@@ -191,6 +192,15 @@ psql -At "$pg_url" -c "SELECT
                       "exactness after payments", ok ? "OK" : "BROKEN", $1, $2, $3, $4, $5 }'
 
 [[ $part == payments ]] && exit 0
+
+# Charges on PostgreSQL beside the holds (issue 14): 1 won at a time to one wallet (payer 1's,
+# after the exactness check), all 64 connections at once; committed charges/s by the server's
+# own count, and their ratio to pgbench at 16 clients.
+charged_before=$(metric boxoffice_wallet_charges_total)
+bench_wrk "charge requests, one wallet" "http://127.0.0.1:$port/api/v1/wallets/1/charges" -s "$bench_root/bench/charge.lua"
+charged=$(($(metric boxoffice_wallet_charges_total) - ${charged_before:-0}))
+awk -v c="$charged" -v s="$seconds" -v tps="$tps16" 'BEGIN {
+  printf "%-34s %10.0f charges/s   %.2fx pgbench at 16 clients\n", "charges (committed)", c / s, c / s / tps }'
 
 bench_wrk "bare httplib, same bytes" "http://127.0.0.1:$port_bare/"
 bench_wrk "seat map, 50 seats" "http://127.0.0.1:$port/api/v1/schedules/1/seats" -H "Authorization: Bearer $token"
