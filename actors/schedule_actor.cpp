@@ -30,7 +30,7 @@ std::pair<domain::Id, std::string> payment_key(const PayRequest& request) {
 // A keyed payment whose hold is gone may be the retry of one that succeeded: answer with
 // the recorded first answer if there is one, else with `refusal`.
 void replay_or_refuse(ScheduleActor* self, EntityContext* context, const PayRequest& request,
-                      caf::error refusal, caf::response_promise promise) {
+                      const caf::error& refusal, caf::response_promise promise) {
   const auto kind = context->config.database.kind;
   run_storage<std::optional<domain::PaymentReceipt>>(
       self, context->storage,
@@ -62,7 +62,7 @@ SeatMapReply seat_map_reply(const domain::SeatMap& map, domain::TimeMs now) {
   return reply;
 }
 
-void pay(ScheduleActor* self, EntityContext* context, PayRequest request,
+void pay(ScheduleActor* self, EntityContext* context, const PayRequest& request,
          caf::response_promise promise) {
   auto& state = self->state;
   if (context->stalled()) {  // see refuse_after_stall in schedule_writes.cpp
@@ -240,7 +240,7 @@ caf::behavior serving(ScheduleActor* self, EntityContext* context) {
             return promise;
           }
         }
-        pay(self, context, std::move(request), promise);
+        pay(self, context, request, promise);
         return promise;
       },
       [=](expire_atom) { expire_passed(self, context); },

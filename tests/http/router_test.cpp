@@ -12,7 +12,7 @@ namespace {
 using boxoffice::http::Handler;
 using boxoffice::http::Router;
 
-Handler named(std::string name) {
+Handler named(const std::string& name) {
   return [name](const httplib::Request&, httplib::Response& response,
                 const boxoffice::http::RequestContext&) { response.body = name; };
 }
