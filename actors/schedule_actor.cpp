@@ -160,7 +160,7 @@ bool passivate_if_idle(ScheduleActor* self, EntityContext* context) {
   for (const auto& seat : state.map.seats())
     holds_live = holds_live || seat.status == domain::SeatStatus::held ||
                  seat.status == domain::SeatStatus::paying;
-  if (holds_live || state.writing || state.reloading || !state.holds.empty() ||
+  if (holds_live || state.writing || state.reloading() || !state.holds.empty() ||
       !state.releases.empty() || state.stopping)
     return false;
   ask_to_passivate(self, context->router, context->config.entity_idle_timeout,

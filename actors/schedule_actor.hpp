@@ -63,7 +63,10 @@ struct ScheduleActorState {
   bool writing = false;
   // The seat map is being read again: nothing is written meanwhile (a write decided on the
   // map being replaced would only meet a version conflict, or be applied to the new map twice).
-  bool reloading = false;
+  int reloads_in_flight = 0;
+  std::uint64_t reloads_started = 0;
+  std::uint64_t reload_applied = 0;  // the number of the reload whose read the map holds
+  bool reloading() const { return reloads_in_flight > 0; }
   bool stopping = false;
   bool sweep_armed = false;  // a sweep_atom is on its way (queued deadlines)
   // Live holds by deadline, and the deadline the one expire_atom on its way is for (0: none):

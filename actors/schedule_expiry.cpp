@@ -63,20 +63,28 @@ void release_if_passed(ScheduleActor* self, EntityContext* context, std::int32_t
 void reload(ScheduleActor* self, EntityContext* context, const std::function<void()>& then) {
   const auto id = self->state.map.schedule().id;
   const auto kind = context->config.database.kind;
-  self->state.reloading = true;
+  // Two reloads may overlap (an unknown payment outcome while a conflict's reload reads): the
+  // storage pool may finish them in any order, and only the later read may stand.
+  ++self->state.reloads_in_flight;
+  const auto number = ++self->state.reloads_started;
   run_storage<std::optional<domain::SeatMap>>(
       self, context->storage,
       [kind, id](soci::session& session) {
         return storage::ScheduleRepository(session, kind).load(id);
       },
-      [self, context, then](StorageOutcome<std::optional<domain::SeatMap>> outcome) {
+      [self, context, then, number](StorageOutcome<std::optional<domain::SeatMap>> outcome) {
         if (!outcome.value || !*outcome.value) {
           if (!outcome.value) log_storage_failure(outcome.error, "schedule reload");
           self->quit(caf::sec::runtime_error);
           return;
         }
         auto& state = self->state;
-        state.reloading = false;
+        --state.reloads_in_flight;
+        if (number < state.reload_applied) {  // a later read already stands
+          then();
+          return;
+        }
+        state.reload_applied = number;
         state.map = std::move(**outcome.value);
         // A seat whose payment is in flight stays PAYING: it must neither expire nor be paid
         // twice meanwhile (the database only knows it as HELD).

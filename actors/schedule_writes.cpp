@@ -285,7 +285,7 @@ bool refuse_after_stall(ScheduleActor* self, EntityContext* context) {
 
 void write_next(ScheduleActor* self, EntityContext* context) {
   auto& state = self->state;
-  if (state.writing || state.reloading) {  // the reload's continuation writes next
+  if (state.writing || state.reloading()) {  // the reload's continuation writes next
     arm_sweep(self);
     return;
   }
