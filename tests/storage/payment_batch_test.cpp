@@ -9,14 +9,14 @@
 #include "storage/schedule_repository.hpp"
 #include "storage/session_factory.hpp"
 #include "storage/wallet_repository.hpp"
-#include "support/test_database.hpp"
+#include "support/one_schedule.hpp"
 
 namespace boxoffice::storage {
 namespace {
 
-constexpr domain::TimeMs kNow = 2'000'000'000'000;
-constexpr domain::TimeMs kHoldUntil = kNow + 600'000;
-constexpr domain::Won kPrice = 50'000;
+constexpr domain::TimeMs kNow = testing::MigratedSchedule::kNow;
+constexpr domain::TimeMs kHoldUntil = testing::MigratedSchedule::kHoldUntil;
+constexpr domain::Won kPrice = testing::MigratedSchedule::kPrice;
 const domain::WalletLimits kLimits{1'000'000, 100'000'000};
 
 struct Payer {
@@ -26,25 +26,9 @@ struct Payer {
   domain::Id reservation = 0;
 };
 
-struct Batch {
-  config::DatabaseTarget target = testing::fresh_database("payment_batch");
-  std::unique_ptr<soci::session> session = open_session(target);
-  domain::Id schedule = 0;
+struct Batch : testing::MigratedSchedule {
+  Batch() : MigratedSchedule("payment_batch", 8) {}
 
-  Batch() {
-    migrate(*session, target.kind);
-    CatalogRepository catalog(*session, target.kind);
-    const auto concert = catalog.create_concert("Night", kNow);
-    domain::ScheduleSpec spec{concert.id, kNow + 7'200'000, kNow - 3'600'000, kNow + 3'600'000, 8,
-                              kPrice};
-    schedule = catalog.create_schedule(spec, kNow)->id;
-  }
-
-  long long scalar(const std::string& sql) {
-    long long value = 0;
-    *session << sql, soci::into(value);
-    return value;
-  }
   domain::Wallet wallet(const Payer& payer) {
     return *WalletRepository(*session, target.kind).load(payer.user.wallet_id);
   }
