@@ -46,8 +46,10 @@ domain::Result<domain::TokenView> require_active_token(actors::Gateway& actors,
   return active_only(require_known_token(actors, request));
 }
 
-std::optional<domain::Result<domain::TokenView>> active_token_now(const actors::Gateway& actors,
-                                                                  const httplib::Request& request) {
+std::optional<domain::Result<domain::TokenView>> active_token(actors::Gateway& actors,
+                                                              const httplib::Request& request,
+                                                              bool on_loop) {
+  if (!on_loop) return require_active_token(actors, request);
   const auto token = bearer_token(request);
   if (!token.ok()) return domain::Result<domain::TokenView>(token.error());
   auto view = actors.check_token_now(token.value());

@@ -17,10 +17,12 @@ domain::Result<std::string> bearer_token(const httplib::Request& request);
 domain::Result<domain::TokenView> require_active_token(actors::Gateway& actors,
                                                        const httplib::Request& request);
 
-// The same gate from this node's memory only: none when the queue actor would have to be
-// asked (a handler on the connection loop hands the request to a worker then).
-std::optional<domain::Result<domain::TokenView>> active_token_now(const actors::Gateway& actors,
-                                                                  const httplib::Request& request);
+// The same gate for a handler that may run on the connection loop: there from this node's
+// memory only, none when the queue actor would have to be asked (the handler hands the
+// request to a worker then); on a worker as require_active_token.
+std::optional<domain::Result<domain::TokenView>> active_token(actors::Gateway& actors,
+                                                              const httplib::Request& request,
+                                                              bool on_loop);
 
 // The same gate without the ACTIVE requirement (reservation reads take any known token).
 domain::Result<domain::TokenView> require_known_token(actors::Gateway& actors,

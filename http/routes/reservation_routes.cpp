@@ -53,8 +53,7 @@ void add_reservation_routes(Server& server) {
   server.router().add_on_loop(
       "POST", "/api/v1/reservations",
       [&services](const auto& request, auto& response, const RequestContext& context) {
-        auto token = context.on_loop ? active_token_now(services.actors, request)
-                                     : require_active_token(services.actors, request);
+        auto token = active_token(services.actors, request, context.on_loop);
         if (!token) return context.to_worker();
         if (reply_if_error(response, *token)) return;
         const auto body = parse_object(request.body);

@@ -125,8 +125,7 @@ void add_schedule_routes(Server& server) {
   server.router().add_on_loop(
       "GET", "/api/v1/concerts/{concertId}/schedules",
       [&services](const auto& request, auto& response, const RequestContext& context) {
-        const auto token = context.on_loop ? active_token_now(services.actors, request)
-                                           : require_active_token(services.actors, request);
+        const auto token = active_token(services.actors, request, context.on_loop);
         if (!token) return context.to_worker();
         if (reply_if_error(response, *token)) return;
         const auto concert = parse_id(context.param("concertId"));
@@ -167,8 +166,7 @@ void add_schedule_routes(Server& server) {
   server.router().add_on_loop(
       "GET", "/api/v1/schedules/{scheduleId}/seats",
       [&services](const auto& request, auto& response, const RequestContext& context) {
-        const auto token = context.on_loop ? active_token_now(services.actors, request)
-                                           : require_active_token(services.actors, request);
+        const auto token = active_token(services.actors, request, context.on_loop);
         if (!token) return context.to_worker();
         if (reply_if_error(response, *token)) return;
         const auto schedule = parse_id(context.param("scheduleId"));
