@@ -65,14 +65,18 @@ domain::Result<std::vector<domain::Concert>> DatabaseDesk::list_concerts() {
                       });
 }
 
-std::optional<std::optional<std::vector<domain::Id>>> DatabaseDesk::schedules_of_now(
-    domain::Id concert) {
-  const auto now = std::chrono::steady_clock::now();
-  std::lock_guard<std::mutex> lock(schedules_mutex_);
+std::optional<std::optional<std::vector<domain::Id>>> DatabaseDesk::remembered_schedules_of(
+    domain::Id concert, std::chrono::steady_clock::time_point now) const {
   const auto it = schedules_of_concert_.find(concert);
   if (it == schedules_of_concert_.end() || now - it->second.read_at >= kCatalogTtl)
     return std::nullopt;
   return it->second.ids;
+}
+
+std::optional<std::optional<std::vector<domain::Id>>> DatabaseDesk::schedules_of_now(
+    domain::Id concert) {
+  std::lock_guard<std::mutex> lock(schedules_mutex_);
+  return remembered_schedules_of(concert, std::chrono::steady_clock::now());
 }
 
 domain::Result<std::optional<std::vector<domain::Id>>> DatabaseDesk::schedules_of(
@@ -82,8 +86,8 @@ domain::Result<std::optional<std::vector<domain::Id>>> DatabaseDesk::schedules_o
   {
     std::lock_guard<std::mutex> lock(schedules_mutex_);
     writes_before = catalog_writes_;
+    if (auto known = remembered_schedules_of(concert, now)) return std::move(*known);
   }
-  if (auto known = schedules_of_now(concert)) return std::move(*known);
   auto ids = call_storage(pool_, "list schedules", config_.request_timeout,
                           [kind = config_.database.kind, concert](soci::session& session) {
                             return storage::ScheduleRepository(session, kind).schedules_of(concert);

@@ -87,6 +87,9 @@ class DatabaseDesk {
   EntityDirectory& directory_;
   std::shared_ptr<ReadBatcher<domain::Id, domain::Id>> wallet_ids_;  // user -> wallet
   void forget_schedules_of(domain::Id concert);
+  // A concert's schedule ids read within kCatalogTtl of `now`; schedules_mutex_ held.
+  std::optional<std::optional<std::vector<domain::Id>>> remembered_schedules_of(
+      domain::Id concert, std::chrono::steady_clock::time_point now) const;
 
   struct KnownSchedules {
     std::optional<std::vector<domain::Id>> ids;
